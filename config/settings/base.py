@@ -163,3 +163,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Each app's demo seeder, run in order by `manage.py seed_demo`.
+DEMO_SEEDERS: list[str] = []
