@@ -1,0 +1,103 @@
+"""StreamField blocks for patient education pages."""
+
+from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "document-link"]
+
+CALLOUT_KINDS = [
+    ("urgent", "Urgent: seek care now"),
+    ("red_flag", "Red flag"),
+    ("warning", "Warning"),
+    ("tip", "Tip"),
+    ("info", "Information"),
+]
+
+# Kinds a reader must not miss: shown first in colour and announced to screen readers.
+PROMINENT_CALLOUT_KINDS = {"urgent", "red_flag"}
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(choices=[("h2", "Section (H2)"), ("h3", "Subsection (H3)")])
+    anchor = blocks.CharBlock(
+        required=False,
+        max_length=80,
+        help_text="Link target for this heading. Leave blank to use the heading text.",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "portal/blocks/heading.html"
+
+    @staticmethod
+    def base_anchor(value) -> str:
+        return slugify(value.get("anchor") or value.get("text") or "") or "section"
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=CALLOUT_KINDS, default="info")
+    title = blocks.CharBlock(required=False, max_length=120)
+    body = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        template = "portal/blocks/callout.html"
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250, help_text="Describe what the image shows for people who cannot see it."
+    )
+    caption = blocks.CharBlock(required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        template = "portal/blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=120)
+
+    class Meta:
+        icon = "openquote"
+        template = "portal/blocks/quote.html"
+
+
+class TreatmentLinkBlock(blocks.StructBlock):
+    page = blocks.PageChooserBlock(page_type="portal.TreatmentPage")
+    blurb = blocks.TextBlock(required=False, help_text="Why this treatment matters here.")
+
+    class Meta:
+        icon = "link"
+        template = "portal/blocks/treatment_link.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    callout = CalloutBlock()
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+    treatment_link = TreatmentLinkBlock()
+
+
+class TreatmentSectionBlock(blocks.StreamBlock):
+    """One section of a treatment page: text with optional subheadings and callouts."""
+
+    subheading = blocks.CharBlock(max_length=200, icon="title", template="portal/blocks/h3.html")
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    callout = CalloutBlock()
+    image = CaptionedImageBlock()
+    quote = QuoteBlock()
+
+
+class KeyTakeawayBlock(blocks.StructBlock):
+    lead = blocks.CharBlock(max_length=120, help_text="A few bold words.")
+    text = blocks.TextBlock(help_text="One plain sentence.")
+
+    class Meta:
+        icon = "tick"

@@ -1,0 +1,400 @@
+"""The page tree: home, article index and articles, treatment index and treatments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal.blocks import (
+    RICH_TEXT_FEATURES,
+    ArticleBodyBlock,
+    KeyTakeawayBlock,
+    TreatmentSectionBlock,
+)
+from portal.panels import ReadabilityPanel
+
+from .mixins import MedicalReviewMixin
+from .snippets import Topic
+
+ARTICLES_PER_PAGE = 12
+
+
+class HomePage(Page):
+    hero_title = models.CharField(max_length=200, blank=True)
+    hero_text = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_link = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_link_text = models.CharField(max_length=80, blank=True)
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                PageChooserPanel("hero_link"),
+                FieldPanel("hero_link_text"),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("intro"),
+        InlinePanel("featured_article_links", label="Featured articles", max_num=6),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.ArticleIndexPage", "portal.TreatmentIndexPage"]
+    max_count = 1
+    template = "portal/home_page.html"
+
+    def featured_articles(self) -> list[ArticlePage]:
+        order = {
+            link.article_id: link.sort_order or 0 for link in self.featured_article_links.all()
+        }
+        articles = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(pk__in=order)
+            .select_related("image")
+            .defer_streamfields()
+        )
+        return sorted(articles, key=lambda article: order[article.pk])
+
+    def treatments(self) -> QuerySet[TreatmentPage]:
+        return TreatmentPage.objects.live().public().order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_articles"] = self.featured_articles()
+        context["treatments"] = self.treatments()
+        return context
+
+
+class ArticleIndexPage(RoutablePageMixin, Page):
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.ArticlePage"]
+    max_count = 1
+    template = "portal/article_index_page.html"
+
+    def articles(self) -> QuerySet[ArticlePage]:
+        """Live public articles below this index, newest first, ready for a listing."""
+        return (
+            ArticlePage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("author", "image")
+            .prefetch_related("topics")
+            .defer_streamfields()
+            .order_by("-publish_date", "-first_published_at", "pk")
+        )
+
+    def topics_in_use(self) -> QuerySet[Topic]:
+        return (
+            Topic.objects.filter(articles__live=True, articles__path__startswith=self.path)
+            .annotate(article_count=Count("articles", distinct=True))
+            .order_by("name")
+        )
+
+    def paginate(self, request: HttpRequest, articles: QuerySet) -> PaginatorPage:
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        return paginator.get_page(request.GET.get("page"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+        topic_slug = request.GET.get("topic", "").strip()
+        current_topic = None
+        if topic_slug:
+            current_topic = Topic.objects.filter(slug=topic_slug).first()
+            articles = articles.filter(topics=current_topic) if current_topic else articles.none()
+        context["topic_slug"] = topic_slug
+        context["current_topic"] = current_topic
+        context["topics"] = self.topics_in_use()
+        context["articles"] = self.paginate(request, articles)
+        return context
+
+    @path("")
+    def index_route(self, request):
+        return self.render(request)
+
+    @path("feed/")
+    def feed(self, request):
+        from portal.feeds import ArticleFeed
+
+        return ArticleFeed(self)(request)
+
+
+class ArticlePage(MedicalReviewMixin, Page):
+    summary = models.TextField(help_text="One or two plain sentences shown in listings and search.")
+    publish_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Shown to readers. Left blank, it becomes the first publication date.",
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in listings and at the top of the article.",
+    )
+    key_takeaways = StreamField([("takeaway", KeyTakeawayBlock())], blank=True)
+    body = StreamField(ArticleBodyBlock())
+    author = models.ForeignKey(
+        "portal.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_written",
+    )
+    medical_reviewer = models.ForeignKey(
+        "portal.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_reviewed",
+    )
+    topics = ParentalManyToManyField("portal.Topic", blank=True, related_name="articles")
+    conditions = ParentalManyToManyField("portal.Condition", blank=True, related_name="articles")
+    contraindications = ParentalManyToManyField(
+        "portal.ContraindicationTag", blank=True, related_name="articles"
+    )
+
+    content_panels = Page.content_panels + [
+        ReadabilityPanel(heading="Readability"),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("key_takeaways"),
+        FieldPanel("body"),
+        InlinePanel("faq_items", label="Frequently asked questions"),
+        InlinePanel("related_article_links", label="Related articles"),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("publish_date")]
+    review_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("author"),
+                FieldPanel("medical_reviewer"),
+                FieldPanel("last_reviewed"),
+                FieldPanel("next_review_due"),
+            ],
+            heading="Authorship and medical review",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("contraindications", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Classification",
+        ),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(review_panels, heading="Review and topics"),
+            ObjectList(promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("key_takeaways"),
+        index.SearchField("body"),
+        index.RelatedFields(
+            "faq_items", [index.SearchField("question"), index.SearchField("answer")]
+        ),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("publish_date"),
+    ]
+
+    parent_page_types = ["portal.ArticleIndexPage"]
+    subpage_types: list[str] = []
+    template = "portal/article_page.html"
+
+    def save(self, *args, **kwargs):
+        if self.publish_date is None and self.first_published_at is not None:
+            self.publish_date = self.first_published_at.date()
+        return super().save(*args, **kwargs)
+
+    def related_articles(self, limit: int | None = 3) -> list[ArticlePage]:
+        """Articles the editor chose; failing that, live articles sharing the most topics."""
+        chosen = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(pk__in=self.related_article_links.values("article_id"))
+            .exclude(pk=self.pk)
+            .defer_streamfields()
+            .order_by("-publish_date", "pk")
+        )
+        chosen = list(chosen[:limit] if limit else chosen)
+        if chosen:
+            order = {
+                link.article_id: link.sort_order or 0 for link in self.related_article_links.all()
+            }
+            return sorted(chosen, key=lambda article: order.get(article.pk, 0))
+        shared = (
+            ArticlePage.objects.live()
+            .public()
+            .filter(topics__in=self.topics.all())
+            .exclude(pk=self.pk)
+            .annotate(shared_topics=Count("topics"))
+            .defer_streamfields()
+            .order_by("-shared_topics", "-publish_date", "pk")
+        )
+        return list(shared[:limit] if limit else shared)
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.services.article_page import article_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(article_page_context(self, request))
+        return context
+
+
+class TreatmentIndexPage(Page):
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.TreatmentPage"]
+    max_count = 1
+    template = "portal/treatment_index_page.html"
+
+    def treatments(self) -> QuerySet[TreatmentPage]:
+        return (
+            TreatmentPage.objects.child_of(self)
+            .live()
+            .public()
+            .defer_streamfields()
+            .order_by("title")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["treatments"] = self.treatments()
+        return context
+
+
+TREATMENT_SECTIONS = [
+    ("what_it_is", "What it is"),
+    ("who_it_helps", "Who it helps"),
+    ("what_to_expect", "What to expect"),
+    ("risks", "Risks and side effects"),
+    ("recovery", "Recovery"),
+]
+
+
+class TreatmentPage(MedicalReviewMixin, Page):
+    summary = models.TextField(help_text="One or two plain sentences shown in listings and search.")
+    what_it_is = StreamField(TreatmentSectionBlock(), blank=True)
+    who_it_helps = StreamField(TreatmentSectionBlock(), blank=True)
+    what_to_expect = StreamField(TreatmentSectionBlock(), blank=True)
+    risks = StreamField(TreatmentSectionBlock(), blank=True)
+    recovery = StreamField(TreatmentSectionBlock(), blank=True)
+    author = models.ForeignKey(
+        "portal.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="treatments_written",
+    )
+    medical_reviewer = models.ForeignKey(
+        "portal.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="treatments_reviewed",
+    )
+    conditions = ParentalManyToManyField("portal.Condition", blank=True, related_name="treatments")
+    contraindications = ParentalManyToManyField(
+        "portal.ContraindicationTag", blank=True, related_name="treatments"
+    )
+
+    content_panels = Page.content_panels + [
+        ReadabilityPanel(heading="Readability"),
+        FieldPanel("summary"),
+        *[FieldPanel(name, heading=label) for name, label in TREATMENT_SECTIONS],
+        InlinePanel("faq_items", label="Frequently asked questions"),
+    ]
+    review_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("author"),
+                FieldPanel("medical_reviewer"),
+                FieldPanel("last_reviewed"),
+                FieldPanel("next_review_due"),
+            ],
+            heading="Authorship and medical review",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("contraindications", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Classification",
+        ),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(review_panels, heading="Review and conditions"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        *[index.SearchField(name) for name, _ in TREATMENT_SECTIONS],
+        index.RelatedFields(
+            "faq_items", [index.SearchField("question"), index.SearchField("answer")]
+        ),
+    ]
+
+    parent_page_types = ["portal.TreatmentIndexPage"]
+    subpage_types: list[str] = []
+    template = "portal/treatment_page.html"
+
+    def sections(self) -> list[tuple[str, str, StreamField]]:
+        """(anchor, heading, content) for each section the editor filled in."""
+        return [
+            (name.replace("_", "-"), label, getattr(self, name))
+            for name, label in TREATMENT_SECTIONS
+            if getattr(self, name)
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.services.structured_data import treatment_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(treatment_page_context(self, request))
+        return context

@@ -1,0 +1,1 @@
+"""Domain rules for the content portal, shared by views, templates and a future API."""
