@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "portal",
     "careteam",
     "audit",
+    "patientportal",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PatientPortalConfig(AppConfig):
+    name = "patientportal"
+    verbose_name = "Patient portal"

@@ -1,0 +1,205 @@
+"""Trend charts drawn on the server as SVG, with a text summary and a table for every chart.
+
+No JavaScript and no external assets: the markup prints, works without scripts and carries a
+<title>/<desc> pair so screen readers announce what the picture shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+HEIGHT = 260
+MARGIN_LEFT = 48
+MARGIN_RIGHT = 16
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 40
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    when: date
+    value: int
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Everything a template needs to show one trend: picture, summary and table rows."""
+
+    chart_id: str
+    title: str
+    value_label: str
+    summary: str
+    svg: SafeString
+    points: tuple[TrendPoint, ...]
+
+
+def _short_date(value: date) -> str:
+    return date_format(value, "j M")
+
+
+def _long_date(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+def summarise(points: Sequence[TrendPoint], *, noun: str, scale_max: int) -> str:
+    """One or two plain sentences that say what the chart shows."""
+    if not points:
+        return f"No {noun} recorded yet."
+    first, latest = points[0], points[-1]
+    values = [point.value for point in points]
+    if len(points) == 1:
+        return (
+            f"One {noun} recorded, on {_long_date(first.when)}: {first.value} out of {scale_max}."
+        )
+    return (
+        f"{len(points)} {noun} entries from {_long_date(first.when)} to "
+        f"{_long_date(latest.when)}. First {first.value}, latest {latest.value}, "
+        f"lowest {min(values)}, highest {max(values)} (out of {scale_max})."
+    )
+
+
+def line_chart_svg(
+    points: Sequence[TrendPoint],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    scale_max: int,
+    y_ticks: Iterable[int],
+) -> SafeString:
+    """An SVG line chart of values between 0 and scale_max over time, oldest on the left."""
+    if not points:
+        return mark_safe("")
+    plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    start, end = points[0].when, points[-1].when
+    span_days = (end - start).days
+
+    def x_for(when: date) -> str:
+        if span_days == 0:
+            return f"{MARGIN_LEFT + plot_width / 2:.1f}"
+        return f"{MARGIN_LEFT + plot_width * (when - start).days / span_days:.1f}"
+
+    def y_for(value: int) -> str:
+        clamped = min(max(value, 0), scale_max)
+        return f"{MARGIN_TOP + plot_height * (1 - clamped / scale_max):.1f}"
+
+    grid = format_html_join(
+        "",
+        '<line class="trend__grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+        '<text class="trend__axis" x="{}" y="{}" text-anchor="end">{}</text>',
+        (
+            (
+                MARGIN_LEFT,
+                WIDTH - MARGIN_RIGHT,
+                y_for(tick),
+                y_for(tick),
+                MARGIN_LEFT - 8,
+                f"{float(y_for(tick)) + 4:.1f}",
+                tick,
+            )
+            for tick in y_ticks
+        ),
+    )
+    coordinates = [(x_for(point.when), y_for(point.value), point) for point in points]
+    line = format_html(
+        '<polyline class="trend__line" fill="none" points="{}"/>',
+        " ".join(f"{x},{y}" for x, y, _ in coordinates),
+    )
+    dots = format_html_join(
+        "",
+        '<circle class="trend__point" cx="{}" cy="{}" r="4"><title>{}: {}</title></circle>',
+        ((x, y, _long_date(point.when), point.value) for x, y, point in coordinates),
+    )
+    baseline = HEIGHT - MARGIN_BOTTOM
+    x_labels = format_html(
+        '<text class="trend__axis" x="{}" y="{}" text-anchor="start">{}</text>',
+        MARGIN_LEFT,
+        baseline + 24,
+        _short_date(start),
+    )
+    if span_days:
+        x_labels += format_html(
+            '<text class="trend__axis" x="{}" y="{}" text-anchor="end">{}</text>',
+            WIDTH - MARGIN_RIGHT,
+            baseline + 24,
+            _short_date(end),
+        )
+    return format_html(
+        '<svg class="trend__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        'role="img" aria-labelledby="{}-title {}-desc" focusable="false">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '{}<line class="trend__baseline" x1="{}" x2="{}" y1="{}" y2="{}"/>{}{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        grid,
+        MARGIN_LEFT,
+        WIDTH - MARGIN_RIGHT,
+        baseline,
+        baseline,
+        line,
+        dots,
+        x_labels,
+    )
+
+
+def _build(
+    points: Iterable[TrendPoint],
+    *,
+    chart_id: str,
+    title: str,
+    value_label: str,
+    noun: str,
+    scale_max: int,
+    y_ticks: Iterable[int],
+) -> TrendChart:
+    ordered = tuple(sorted(points, key=lambda point: point.when))
+    summary = summarise(ordered, noun=noun, scale_max=scale_max)
+    svg = line_chart_svg(
+        ordered,
+        chart_id=chart_id,
+        title=title,
+        description=summary,
+        scale_max=scale_max,
+        y_ticks=y_ticks,
+    )
+    return TrendChart(chart_id, title, value_label, summary, svg, ordered)
+
+
+def pain_trend(points: Iterable[TrendPoint], *, chart_id: str = "pain-trend") -> TrendChart:
+    """Pain on the 0-10 numeric rating scale (0 no pain, 10 worst imaginable)."""
+    return _build(
+        points,
+        chart_id=chart_id,
+        title="Pain score over time (0 = no pain, 10 = worst pain imaginable)",
+        value_label="Pain score",
+        noun="pain score",
+        scale_max=10,
+        y_ticks=range(0, 11, 2),
+    )
+
+
+def odi_trend(points: Iterable[TrendPoint], *, chart_id: str = "odi-trend") -> TrendChart:
+    """Oswestry Disability Index, 0-100 (lower is better)."""
+    return _build(
+        points,
+        chart_id=chart_id,
+        title="Oswestry Disability Index over time (0 = no disability, 100 = most)",
+        value_label="ODI score",
+        noun="ODI score",
+        scale_max=100,
+        y_ticks=range(0, 101, 20),
+    )
