@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit events recorded during a request carry its IP address and path.
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old blog addresses keep working after a clinic moves its content in.
@@ -157,6 +159,10 @@ PORTAL_TARGET_READING_GRADE = 8
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
+
+# Audit trail: how many reverse proxies in front of the app append to X-Forwarded-For.
+# 0 (the default) trusts only REMOTE_ADDR.
+AUDIT_TRUSTED_PROXY_COUNT = int(env_str("AUDIT_TRUSTED_PROXY_COUNT", "0") or 0)
 
 LOGGING = {
     "version": 1,
