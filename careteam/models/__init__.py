@@ -1,0 +1,36 @@
+from .notes import PrivateNote, TeamNote
+from .people import Discipline, Patient, Provider
+from .permissions import CarePlanGroupObjectPermission, CarePlanUserObjectPermission
+from .plans import CarePlan, CarePlanStatus, Precaution
+from .sections import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Goal,
+    GoalAchievementStatus,
+    GoalLifecycleStatus,
+    PlanSection,
+)
+from .team import CareTeamMembership, TeamRole
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "ActivityStatus",
+    "CarePlan",
+    "CarePlanGroupObjectPermission",
+    "CarePlanStatus",
+    "CarePlanUserObjectPermission",
+    "CareTeamMembership",
+    "Discipline",
+    "Goal",
+    "GoalAchievementStatus",
+    "GoalLifecycleStatus",
+    "Patient",
+    "PlanSection",
+    "Precaution",
+    "PrivateNote",
+    "Provider",
+    "TeamNote",
+    "TeamRole",
+]

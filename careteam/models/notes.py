@@ -1,0 +1,49 @@
+"""Team notes and mental-health private notes: separate tables, separate permissions.
+
+Notes are clinical entries: never edited or deleted; a correction is a new note.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class TeamNote(models.Model):
+    """A note every member of the plan's team can read."""
+
+    plan = models.ForeignKey(
+        "careteam.CarePlan", on_delete=models.CASCADE, related_name="team_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_notes"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Team note {self.pk}"
+
+
+class PrivateNote(models.Model):
+    """A psychotherapy note: only the plan's mental-health members may read it, not the lead.
+
+    Read these only through ``careteam.services.notes.list_private_notes``.
+    """
+
+    plan = models.ForeignKey(
+        "careteam.CarePlan", on_delete=models.CASCADE, related_name="private_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="private_care_notes"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        # Never the body: this string lands in audit records the lead can read.
+        return f"Private note {self.pk}"

@@ -1,0 +1,131 @@
+"""The shared care plan and the precautions it sets."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class CarePlanStatus(models.TextChoices):
+    """FHIR R4 CarePlan.status values (request-status), minus the bookkeeping codes."""
+
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on-hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    REVOKED = "revoked", "Revoked"
+
+
+class CarePlan(models.Model):
+    """One patient's plan of care, kept together by a care team.
+
+    Object permissions (granted per team member by `careteam.services.team`):
+
+    - ``view_careplan``: read the plan, its sections, team notes and history.
+    - ``change_careplan``: edit summary, precautions, status, period and conditions.
+    - ``edit_all_sections``: edit goals and activities in every section.
+    - ``edit_own_section``: edit goals and activities in the section whose discipline
+      matches the member's role on this plan.
+    - ``add_teamnote``: write team notes.
+    - ``access_private_notes``: read and write mental-health private notes.
+    - ``manage_team``: add and remove members, hand over the lead.
+    - ``view_audit_trail``: read the full audit trail, including views and denials.
+
+    ``add_careplan`` is the one model-level permission: it lets pain-management
+    physicians create plans. A model-level ``view_careplan`` opens nothing.
+    """
+
+    patient = models.ForeignKey(
+        "careteam.Patient", on_delete=models.PROTECT, related_name="care_plans"
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=16, choices=CarePlanStatus.choices, default=CarePlanStatus.DRAFT
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    conditions = models.TextField(
+        blank=True,
+        help_text="Conditions this plan addresses, one per line "
+        "(for example: hypermobility spectrum disorder).",
+    )
+    patient_summary = models.TextField(
+        blank=True, help_text="The plan in plain words, as the patient will read it."
+    )
+    red_flag_guidance = models.TextField(
+        blank=True, help_text="What needs urgent care now, written for the patient."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="care_plans_created",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="care_plans_updated",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        permissions = [
+            ("edit_all_sections", "Can edit goals and activities in every section"),
+            ("edit_own_section", "Can edit goals and activities in own discipline's section"),
+            ("add_teamnote", "Can add team notes"),
+            ("access_private_notes", "Can read and write mental-health private notes"),
+            ("manage_team", "Can add and remove members and hand over the lead"),
+            ("view_audit_trail", "Can view the plan's audit trail"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="careteam_careplan_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def condition_list(self) -> list[str]:
+        return [line.strip() for line in self.conditions.splitlines() if line.strip()]
+
+
+class Precaution(models.Model):
+    """Something the patient should avoid, e.g. "no deep or end-range stretching".
+
+    ``avoid_tag`` names what the precaution rules out, so assigned reading tagged with
+    the same contraindication can be flagged before it reaches the patient.
+    """
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="precautions")
+    description = models.TextField(help_text="Shown to the patient.")
+    avoid_tag = models.ForeignKey(
+        "portal.ContraindicationTag",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="precautions",
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

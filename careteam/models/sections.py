@@ -1,0 +1,149 @@
+"""Per-discipline sections of a plan, with their goals and activities.
+
+Status values are FHIR R4's, so a CarePlan/Goal export can map them one to one.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .people import Discipline
+
+
+class PlanSection(models.Model):
+    """The part of a plan one discipline looks after."""
+
+    plan = models.ForeignKey("careteam.CarePlan", on_delete=models.CASCADE, related_name="sections")
+    discipline = models.CharField(max_length=32, choices=Discipline.choices)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "discipline"], name="careteam_one_section_per_discipline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_discipline_display()
+
+
+class GoalLifecycleStatus(models.TextChoices):
+    """FHIR R4 Goal.lifecycleStatus."""
+
+    PROPOSED = "proposed", "Proposed"
+    PLANNED = "planned", "Planned"
+    ACCEPTED = "accepted", "Accepted"
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on-hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+    REJECTED = "rejected", "Rejected"
+
+
+class GoalAchievementStatus(models.TextChoices):
+    """FHIR R4 Goal.achievementStatus (goal-achievement value set)."""
+
+    IN_PROGRESS = "in-progress", "In progress"
+    IMPROVING = "improving", "Improving"
+    WORSENING = "worsening", "Worsening"
+    NO_CHANGE = "no-change", "No change"
+    ACHIEVED = "achieved", "Achieved"
+    SUSTAINING = "sustaining", "Sustaining"
+    NOT_ACHIEVED = "not-achieved", "Not achieved"
+    NO_PROGRESS = "no-progress", "No progress"
+    NOT_ATTAINABLE = "not-attainable", "Not attainable"
+
+
+class ActivityKind(models.TextChoices):
+    EXERCISE = "exercise", "Exercise"
+    EDUCATION = "education", "Education"
+    PROCEDURE = "procedure", "Procedure"
+    APPOINTMENT = "appointment", "Appointment"
+    COPING_STRATEGY = "coping_strategy", "Coping strategy"
+
+
+class ActivityStatus(models.TextChoices):
+    """FHIR R4 CarePlan.activity.detail.status, minus the bookkeeping codes."""
+
+    NOT_STARTED = "not-started", "Not started"
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in-progress", "In progress"
+    ON_HOLD = "on-hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    STOPPED = "stopped", "Stopped"
+
+
+class SectionItem(models.Model):
+    """What goals and activities share: their section, patient visibility and versioning."""
+
+    visible_to_patient = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+
+class Goal(SectionItem):
+    """A measurable outcome, e.g. "walk 30 minutes without a flare"."""
+
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField()
+    measure = models.CharField(
+        max_length=200, blank=True, help_text="For example: pain on the 0–10 NRS."
+    )
+    target = models.CharField(max_length=200, blank=True, help_text="For example: 4 or less.")
+    due_date = models.DateField(null=True, blank=True)
+    lifecycle_status = models.CharField(
+        max_length=20, choices=GoalLifecycleStatus.choices, default=GoalLifecycleStatus.ACTIVE
+    )
+    achievement_status = models.CharField(
+        max_length=20,
+        choices=GoalAchievementStatus.choices,
+        default=GoalAchievementStatus.IN_PROGRESS,
+        blank=True,
+    )
+
+    class Meta(SectionItem.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Activity(SectionItem):
+    """Something the patient or team does: an exercise, an injection, a coping strategy.
+
+    ``do_not_perform`` marks a contraindicated activity (FHIR ``doNotPerform``).
+    """
+
+    section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.NOT_STARTED
+    )
+    schedule = models.CharField(
+        max_length=200, blank=True, help_text="How often or when, e.g. “daily, 10 minutes”."
+    )
+    scheduled_on = models.DateField(null=True, blank=True)
+    instructions = models.TextField(blank=True, help_text="Written for the patient.")
+    do_not_perform = models.BooleanField(default=False)
+
+    class Meta(SectionItem.Meta):
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"Do not: {self.title}" if self.do_not_perform else self.title
