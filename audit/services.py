@@ -1,0 +1,153 @@
+"""Writing audit events. Call ``record_event`` for every read, change and refusal of
+patient data; it never raises for a missing request (services may run outside one).
+
+The client IP and path come from ``request`` when given, else from the request the
+``audit.middleware.AuditContextMiddleware`` saw on this thread/task.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import ipaddress
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditAction, AuditEvent
+
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "audit_current_request", default=None
+)
+
+
+@contextmanager
+def request_context(request: HttpRequest) -> Iterator[None]:
+    """Make ``request`` the source of IP and path for events recorded inside the block."""
+    token = _current_request.set(request)
+    try:
+        yield
+    finally:
+        _current_request.reset(token)
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """REMOTE_ADDR, or with ``AUDIT_TRUSTED_PROXY_COUNT = n`` (n trusted proxies in front),
+    the address the nearest trusted proxy saw in X-Forwarded-For. Invalid values give None."""
+    if request is None:
+        return None
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "AUDIT_TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def _json_safe(detail: dict | None) -> dict:
+    if not detail:
+        return {}
+    return json.loads(json.dumps(detail, cls=DjangoJSONEncoder))
+
+
+def _plan_and_patient(plan, patient) -> tuple[int | None, int | None]:
+    plan_id = getattr(plan, "pk", plan)
+    patient_id = getattr(patient, "pk", patient)
+    if patient_id is None and plan is not None and not isinstance(plan, int):
+        patient_id = getattr(plan, "patient_id", None)
+    return plan_id, patient_id
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event for ``record_events``: the same arguments as ``record_event``."""
+
+    action: str
+    obj: models.Model | None = None
+    plan: Any = None
+    patient: Any = None
+    detail: dict | None = None
+
+
+def _build_event(
+    actor,
+    action: str,
+    obj: models.Model | None,
+    *,
+    request: HttpRequest | None,
+    plan: Any,
+    patient: Any,
+    detail: dict | None,
+) -> AuditEvent:
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}")
+    request = request if request is not None else _current_request.get()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    plan_id, patient_id = _plan_and_patient(plan, patient)
+    return AuditEvent(
+        actor=actor if authenticated else None,
+        actor_username=actor.get_username() if authenticated else "",
+        action=action,
+        target_content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        target_object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        care_plan_id=plan_id,
+        patient_id=patient_id,
+        ip_address=client_ip(request),
+        path=request.get_full_path()[:500] if request is not None else "",
+        detail=_json_safe(detail),
+    )
+
+
+def record_event(
+    actor,
+    action: str,
+    obj: models.Model | None,
+    *,
+    request: HttpRequest | None = None,
+    plan: Any = None,
+    patient: Any = None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event.
+
+    ``plan`` / ``patient`` are model instances or ids; with a plan, the patient id is taken
+    from ``plan.patient_id``. ``detail`` must be JSON-serialisable (dates are converted);
+    for a change use ``{"changes": {field: [old, new]}}``.
+    """
+    event = _build_event(
+        actor, action, obj, request=request, plan=plan, patient=patient, detail=detail
+    )
+    event.save()
+    return event
+
+
+def record_events(
+    actor, events: Iterable[EventSpec], *, request: HttpRequest | None = None
+) -> list[AuditEvent]:
+    """Append many events in one INSERT (e.g. views of every plan on a listing)."""
+    rows = [
+        _build_event(
+            actor,
+            spec.action,
+            spec.obj,
+            request=request,
+            plan=spec.plan,
+            patient=spec.patient,
+            detail=spec.detail,
+        )
+        for spec in events
+    ]
+    return AuditEvent.objects.bulk_create(rows) if rows else []
