@@ -1,6 +1,7 @@
 """The shared care plan and the precautions it sets."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -68,6 +69,9 @@ class CarePlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Any change anywhere in the plan (goals, notes, team...), for "last change" listings;
+    # ``updated_at``/``updated_by`` describe the plan's own fields only.
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -91,6 +95,10 @@ class CarePlan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The plan cannot end before it starts."})
 
     @property
     def condition_list(self) -> list[str]:
