@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import search_views
 from portal import views as portal_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/after-login/", portal_views.after_login, name="after-login"),
     path("robots.txt", portal_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("search/", search_views.search, name="search"),
 ]
 
 if settings.DEBUG:

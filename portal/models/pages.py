@@ -69,6 +69,15 @@ class HomePage(Page):
     template = "portal/home_page.html"
 
     def featured_articles(self) -> list[ArticlePage]:
+        """The editor's picks in their order; without picks, the three newest articles."""
+        if not self.featured_article_links.exists():
+            return list(
+                ArticlePage.objects.live()
+                .public()
+                .select_related("author", "image")
+                .defer_streamfields()
+                .order_by("-publish_date", "-first_published_at")[:3]
+            )
         order = {
             link.article_id: link.sort_order or 0 for link in self.featured_article_links.all()
         }
@@ -76,7 +85,7 @@ class HomePage(Page):
             ArticlePage.objects.live()
             .public()
             .filter(pk__in=order)
-            .select_related("image")
+            .select_related("author", "image")
             .defer_streamfields()
         )
         return sorted(articles, key=lambda article: order[article.pk])
@@ -87,7 +96,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_articles"] = self.featured_articles()
-        context["treatments"] = self.treatments()
+        context["treatments"] = self.treatments().defer_streamfields()
+        context["article_index"] = ArticleIndexPage.objects.live().first()
         return context
 
 
@@ -272,7 +282,7 @@ class ArticlePage(MedicalReviewMixin, Page):
         return list(shared[:limit] if limit else shared)
 
     def get_context(self, request, *args, **kwargs):
-        from portal.services.article_page import article_page_context
+        from portal.services.page_context import article_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_page_context(self, request))
@@ -393,7 +403,7 @@ class TreatmentPage(MedicalReviewMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from portal.services.structured_data import treatment_page_context
+        from portal.services.page_context import treatment_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(treatment_page_context(self, request))

@@ -44,11 +44,11 @@ def stream_text(stream) -> str:
     return " ".join(part for part in value_text(stream) if part)
 
 
-def faq_text(page) -> str:
-    return " ".join(f"{item.question} {html_to_text(item.answer)}" for item in page.faq_items.all())
+def faq_text(faq_items) -> str:
+    return " ".join(f"{item.question} {html_to_text(item.answer)}" for item in faq_items)
 
 
-def page_text(page) -> str:
+def page_text(page, faq_items=None) -> str:
     """The text a reader reads below the title: body, key takeaways and FAQ."""
     from portal.models import ArticlePage, TreatmentPage
 
@@ -57,5 +57,5 @@ def page_text(page) -> str:
         parts += [stream_text(page.key_takeaways), stream_text(page.body)]
     elif isinstance(page, TreatmentPage):
         parts += [stream_text(content) for _, _, content in page.sections()]
-    parts.append(faq_text(page))
+    parts.append(faq_text(page.faq_items.all() if faq_items is None else faq_items))
     return " ".join(part for part in parts if part)

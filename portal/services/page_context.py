@@ -1,0 +1,69 @@
+"""Everything an article or treatment page shows beyond its fields, in a fixed few queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .reading import count_text_words, minutes_for_words
+from .structured_data import faq_page_ld, json_ld_script, medical_web_page_ld
+from .text import page_text
+from .toc import heading_anchors, table_of_contents
+
+
+def breadcrumbs(page) -> list:
+    """Ancestors below the tree root, home first."""
+    return list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
+
+
+def _common_context(page, request: HttpRequest, faq_items: list, conditions: list) -> dict:
+    words = count_text_words(page_text(page, faq_items))
+    structured = [medical_web_page_ld(page, request, conditions)]
+    faq_ld = faq_page_ld(faq_items)
+    if faq_ld:
+        structured.append(faq_ld)
+    return {
+        "word_count": words,
+        "reading_minutes": minutes_for_words(words),
+        "faq_items": faq_items,
+        "conditions": conditions,
+        "breadcrumbs": breadcrumbs(page),
+        "json_ld": [json_ld_script(data) for data in structured],
+    }
+
+
+def _people(page) -> None:
+    """Load author and reviewer with their photos in one query instead of four."""
+    from portal.models import Person
+
+    ids = {page.author_id, page.medical_reviewer_id} - {None}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("photo")}
+    page.author = people.get(page.author_id)
+    page.medical_reviewer = people.get(page.medical_reviewer_id)
+
+
+def article_page_context(page, request: HttpRequest) -> dict[str, Any]:
+    _people(page)
+    faq_items = list(page.faq_items.all())
+    conditions = list(page.conditions.all())
+    anchors = heading_anchors(page.body)
+    context = _common_context(page, request, faq_items, conditions)
+    context.update(
+        {
+            "body_items": [(block, anchors.get(block.id)) for block in page.body],
+            "toc": table_of_contents(page.body, anchors),
+            "topics": list(page.topics.all()),
+            "related_articles": page.related_articles(),
+        }
+    )
+    return context
+
+
+def treatment_page_context(page, request: HttpRequest) -> dict[str, Any]:
+    _people(page)
+    faq_items = list(page.faq_items.all())
+    conditions = list(page.conditions.all())
+    context = _common_context(page, request, faq_items, conditions)
+    context["contraindications"] = list(page.contraindications.all())
+    return context

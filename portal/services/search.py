@@ -1,0 +1,28 @@
+"""Site search over live, public articles and treatment pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wagtail.models import Page
+
+MAX_QUERY_LENGTH = 200
+
+
+def search_content(query: str):
+    """Ranked search results (Wagtail's database backend: PostgreSQL full-text when available)."""
+    from portal.models import ArticlePage, TreatmentPage
+
+    pages = Page.objects.live().public().type(ArticlePage, TreatmentPage)
+    return pages.search(query, operator="and")
+
+
+def as_specific(pages: Sequence[Page]) -> list[Page]:
+    """The specific pages for one page of results, in the same order, with one query per type."""
+    by_pk = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=[p.pk for p in pages])
+        .specific()
+        .defer_streamfields()
+    }
+    return [by_pk[p.pk] for p in pages if p.pk in by_pk]
