@@ -112,6 +112,13 @@ def user_can(user, perm: str, plan: CarePlan) -> bool:
     return _object_permission_checker(user).has_perm(_codename(perm), plan)
 
 
+def perms_on(user, plan: CarePlan) -> frozenset[str]:
+    """All the user's permission codenames on this plan (object grants only; 2 queries)."""
+    if not _is_usable(user) or plan is None or plan.pk is None:
+        return frozenset()
+    return frozenset(_object_permission_checker(user).get_perms(plan))
+
+
 def active_role(user, plan: CarePlan) -> str | None:
     """The user's role on the plan's team now, or None."""
     if not _is_usable(user):
@@ -242,6 +249,7 @@ __all__ = [
     "can_edit_section",
     "plan_creators_group",
     "plan_permission_objects",
+    "perms_on",
     "plans_for_user",
     "section_editable",
     "user_can",

@@ -7,6 +7,23 @@ from django.conf import settings
 from django.db import models
 
 
+class TeamNoteQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "TeamNoteQuerySet":
+        """Notes of the plans where ``user`` may view the plan (object permissions only)."""
+        from ..permissions import VIEW, plans_for_user
+
+        return self.filter(plan__in=plans_for_user(user, VIEW))
+
+
+class PrivateNoteQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "PrivateNoteQuerySet":
+        """Notes of the plans where ``user`` holds ``access_private_notes``: mental-health
+        members of that team, never the lead, never a superuser as such."""
+        from ..permissions import ACCESS_PRIVATE_NOTES, plans_for_user
+
+        return self.filter(plan__in=plans_for_user(user, ACCESS_PRIVATE_NOTES))
+
+
 class TeamNote(models.Model):
     """A note every member of the plan's team can read."""
 
@@ -19,6 +36,8 @@ class TeamNote(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = TeamNoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -29,7 +48,8 @@ class TeamNote(models.Model):
 class PrivateNote(models.Model):
     """A psychotherapy note: only the plan's mental-health members may read it, not the lead.
 
-    Read these only through ``careteam.services.notes.list_private_notes``.
+    Read these through ``careteam.services.list_private_notes`` (one plan) or
+    ``PrivateNote.objects.readable_by(user)`` (listings).
     """
 
     plan = models.ForeignKey(
@@ -40,6 +60,8 @@ class PrivateNote(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

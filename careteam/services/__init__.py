@@ -1,0 +1,62 @@
+"""Care-team domain rules, shared by the web UI and a future API.
+
+Every function takes the acting user, checks their object permissions on the plan, raises
+``CareAccessDenied`` (recorded as 'denied') when they lack them, and records what it did in
+the audit trail. Edits take the version the user saw and raise ``StaleVersionError``
+instead of overwriting someone else's change.
+"""
+
+from .errors import CareAccessDenied, StaleVersionError
+from .history import plan_audit_trail, plan_history
+from .notes import add_private_note, add_team_note, list_private_notes, list_team_notes
+from .people import create_patient, create_provider, find_provider_user
+from .plans import (
+    add_precaution,
+    add_section,
+    create_care_plan,
+    delete_precaution,
+    get_plan_for_user,
+    record_plan_view,
+    update_plan,
+    update_precaution,
+)
+from .sections import (
+    create_activity,
+    create_goal,
+    delete_activity,
+    delete_goal,
+    update_activity,
+    update_goal,
+)
+from .team import add_member, hand_over_lead, remove_member
+
+__all__ = [
+    "CareAccessDenied",
+    "StaleVersionError",
+    "add_member",
+    "add_precaution",
+    "add_private_note",
+    "add_section",
+    "add_team_note",
+    "create_activity",
+    "create_care_plan",
+    "create_goal",
+    "create_patient",
+    "create_provider",
+    "delete_activity",
+    "delete_goal",
+    "delete_precaution",
+    "find_provider_user",
+    "get_plan_for_user",
+    "hand_over_lead",
+    "list_private_notes",
+    "list_team_notes",
+    "plan_audit_trail",
+    "plan_history",
+    "record_plan_view",
+    "remove_member",
+    "update_activity",
+    "update_goal",
+    "update_plan",
+    "update_precaution",
+]

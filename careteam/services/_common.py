@@ -1,0 +1,186 @@
+"""Building blocks shared by the care-team services: permission gates that leave a
+'denied' audit record, and versioned create/update/delete that leave history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import record_event
+
+from ..models import CarePlan
+from ..permissions import VIEW, perms_on
+from .errors import CareAccessDenied, StaleVersionError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def deny(
+    actor,
+    permission: str,
+    *,
+    plan: CarePlan | int | None = None,
+    obj: models.Model | None = None,
+    hide_existence: bool = True,
+    reason: str = "",
+) -> CareAccessDenied:
+    """Record a refusal and return the exception to raise.
+
+    Call it outside any transaction that will roll back, or the record goes with it.
+    """
+    detail = {"permission": permission}
+    if reason:
+        detail["reason"] = reason
+    target = obj if obj is not None else (plan if isinstance(plan, models.Model) else None)
+    record_event(actor, AuditAction.DENIED, target, plan=plan, detail=detail)
+    return CareAccessDenied(
+        "You do not have access to this." if hide_existence else "You may not do this.",
+        permission=permission,
+        hide_existence=hide_existence,
+    )
+
+
+def require(actor, permission: str, plan: CarePlan, *, obj: models.Model | None = None):
+    """The actor's permissions on ``plan`` if they include ``permission``; else deny."""
+    perms = perms_on(actor, plan)
+    if permission not in perms:
+        raise deny(actor, permission, plan=plan, obj=obj, hide_existence=VIEW not in perms)
+    return perms
+
+
+def touch_plan(plan: CarePlan, when=None) -> None:
+    """Mark the plan as changed now (for "last change" on listings); not a version bump."""
+    when = when or timezone.now()
+    CarePlan.objects.filter(pk=plan.pk).update(last_activity_at=when)
+    plan.last_activity_at = when
+
+
+def audit_value(value: Any) -> Any:
+    """A field value as history shows it: related objects by name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: audit_value(getattr(instance, name)) for name in fields}
+
+
+def validate(instance: models.Model, fields: Iterable[str]) -> None:
+    """Field and model validation for the given fields only (no uniqueness queries)."""
+    fields = set(fields)
+    exclude = [f.name for f in instance._meta.concrete_fields if f.name not in fields]
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def create_audited(
+    instance: M, actor, plan: CarePlan, fields: Iterable[str], *, record_values: bool = True
+) -> M:
+    """Validate, save and record 'created' (with the initial values for history)."""
+    fields = list(fields)
+    validate(instance, fields)
+    now = timezone.now()
+    with transaction.atomic():
+        instance.save()
+        detail = {"values": snapshot(instance, fields)} if record_values else None
+        record_event(actor, AuditAction.CREATED, instance, plan=plan, detail=detail)
+        touch_plan(plan, now)
+    return instance
+
+
+def _stale(model: type[M], pk: Any, expected_version: int, fields: Iterable[str]):
+    current = model._default_manager.select_related("updated_by").filter(pk=pk).first()
+    values = snapshot(current, fields) if current is not None else None
+    return StaleVersionError(
+        model, expected_version=expected_version, current=current, current_values=values
+    )
+
+
+def update_versioned(
+    instance: M,
+    actor,
+    plan: CarePlan,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    editable: Iterable[str],
+) -> dict[str, list[Any]]:
+    """Apply ``changes`` only if the row is still at ``expected_version``.
+
+    One ``UPDATE ... WHERE id = %s AND version = %s``: zero rows means someone else saved
+    first, and ``StaleVersionError`` reports what is there now. Returns ``{field: [old,
+    new]}`` as recorded in the audit trail (empty when nothing differed).
+    """
+    editable = tuple(editable)
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    model = type(instance)
+    if instance.version != expected_version:
+        raise _stale(model, instance.pk, expected_version, editable)
+    diff = {
+        name: (getattr(instance, name), value)
+        for name, value in changes.items()
+        if getattr(instance, name) != value
+    }
+    if not diff:
+        return {}
+    for name, (_old, new) in diff.items():
+        setattr(instance, name, new)
+    try:
+        validate(instance, diff)
+    except ValidationError:
+        for name, (old, _new) in diff.items():
+            setattr(instance, name, old)
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+            **{name: new for name, (_old, new) in diff.items()},
+            updated_by=actor,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        if not updated:
+            for name, (old, _new) in diff.items():
+                setattr(instance, name, old)
+            raise _stale(model, instance.pk, expected_version, editable)
+        instance.version = expected_version + 1
+        instance.updated_by = actor
+        instance.updated_at = now
+        changes_detail = {
+            name: [audit_value(old), audit_value(new)] for name, (old, new) in diff.items()
+        }
+        record_event(
+            actor, AuditAction.CHANGED, instance, plan=plan, detail={"changes": changes_detail}
+        )
+        touch_plan(plan, now)
+    return changes_detail
+
+
+def delete_versioned(
+    instance: models.Model,
+    actor,
+    plan: CarePlan,
+    expected_version: int,
+    *,
+    fields: Iterable[str],
+) -> None:
+    """Delete only if still at ``expected_version``; history keeps the last values."""
+    model = type(instance)
+    fields = tuple(fields)
+    values = snapshot(instance, fields)
+    with transaction.atomic():
+        deleted, _ = model._default_manager.filter(
+            pk=instance.pk, version=expected_version
+        ).delete()
+        if not deleted:
+            raise _stale(model, instance.pk, expected_version, fields)
+        record_event(actor, AuditAction.DELETED, instance, plan=plan, detail={"values": values})
+        touch_plan(plan)

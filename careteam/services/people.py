@@ -1,0 +1,94 @@
+"""Providers and patients."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from audit.models import AuditAction
+from audit.services import record_event
+
+from ..models import Discipline, Patient, Provider
+from ..permissions import PLAN_CREATOR_DISCIPLINE, can_create_plans, plan_creators_group
+from ._common import deny, validate
+
+PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
+
+
+def create_provider(user, *, discipline: str, credentials: str = "") -> Provider:
+    """Give ``user`` a provider profile (or update it), and keep the model-level right to
+    create plans in step with the discipline: pain-management physicians join the
+    "Pain management physicians" group, which holds ``careteam.add_careplan``.
+
+    An administrative set-up step (seeders, admin tasks), so it takes no acting user.
+    """
+    if discipline not in Discipline.values:
+        raise ValueError(f"Unknown discipline {discipline!r}")
+    with transaction.atomic():
+        provider, _ = Provider.objects.update_or_create(
+            user=user, defaults={"discipline": discipline, "credentials": credentials}
+        )
+        group = plan_creators_group()
+        if discipline == PLAN_CREATOR_DISCIPLINE:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+    return provider
+
+
+def find_provider_user(identifier: str):
+    """The active user with a provider profile whose username or email is ``identifier``
+    (case-insensitive), or None. For "invite a provider by username or email"."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    matches = list(
+        get_user_model()
+        .objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier),
+            is_active=True,
+            provider_profile__isnull=False,
+        )
+        .select_related("provider_profile")[:2]
+    )
+    # An email shared by two accounts is ambiguous: invite by username instead.
+    return matches[0] if len(matches) == 1 else None
+
+
+def create_patient(
+    actor,
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    record_number: str,
+    email: str = "",
+) -> Patient:
+    """Register a patient. Physicians who may create plans may register patients.
+
+    Raises ``ValidationError`` for bad values, including a record number already in use.
+    """
+    if not can_create_plans(actor):
+        raise deny(actor, "careteam.add_patient", hide_existence=False)
+    patient = Patient(
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        record_number=record_number.strip(),
+        email=email.strip(),
+    )
+    validate(patient, PATIENT_FIELDS)
+    patient.validate_unique()
+    with transaction.atomic():
+        patient.save()
+        record_event(
+            actor,
+            AuditAction.CREATED,
+            patient,
+            patient=patient,
+            detail={"values": {name: getattr(patient, name) for name in PATIENT_FIELDS}},
+        )
+    return patient

@@ -1,0 +1,165 @@
+"""Care plans: creating, reading, editing the plan's own fields and precautions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.models import AuditAction, AuditEvent
+from audit.services import record_event
+
+from ..models import (
+    CarePlan,
+    CarePlanStatus,
+    CareTeamMembership,
+    Discipline,
+    Patient,
+    PlanSection,
+    Precaution,
+    TeamRole,
+)
+from ..permissions import CHANGE, VIEW, can_create_plans
+from ._common import (
+    create_audited,
+    delete_versioned,
+    deny,
+    require,
+    touch_plan,
+    update_versioned,
+    validate,
+)
+from .team import grant_role
+
+PLAN_FIELDS = (
+    "title",
+    "status",
+    "period_start",
+    "period_end",
+    "conditions",
+    "patient_summary",
+    "red_flag_guidance",
+)
+PRECAUTION_FIELDS = ("description", "avoid_tag", "sort_order")
+DEFAULT_SECTIONS = (
+    Discipline.PAIN_MANAGEMENT,
+    Discipline.PHYSICAL_THERAPY,
+    Discipline.MENTAL_HEALTH,
+)
+
+
+def get_plan_for_user(user, plan_id: Any, perm: str = VIEW) -> CarePlan:
+    """The plan with its patient, if ``user`` holds ``perm`` on it; else ``CareAccessDenied``
+    (404 for a plan they cannot see or that does not exist), recorded as 'denied'."""
+    try:
+        plan_pk = int(plan_id)
+    except (TypeError, ValueError):
+        plan_pk = None
+    plan = (
+        CarePlan.objects.select_related("patient").filter(pk=plan_pk).first()
+        if plan_pk is not None
+        else None
+    )
+    if plan is None:
+        raise deny(user, perm, plan=plan_pk, reason="no such plan")
+    require(user, perm, plan)
+    return plan
+
+
+def record_plan_view(plan: CarePlan, actor, *, what: str = "plan") -> AuditEvent:
+    """Check the actor may view the plan and record that they did (once per page view)."""
+    require(actor, VIEW, plan)
+    return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
+
+
+def create_care_plan(
+    actor,
+    patient: Patient,
+    *,
+    title: str,
+    status: str = CarePlanStatus.DRAFT,
+    sections: tuple[str, ...] = DEFAULT_SECTIONS,
+    **fields: Any,
+) -> CarePlan:
+    """Start a plan for ``patient``; the actor (a physician with ``careteam.add_careplan``)
+    becomes its lead. Creates one section per discipline in ``sections``."""
+    if not can_create_plans(actor):
+        raise deny(actor, "careteam.add_careplan", hide_existence=False)
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"Not plan fields: {', '.join(sorted(unknown))}")
+    plan = CarePlan(
+        patient=patient, title=title, status=status, created_by=actor, updated_by=actor, **fields
+    )
+    validate(plan, PLAN_FIELDS)
+    with transaction.atomic():
+        plan.save()
+        PlanSection.objects.bulk_create(
+            PlanSection(plan=plan, discipline=discipline, sort_order=index)
+            for index, discipline in enumerate(sections)
+        )
+        record_event(
+            actor,
+            AuditAction.CREATED,
+            plan,
+            plan=plan,
+            detail={"values": {name: getattr(plan, name) for name in PLAN_FIELDS}},
+        )
+        membership = CareTeamMembership.objects.create(
+            plan=plan, user=actor, role=TeamRole.LEAD, added_by=actor
+        )
+        grant_role(plan, actor, membership)
+        touch_plan(plan)
+    return plan
+
+
+def update_plan(plan: CarePlan, actor, expected_version: int, **changes: Any) -> CarePlan:
+    """Edit the plan's own fields (summary, status, period, conditions, red flags, title).
+
+    Lead only. Raises ``StaleVersionError`` if the plan changed since ``expected_version``,
+    ``ValidationError`` for bad values.
+    """
+    require(actor, CHANGE, plan)
+    update_versioned(plan, actor, plan, expected_version, changes, editable=PLAN_FIELDS)
+    return plan
+
+
+def add_section(plan: CarePlan, actor, discipline: str) -> PlanSection:
+    """Add a discipline's section (e.g. nursing) to the plan. Lead only."""
+    require(actor, CHANGE, plan)
+    if plan.sections.filter(discipline=discipline).exists():
+        raise ValidationError({"discipline": "This plan already has that section."})
+    section = PlanSection(plan=plan, discipline=discipline, sort_order=plan.sections.count())
+    return create_audited(section, actor, plan, ("discipline",))
+
+
+def add_precaution(
+    plan: CarePlan, actor, *, description: str, avoid_tag=None, sort_order: int = 0
+) -> Precaution:
+    """Add a precaution ("no deep or end-range stretching"). Lead only."""
+    require(actor, CHANGE, plan)
+    precaution = Precaution(
+        plan=plan,
+        description=description.strip(),
+        avoid_tag=avoid_tag,
+        sort_order=sort_order,
+        created_by=actor,
+        updated_by=actor,
+    )
+    return create_audited(precaution, actor, plan, PRECAUTION_FIELDS)
+
+
+def update_precaution(
+    precaution: Precaution, actor, expected_version: int, **changes: Any
+) -> Precaution:
+    plan = precaution.plan
+    require(actor, CHANGE, plan, obj=precaution)
+    update_versioned(precaution, actor, plan, expected_version, changes, editable=PRECAUTION_FIELDS)
+    return precaution
+
+
+def delete_precaution(precaution: Precaution, actor, expected_version: int) -> None:
+    plan = precaution.plan
+    require(actor, CHANGE, plan, obj=precaution)
+    delete_versioned(precaution, actor, plan, expected_version, fields=PRECAUTION_FIELDS)

@@ -1,0 +1,76 @@
+"""Care-team fixtures: a plan with a lead, a physical therapist, a mental-health
+professional and a contributor, plus providers and users who are not on it.
+
+Import the fixtures you use into your test module:
+``from tests.careteam_domain_fixtures import care_team  # noqa: F401``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from careteam.models import CarePlan, Discipline, PlanSection, TeamRole
+from careteam.services import add_member, create_care_plan, create_patient, create_provider
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@clinic.example", password="x-test-pass-1", **extra
+    )
+
+
+def make_provider(username: str, discipline: str, **extra):
+    user = make_user(username, **extra)
+    create_provider(user, discipline=discipline, credentials="Test")
+    return user
+
+
+def make_plan(lead, record_number: str, *, title: str = "Stability first") -> CarePlan:
+    patient = create_patient(
+        lead,
+        given_name="Pat",
+        family_name=f"Example {record_number}",
+        date_of_birth=datetime.date(1990, 5, 17),
+        record_number=record_number,
+    )
+    return create_care_plan(lead, patient, title=title, patient_summary="Build core stability.")
+
+
+@dataclass
+class CareTeam:
+    plan: CarePlan
+    lead: object
+    physio: object
+    mental_health: object
+    contributor: object
+    outsider: object
+    spare_physician: object
+
+    def section(self, discipline: str) -> PlanSection:
+        return self.plan.sections.get(discipline=discipline)
+
+    def by_role(self, role: str):
+        return {
+            TeamRole.LEAD: self.lead,
+            TeamRole.PHYSICAL_THERAPY: self.physio,
+            TeamRole.MENTAL_HEALTH: self.mental_health,
+            TeamRole.CONTRIBUTOR: self.contributor,
+        }[role]
+
+
+@pytest.fixture
+def care_team(db) -> CareTeam:
+    lead = make_provider("t.lead", Discipline.PAIN_MANAGEMENT)
+    physio = make_provider("t.physio", Discipline.PHYSICAL_THERAPY)
+    mental_health = make_provider("t.mind", Discipline.MENTAL_HEALTH)
+    contributor = make_provider("t.nurse", Discipline.NURSING)
+    outsider = make_provider("t.outsider", Discipline.PHYSICAL_THERAPY)
+    spare_physician = make_provider("t.spare", Discipline.PAIN_MANAGEMENT)
+    plan = make_plan(lead, "T-0001")
+    add_member(plan, lead, physio, TeamRole.PHYSICAL_THERAPY)
+    add_member(plan, lead, mental_health, TeamRole.MENTAL_HEALTH)
+    add_member(plan, lead, contributor, TeamRole.CONTRIBUTOR)
+    plan.refresh_from_db()
+    return CareTeam(plan, lead, physio, mental_health, contributor, outsider, spare_physician)
