@@ -1,0 +1,249 @@
+"""Every page type renders the content a reader needs."""
+
+import datetime
+import json
+import re
+
+import pytest
+
+from portal.models import ArticleRelatedArticle, HomePageFeaturedArticle
+from portal.services.reading import count_words, reading_time_minutes
+from tests.portal_fixtures import (
+    heading,
+    make_article,
+    make_condition,
+    make_topic,
+    make_treatment,
+    paragraph,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld_blocks(html: str) -> list[dict]:
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(script) for script in scripts]
+
+
+@pytest.fixture
+def full_article(site_tree, author, reviewer):
+    treatment = make_treatment(site_tree.treatments, "Prolotherapy")
+    return make_article(
+        site_tree.articles,
+        "Hypermobile lower back pain",
+        summary="What loose ligaments mean for your back.",
+        author=author,
+        medical_reviewer=reviewer,
+        last_reviewed=datetime.date(2026, 1, 5),
+        next_review_due=datetime.date(2027, 1, 5),
+        publish_date=datetime.date(2026, 2, 1),
+        topics=[make_topic("Hypermobility")],
+        conditions=[make_condition("Hypermobility spectrum disorder")],
+        takeaways=[("Stability first", "Strength holds a loose spine steady.")],
+        faqs=[("Should I stretch?", "<p>Avoid deep stretching.</p>")],
+        body=[
+            heading("Why it hurts"),
+            paragraph("Loose ligaments let joints move too far."),
+            heading("Small steps", level="h3"),
+            {
+                "type": "callout",
+                "value": {
+                    "kind": "red_flag",
+                    "title": "Get help now",
+                    "body": "<p>New leg weakness needs urgent care.</p>",
+                },
+            },
+            {"type": "quote", "value": {"text": "Slow and steady.", "attribution": "A patient"}},
+            {"type": "treatment_link", "value": {"page": treatment.pk, "blurb": "Can help."}},
+        ],
+    )
+
+
+def test_home_page_shows_hero_featured_articles_and_treatments(client, site_tree, full_article):
+    HomePageFeaturedArticle.objects.create(page=site_tree.home, article=full_article)
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Stronger, steadier backs" in html
+    assert 'href="/articles/hypermobile-lower-back-pain/"' in html
+    assert 'href="/treatments/prolotherapy/"' in html
+    assert 'role="search"' in html
+
+
+def test_article_page_shows_computed_and_editorial_content(client, full_article):
+    response = client.get("/articles/hypermobile-lower-back-pain/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 id="article-title">Hypermobile lower back pain</h1>' in html
+    assert f"{reading_time_minutes(full_article)} min read" in html
+    assert 'datetime="2026-02-01"' in html and "1 February 2026" in html
+    assert "ago)" in html  # relative publish time beside the absolute date
+    assert "Dr Ada Testwell</strong>, MD" in html
+    assert "Sam Reviewer</strong>, DPT" in html
+    assert "Last reviewed" in html and "5 January 2027" in html
+    assert "<strong>Stability first:</strong> Strength holds a loose spine steady." in html
+    assert '<h2 id="why-it-hurts">Why it hurts</h2>' in html
+    assert '<h3 id="small-steps">Small steps</h3>' in html
+    assert (
+        'class="callout callout--red_flag" role="note" aria-label="Red flag: Get help now"' in html
+    )
+    assert 'href="/treatments/prolotherapy/"' in html and "Can help." in html
+    assert '<h3 class="faq__question">Should I stretch?</h3>' in html
+    assert 'href="/articles/?topic=hypermobility"' in html
+    assert 'aria-label="Breadcrumb"' in html and 'href="/articles/"' in html
+
+
+def test_treatment_index_and_treatment_page_render(client, site_tree, reviewer):
+    make_treatment(
+        site_tree.treatments,
+        "Radiofrequency ablation",
+        medical_reviewer=reviewer,
+        risks=[paragraph("Some soreness for a few days.")],
+        faqs=[("Does it hurt?", "<p>You will have local anaesthetic.</p>")],
+    )
+    index = client.get("/treatments/")
+    assert index.status_code == 200
+    assert 'href="/treatments/radiofrequency-ablation/"' in index.content.decode()
+    page = client.get("/treatments/radiofrequency-ablation/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<h2 id="what-it-is">What it is</h2>' in html
+    assert '<h2 id="risks">Risks and side effects</h2>' in html
+    assert "Some soreness for a few days." in html
+    kinds = [block["@type"] for block in json_ld_blocks(html)]
+    assert kinds == ["MedicalWebPage", "FAQPage"]
+
+
+def test_article_json_ld_describes_the_page_and_every_faq(client, full_article):
+    html = client.get(full_article.url).content.decode()
+    page_ld, faq_ld = json_ld_blocks(html)
+    assert page_ld["@type"] == "MedicalWebPage"
+    assert page_ld["headline"] == "Hypermobile lower back pain"
+    assert page_ld["author"]["name"] == "Dr Ada Testwell"
+    assert page_ld["reviewedBy"]["name"] == "Sam Reviewer"
+    assert page_ld["lastReviewed"] == "2026-01-05"
+    assert page_ld["datePublished"] == "2026-02-01"
+    assert page_ld["about"] == [
+        {"@type": "MedicalCondition", "name": "Hypermobility spectrum disorder"}
+    ]
+    assert page_ld["url"] == "http://localhost/articles/hypermobile-lower-back-pain/"
+    assert faq_ld["@type"] == "FAQPage"
+    assert faq_ld["mainEntity"] == [
+        {
+            "@type": "Question",
+            "name": "Should I stretch?",
+            "acceptedAnswer": {"@type": "Answer", "text": "Avoid deep stretching."},
+        }
+    ]
+
+
+def test_json_ld_has_one_question_per_faq_item(client, site_tree):
+    faqs = [(f"Question {n}?", f"<p>Answer {n}.</p>") for n in range(5)]
+    article = make_article(site_tree.articles, "Many questions", faqs=faqs)
+    faq_ld = json_ld_blocks(client.get(article.url).content.decode())[1]
+    assert [q["name"] for q in faq_ld["mainEntity"]] == [q for q, _ in faqs]
+
+
+def test_script_end_tag_in_faq_answer_cannot_break_out_of_json_ld(client, site_tree):
+    article = make_article(
+        site_tree.articles,
+        "Escaping",
+        faqs=[
+            ("Is <b>this</b> safe?", "<p>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+        ],
+    )
+    html = client.get(article.url).content.decode()
+    assert "<script>alert(1)" not in html
+    faq_ld = json_ld_blocks(html)[1]
+    assert faq_ld["mainEntity"][0]["acceptedAnswer"]["text"] == (
+        "</script><script>alert(1)</script>"
+    )
+    assert faq_ld["mainEntity"][0]["name"] == "Is <b>this</b> safe?"
+
+
+def test_reading_time_counts_body_takeaways_and_faq_but_not_title(site_tree):
+    body_words = " ".join(["steady"] * 400)
+    article = make_article(
+        site_tree.articles,
+        "A title of seven words that is long",
+        body=[heading("Two words"), paragraph(body_words)],
+        takeaways=[("Lead here", "Three more words.")],
+        faqs=[("Four word question here?", "<p>Five words in the answer.</p>")],
+    )
+    assert count_words(article) == 2 + 400 + 2 + 3 + 4 + 5
+    assert reading_time_minutes(article) == 2  # 416 words at 238 a minute, rounded up
+
+
+def test_reading_time_is_at_least_one_minute(site_tree):
+    article = make_article(site_tree.articles, "Tiny", body=[paragraph("Hello.")])
+    assert count_words(article) == 1
+    assert reading_time_minutes(article) == 1
+
+
+def test_toc_lists_h2s_with_unique_stable_anchors(client, site_tree):
+    article = make_article(
+        site_tree.articles,
+        "Anchors",
+        body=[
+            heading("Overview"),
+            heading("Details", level="h3"),
+            heading("Overview"),
+            heading("Custom", anchor="my-anchor"),
+        ],
+    )
+    html = client.get(article.url).content.decode()
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    assert re.findall(r'href="#([\w-]+)"', toc) == ["overview", "overview-2", "my-anchor"]
+    for anchor in ("overview", "overview-2", "my-anchor", "details"):
+        assert html.count(f'id="{anchor}"') == 1
+
+
+def test_related_articles_are_chosen_else_share_topics(site_tree):
+    back, sleep = make_topic("Back pain"), make_topic("Sleep")
+    article = make_article(site_tree.articles, "Main", topics=[back])
+    sharing = make_article(site_tree.articles, "Shares a topic", topics=[back, sleep])
+    make_article(site_tree.articles, "Unrelated", topics=[sleep])
+    make_article(site_tree.articles, "Draft sharing", topics=[back], publish=False)
+    assert article.related_articles() == [sharing]
+
+    chosen = make_article(site_tree.articles, "Chosen one")
+    ArticleRelatedArticle.objects.create(page=article, article=chosen)
+    assert article.related_articles() == [chosen]
+
+
+def test_article_index_filters_by_topic_newest_first(client, site_tree):
+    back = make_topic("Back pain")
+    make_article(site_tree.articles, "Older", topics=[back], publish_date=datetime.date(2025, 1, 1))
+    make_article(site_tree.articles, "Newer", topics=[back], publish_date=datetime.date(2026, 1, 1))
+    make_article(site_tree.articles, "Off topic", publish_date=datetime.date(2026, 3, 1))
+    html = client.get("/articles/?topic=back-pain").content.decode()
+    assert "Off topic" not in html
+    assert html.index("Newer") < html.index("Older")
+    everything = client.get("/articles/").content.decode()
+    assert everything.index("Off topic") < everything.index("Newer") < everything.index("Older")
+
+
+def test_article_index_unknown_topic_gives_a_clear_message(client, site_tree):
+    make_article(site_tree.articles, "Something")
+    response = client.get("/articles/?topic=nope")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is no topic called “nope”" in html
+    assert "Something" not in html
+
+
+def test_article_index_paginates(client, site_tree):
+    for n in range(14):
+        make_article(
+            site_tree.articles, f"Numbered {n:02d}", publish_date=datetime.date(2026, 1, n + 1)
+        )
+    first = client.get("/articles/").content.decode()
+    second = client.get("/articles/?page=2").content.decode()
+    assert "Numbered 13" in first and "Numbered 00" not in first
+    assert "Numbered 00" in second and "Page 2 of 2" in second
+    assert client.get("/articles/?page=abc").status_code == 200
+
+
+def test_publish_date_defaults_to_first_publication(site_tree):
+    article = make_article(site_tree.articles, "Undated")
+    assert article.publish_date == article.first_published_at.date()
