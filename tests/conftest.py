@@ -1,3 +1,3 @@
 """Shared pytest fixtures."""
 
-pytest_plugins = ["tests.portal_fixtures"]
+pytest_plugins = ["tests.portal_fixtures", "tests.careteam_domain_fixtures"]
