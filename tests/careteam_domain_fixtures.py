@@ -1,8 +1,7 @@
 """Care-team fixtures: a plan with a lead, a physical therapist, a mental-health
 professional and a contributor, plus providers and users who are not on it.
 
-Import the fixtures you use into your test module:
-``from tests.careteam_domain_fixtures import care_team  # noqa: F401``.
+Registered in tests/conftest.py: use the ``care_team`` fixture in any test.
 """
 
 import datetime

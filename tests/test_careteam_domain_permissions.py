@@ -1,0 +1,158 @@
+"""Issue 3's permission matrix at the permission level, and the queries it costs."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from careteam.models import Discipline, TeamRole
+from careteam.permissions import (
+    ALL_PLAN_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    PlanPermissions,
+    can_create_plans,
+    can_edit_section,
+    perms_on,
+    plans_for_user,
+    user_can,
+)
+from careteam.services import add_member
+from tests.careteam_domain_fixtures import make_plan, make_provider, make_user
+
+ROLES = (TeamRole.LEAD, TeamRole.PHYSICAL_THERAPY, TeamRole.MENTAL_HEALTH, TeamRole.CONTRIBUTOR)
+
+# Written out from issue 3's table, independently of ROLE_PERMISSIONS.
+MATRIX = {
+    "view_careplan": {"lead", "physical_therapy", "mental_health", "contributor"},
+    "change_careplan": {"lead"},
+    "edit_all_sections": {"lead"},
+    "edit_own_section": {"physical_therapy", "mental_health"},
+    "add_teamnote": {"lead", "physical_therapy", "mental_health", "contributor"},
+    "access_private_notes": {"mental_health"},
+    "manage_team": {"lead"},
+    "view_audit_trail": {"lead"},
+}
+
+# Which roles may edit goals/activities of each discipline's section.
+SECTION_MATRIX = {
+    Discipline.PAIN_MANAGEMENT: {"lead"},
+    Discipline.PHYSICAL_THERAPY: {"lead", "physical_therapy"},
+    Discipline.MENTAL_HEALTH: {"lead", "mental_health"},
+}
+
+
+def test_role_permissions_match_the_issue_matrix():
+    assert set(MATRIX) == set(ALL_PLAN_PERMISSIONS)
+    for perm, roles in MATRIX.items():
+        assert {role for role in ROLES if perm in ROLE_PERMISSIONS[role]} == roles, perm
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("perm", sorted(MATRIX))
+def test_each_role_holds_exactly_its_object_permissions(care_team, role, perm):
+    user = care_team.by_role(role)
+    assert user_can(user, perm, care_team.plan) is (role in MATRIX[perm])
+    assert user_can(user, f"careteam.{perm}", care_team.plan) is (role in MATRIX[perm])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("discipline", sorted(SECTION_MATRIX))
+def test_section_editing_follows_discipline(care_team, role, discipline):
+    user = care_team.by_role(role)
+    section = care_team.section(discipline)
+    expected = role in SECTION_MATRIX[discipline]
+    assert can_edit_section(user, care_team.plan, section) is expected
+    permissions = PlanPermissions(user, [care_team.plan])
+    assert permissions.can_edit_section(care_team.plan, section) is expected
+    assert permissions.role(care_team.plan) == role
+
+
+def test_outsiders_hold_nothing(care_team):
+    for user in (care_team.outsider, care_team.spare_physician, make_user("someone")):
+        assert perms_on(user, care_team.plan) == frozenset()
+        assert not plans_for_user(user).exists()
+        assert not PlanPermissions(user, [care_team.plan]).perms(care_team.plan)
+
+
+def test_anonymous_and_inactive_users_hold_nothing(care_team):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not plans_for_user(AnonymousUser()).exists()
+    assert not user_can(AnonymousUser(), "view_careplan", care_team.plan)
+    care_team.physio.is_active = False
+    care_team.physio.save()
+    assert not user_can(care_team.physio, "view_careplan", care_team.plan)
+    assert not plans_for_user(care_team.physio).exists()
+
+
+def test_superuser_and_model_level_permission_do_not_open_plans(care_team):
+    admin = make_user("root", is_superuser=True, is_staff=True)
+    admin.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="careteam", codename="view_careplan")
+    )
+    admin = type(admin).objects.get(pk=admin.pk)
+    assert admin.has_perm("careteam.view_careplan")  # Django's own check says yes...
+    assert not plans_for_user(admin).exists()  # ...ours does not.
+    assert not user_can(admin, "view_careplan", care_team.plan)
+    assert not PlanPermissions(admin, [care_team.plan]).has(care_team.plan, "view_careplan")
+    assert not can_create_plans(admin)
+
+
+def test_superuser_on_a_team_gets_exactly_their_role(care_team):
+    admin = make_provider("root.physio", Discipline.PHYSICAL_THERAPY, is_superuser=True)
+    add_member(care_team.plan, care_team.lead, admin, TeamRole.PHYSICAL_THERAPY)
+    assert user_can(admin, "view_careplan", care_team.plan)
+    assert not user_can(admin, "change_careplan", care_team.plan)
+    assert perms_on(admin, care_team.plan) == ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY]
+
+
+def test_plans_for_user_filters_by_permission(care_team):
+    other = make_plan(care_team.spare_physician, "T-0002")
+    assert list(plans_for_user(care_team.lead)) == [care_team.plan]
+    assert list(plans_for_user(care_team.spare_physician)) == [other]
+    assert list(plans_for_user(care_team.mental_health, "access_private_notes")) == [care_team.plan]
+    assert not plans_for_user(care_team.lead, "careteam.access_private_notes").exists()
+
+
+def test_only_pain_management_providers_may_create_plans(db):
+    assert can_create_plans(make_provider("doc", Discipline.PAIN_MANAGEMENT))
+    assert not can_create_plans(make_provider("pt", Discipline.PHYSICAL_THERAPY))
+    assert not can_create_plans(make_user("editor"))
+
+
+def _plans_led_by(lead, count, offset):
+    return [make_plan(lead, f"Q-{offset + index}") for index in range(count)]
+
+
+def _query_counts(user, plans):
+    with CaptureQueriesContext(connection) as listed:
+        plan_list = list(plans_for_user(user).select_related("patient"))
+    with CaptureQueriesContext(connection) as checked:
+        permissions = PlanPermissions(user, plan_list)
+        for plan in plan_list:
+            permissions.has(plan, "change_careplan")
+            permissions.role(plan)
+            _ = plan.patient.full_name
+    return len(plan_list), len(listed), len(checked)
+
+
+def test_listing_and_checking_plans_costs_the_same_for_2_or_20(db):
+    few_lead = make_provider("few", Discipline.PAIN_MANAGEMENT)
+    many_lead = make_provider("many", Discipline.PAIN_MANAGEMENT)
+    _plans_led_by(few_lead, 2, 0)
+    _plans_led_by(many_lead, 20, 100)
+    few = _query_counts(few_lead, None)
+    many = _query_counts(many_lead, None)
+    assert (few[0], many[0]) == (2, 20)
+    assert few[1:] == many[1:]
+    assert few[1] == 1  # one query lists the plans with their patients
+    assert few[2] == 3  # user grants, group grants, roles
+
+
+def test_plan_permissions_answer_without_queries_once_built(care_team, django_assert_num_queries):
+    section = care_team.section(Discipline.MENTAL_HEALTH)
+    permissions = PlanPermissions(care_team.physio, [care_team.plan])
+    with django_assert_num_queries(0):
+        assert permissions.has(care_team.plan, "view_careplan")
+        assert not permissions.has(care_team.plan, "manage_team")
+        assert not permissions.can_edit_section(care_team.plan, section)
