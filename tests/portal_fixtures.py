@@ -76,6 +76,7 @@ def make_article(
         title=title,
         slug=slugify(title),
         summary=summary,
+        live=False,
         publish_date=publish_date,
         body=body if body is not None else [paragraph("Some words about stability.")],
         key_takeaways=[
@@ -99,6 +100,7 @@ def make_treatment(parent, title: str, *, publish: bool = True, **fields) -> Tre
     treatment = TreatmentPage(
         title=title,
         slug=slugify(title),
+        live=False,
         summary=fields.pop("summary", f"What {title.lower()} involves."),
         what_it_is=fields.pop("what_it_is", [paragraph(f"{title} explained simply.")]),
         **fields,
