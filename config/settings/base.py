@@ -151,6 +151,8 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}
 }
 WAGTAIL_WORKFLOW_ENABLED = True
+# Private pages send visitors to the site's own login page, not Wagtail's.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 PORTAL_WORDS_PER_MINUTE = 238
 PORTAL_TARGET_READING_GRADE = 8
