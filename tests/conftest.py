@@ -1,3 +1,7 @@
 """Shared pytest fixtures."""
 
-pytest_plugins = ["tests.portal_fixtures", "tests.careteam_domain_fixtures"]
+pytest_plugins = [
+    "tests.portal_fixtures",
+    "tests.careteam_domain_fixtures",
+    "tests.patient_fixtures",
+]

@@ -1,0 +1,131 @@
+"""What a patient reports: check-ins, how their exercises went, ODI scores, red flags."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class RedFlag(models.TextChoices):
+    """Symptoms that need urgent care now, as the check-in asks about them."""
+
+    LEG_NUMBNESS_OR_WEAKNESS = (
+        "leg_numbness_or_weakness",
+        "New numbness, tingling or weakness in one or both legs",
+    )
+    BLADDER_OR_BOWEL = (
+        "bladder_or_bowel",
+        "Loss of control of your bladder or bowels, or numbness around your bottom or genitals",
+    )
+    SEVERE_PAIN_AFTER_FALL = "severe_pain_after_fall", "Severe back pain after a fall or accident"
+    CONSTANT_PAIN_NOT_EASED_BY_REST = (
+        "constant_pain_not_eased_by_rest",
+        "Pain that is there all the time and does not ease when you rest or lie down",
+    )
+
+
+class CheckIn(models.Model):
+    patient = models.ForeignKey(
+        "careteam.Patient", on_delete=models.CASCADE, related_name="check_ins"
+    )
+    recorded_at = models.DateTimeField(db_index=True)
+    # Pain on the 0-10 numeric rating scale (LOINC 72514-3).
+    pain_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    note = models.TextField(blank=True)
+    red_flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_score__lte=10), name="pp_checkin_pain_0_to_10"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk}"
+
+    @property
+    def has_red_flags(self) -> bool:
+        return bool(self.red_flags)
+
+    def red_flag_labels(self) -> list[str]:
+        labels = dict(RedFlag.choices)
+        return [labels.get(flag, flag) for flag in self.red_flags]
+
+
+class ActivityOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    PARTLY = "partly", "Partly done"
+    NOT_DONE = "not_done", "Not done"
+
+
+class ActivityReport(models.Model):
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="activity_reports")
+    activity = models.ForeignKey(
+        "careteam.Activity", on_delete=models.CASCADE, related_name="patient_reports"
+    )
+    outcome = models.CharField(max_length=10, choices=ActivityOutcome.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_in", "activity"], name="pp_one_report_per_activity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.outcome}"
+
+
+class OdiResponse(models.Model):
+    """A completed Oswestry Disability Index questionnaire and its score."""
+
+    patient = models.ForeignKey(
+        "careteam.Patient", on_delete=models.CASCADE, related_name="odi_responses"
+    )
+    completed_at = models.DateTimeField(db_index=True)
+    answers = models.JSONField(help_text="Section key to score 0-5; null when skipped.")
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    answered_sections = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-completed_at", "-pk"]
+        verbose_name = "ODI response"
+
+    def __str__(self) -> str:
+        return f"ODI {self.score}"
+
+
+class RedFlagAlert(models.Model):
+    """A red flag a patient reported, waiting for the care team to act on it."""
+
+    plan = models.ForeignKey(
+        "careteam.CarePlan", on_delete=models.CASCADE, related_name="red_flag_alerts"
+    )
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="alerts")
+    flags = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["plan", "acknowledged_at"], name="pp_alert_plan_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Red-flag alert {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(RedFlag.choices)
+        return [labels.get(flag, flag) for flag in self.flags]

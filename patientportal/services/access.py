@@ -1,0 +1,157 @@
+"""Patient logins: a team member invites the patient, the patient sets a password through a
+one-time link, and a team member can switch the access off again."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from audit.models import AuditAction
+from audit.services import record_event
+from careteam.models import CarePlan, Patient
+from careteam.permissions import VIEW, plans_for_user, user_can
+
+from ..models import PatientInvitation
+from ..tasks import send_invitation_email
+from .errors import PortalAccessDenied, PortalActionError
+
+User = get_user_model()
+
+
+def _plan_for_actor(plan_or_patient: CarePlan | Patient, actor) -> CarePlan:
+    """The plan through which ``actor`` acts for this patient; refuses non-members."""
+    if isinstance(plan_or_patient, CarePlan):
+        plan = plan_or_patient
+        allowed = user_can(actor, VIEW, plan)
+    else:
+        plan = plans_for_user(actor, VIEW).filter(patient=plan_or_patient).first()
+        allowed = plan is not None
+    if not allowed:
+        record_event(
+            actor,
+            AuditAction.DENIED,
+            plan_or_patient,
+            plan=plan if isinstance(plan_or_patient, CarePlan) else None,
+            patient=getattr(plan_or_patient, "patient_id", plan_or_patient.pk),
+            detail={"reason": "not on the care team", "action": "patient portal access"},
+        )
+        raise PortalAccessDenied("Only members of this patient's care team can do this.")
+    return plan
+
+
+def latest_invitation(patient: Patient) -> PatientInvitation | None:
+    return patient.portal_invitations.order_by("-invited_at", "-pk").first()
+
+
+def _unique_username(patient: Patient) -> str:
+    base = patient.email.strip().lower()[:150]
+    if base and not User.objects.filter(username__iexact=base).exists():
+        return base
+    stem = slugify(f"{patient.given_name}.{patient.family_name}")[:140] or "patient"
+    candidate, number = stem, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{stem}{number}"
+    return candidate
+
+
+def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitation:
+    """Create (or re-send) the patient's login and email a link to set a password.
+
+    The account stays inactive with no usable password until the patient sets one. Sending
+    again replaces the earlier link.
+    """
+    plan = _plan_for_actor(plan_or_patient, actor)
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=plan.patient_id)
+        if not patient.email:
+            raise PortalActionError(
+                "Add the patient's email address to their record before inviting them."
+            )
+        user = patient.user
+        if user is not None and user.is_active and user.has_usable_password():
+            raise PortalActionError("This patient already has access to the portal.")
+        if user is None:
+            user = User(
+                username=_unique_username(patient),
+                email=patient.email,
+                first_name=patient.given_name,
+                last_name=patient.family_name,
+                is_active=False,
+            )
+            user.set_unusable_password()
+            user.save()
+            patient.user = user
+            patient.save(update_fields=["user", "updated_at"])
+        else:
+            # A fresh unusable password value voids every earlier link.
+            user.email = patient.email
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["email", "is_active", "password"])
+        invitation = PatientInvitation.objects.create(patient=patient, user=user, invited_by=actor)
+        record_event(
+            actor,
+            AuditAction.GRANTED,
+            invitation,
+            plan=plan,
+            detail={"access": "patient portal invitation sent", "username": user.username},
+        )
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
+
+
+def revoke_patient_access(patient: Patient, actor) -> None:
+    """Switch the patient's login off at once (open sessions end on their next request)."""
+    plan = _plan_for_actor(patient, actor)
+    with transaction.atomic():
+        user = patient.user
+        if user is None:
+            raise PortalActionError("This patient has no portal login.")
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        invitation = latest_invitation(patient)
+        if invitation is not None and invitation.revoked_at is None:
+            invitation.revoked_at = timezone.now()
+            invitation.revoked_by = actor
+            invitation.save(update_fields=["revoked_at", "revoked_by"])
+        record_event(
+            actor,
+            AuditAction.REVOKED,
+            patient,
+            plan=plan,
+            detail={"access": "patient portal", "username": user.username},
+        )
+
+
+def pending_invitation_for(user) -> PatientInvitation | None:
+    """The invitation a set-password link may still use: the patient's newest, not yet
+    accepted or revoked, for this very account."""
+    patient = Patient.objects.filter(user=user).first()
+    if patient is None:
+        return None
+    invitation = latest_invitation(patient)
+    if invitation is None or not invitation.is_pending or invitation.user_id != user.pk:
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: PatientInvitation, password: str) -> None:
+    """Set the patient's first password and open their access; the link is spent."""
+    with transaction.atomic():
+        user = invitation.user
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record_event(
+            user,
+            AuditAction.CHANGED,
+            invitation,
+            patient=invitation.patient_id,
+            detail={"access": "patient set their password and activated the portal login"},
+        )

@@ -1,0 +1,165 @@
+"""Check-ins, the Oswestry questionnaire and red-flag alerts."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from audit.models import AuditAction
+from audit.services import record_event
+from careteam.models import CarePlan, Patient
+from careteam.permissions import VIEW, plans_for_user, user_can
+
+from ..charts import TrendChart, TrendPoint, odi_trend, pain_trend
+from ..models import ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
+from ..odi import score_odi
+from ..tasks import send_red_flag_alert_email
+from .errors import PortalAccessDenied, PortalActionError
+from .patients import current_exercises, current_plans_for_patient
+
+TREND_WINDOW = datetime.timedelta(weeks=26)
+
+
+def record_check_in(
+    patient: Patient,
+    user,
+    *,
+    pain_score: int,
+    activity_outcomes: Mapping[int, str] | None = None,
+    note: str = "",
+    red_flags: Iterable[str] = (),
+) -> CheckIn:
+    """Save the patient's check-in. Any red flag raises an alert on each current plan and
+    emails that plan's lead (in the background)."""
+    if patient.user_id != user.pk:
+        raise PortalAccessDenied("Patients can only check in for themselves.")
+    if not 0 <= pain_score <= 10:
+        raise PortalActionError("Pain must be a number from 0 to 10.")
+    flags = [flag for flag in RedFlag.values if flag in set(red_flags)]
+    outcomes = dict(activity_outcomes or {})
+    exercises = {activity.pk: activity for activity in current_exercises(patient)}
+    unknown = set(outcomes) - set(exercises)
+    if unknown:
+        raise PortalActionError("One of the exercises is not on your current plan.")
+    with transaction.atomic():
+        check_in = CheckIn.objects.create(
+            patient=patient,
+            recorded_at=timezone.now(),
+            pain_score=pain_score,
+            note=note.strip(),
+            red_flags=flags,
+        )
+        ActivityReport.objects.bulk_create(
+            ActivityReport(check_in=check_in, activity_id=activity_id, outcome=outcome)
+            for activity_id, outcome in outcomes.items()
+        )
+        record_event(
+            user,
+            AuditAction.CREATED,
+            check_in,
+            patient=patient,
+            detail={"pain_score": pain_score, "red_flags": flags},
+        )
+        if flags:
+            _raise_alerts(check_in, user)
+    return check_in
+
+
+def _raise_alerts(check_in: CheckIn, user) -> list[RedFlagAlert]:
+    alerts = []
+    for plan in current_plans_for_patient(check_in.patient):
+        alert = RedFlagAlert.objects.create(plan=plan, check_in=check_in, flags=check_in.red_flags)
+        record_event(
+            user,
+            AuditAction.CREATED,
+            alert,
+            plan=plan,
+            detail={"red_flags": check_in.red_flags},
+        )
+        transaction.on_commit(lambda pk=alert.pk: send_red_flag_alert_email.enqueue(pk))
+        alerts.append(alert)
+    return alerts
+
+
+def record_odi(patient: Patient, user, answers: Mapping[str, int | None]) -> OdiResponse:
+    """Score and keep a completed Oswestry questionnaire (raises OdiScoringError)."""
+    if patient.user_id != user.pk:
+        raise PortalAccessDenied("Patients can only answer for themselves.")
+    result = score_odi(answers)
+    response = OdiResponse.objects.create(
+        patient=patient,
+        completed_at=timezone.now(),
+        answers=dict(answers),
+        score=result.score,
+        answered_sections=result.answered_sections,
+    )
+    record_event(
+        user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
+    )
+    return response
+
+
+def open_alerts_for_user(user) -> QuerySet[RedFlagAlert]:
+    """Unacknowledged red-flag alerts on every plan whose team ``user`` is on."""
+    return (
+        RedFlagAlert.objects.filter(
+            plan__in=plans_for_user(user, VIEW), acknowledged_at__isnull=True
+        )
+        .select_related("plan__patient", "check_in")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def open_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
+    return (
+        RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=True)
+        .select_related("check_in")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def acknowledge_alert(alert: RedFlagAlert, actor) -> RedFlagAlert:
+    """A team member has seen the alert and is acting on it."""
+    if not user_can(actor, VIEW, alert.plan):
+        record_event(
+            actor,
+            AuditAction.DENIED,
+            alert,
+            plan=alert.plan,
+            detail={"reason": "not on the care team", "action": "acknowledge red-flag alert"},
+        )
+        raise PortalAccessDenied("Only members of this patient's care team can do this.")
+    if alert.acknowledged_at is not None:
+        return alert
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = actor
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    record_event(
+        actor,
+        AuditAction.CHANGED,
+        alert,
+        plan=alert.plan,
+        detail={"changes": {"acknowledged_at": [None, alert.acknowledged_at]}},
+    )
+    return alert
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def pain_chart(patient: Patient | int, *, chart_id: str = "pain-trend") -> TrendChart:
+    since = timezone.now() - TREND_WINDOW
+    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=since).values_list(
+        "recorded_at", "pain_score"
+    )
+    return pain_trend((TrendPoint(_local_date(at), score) for at, score in rows), chart_id=chart_id)
+
+
+def odi_chart(patient: Patient | int, *, chart_id: str = "odi-trend") -> TrendChart:
+    rows = OdiResponse.objects.filter(patient=patient).values_list("completed_at", "score")
+    return odi_trend((TrendPoint(_local_date(at), score) for at, score in rows), chart_id=chart_id)

@@ -1,0 +1,64 @@
+"""What the care team sees of the patient portal on its plan page and dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from careteam.models import CarePlan
+from careteam.permissions import VIEW, user_can
+
+from ..charts import TrendChart
+from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
+from .access import latest_invitation
+from .checkins import odi_chart, open_alerts_for_plan, pain_chart
+from .reading import reading_for_plan
+
+RECENT_CHECK_INS = 5
+
+
+@dataclass
+class PlanPortalPanel:
+    plan: CarePlan
+    access_state: str  # "none", "pending", "active" or "revoked"
+    invitation: PatientInvitation | None
+    reading: list[ReadingAssignment]
+    alerts: list[RedFlagAlert]
+    recent_check_ins: list[CheckIn]
+    pain_chart: TrendChart
+    odi_chart: TrendChart
+
+    @property
+    def can_invite(self) -> bool:
+        return bool(self.plan.patient.email) and self.access_state != "active"
+
+
+def plan_portal_panel(user, plan: CarePlan) -> PlanPortalPanel | None:
+    """The patient-portal part of the team's plan page; None for anyone not on the team.
+
+    Reading the panel is part of viewing the plan, which the plan page already audits.
+    """
+    if not user_can(user, VIEW, plan):
+        return None
+    patient = plan.patient
+    invitation = latest_invitation(patient)
+    state = "none" if patient.user_id is None or invitation is None else invitation.state
+    recent = list(
+        CheckIn.objects.filter(patient_id=plan.patient_id).prefetch_related(
+            Prefetch(
+                "activity_reports",
+                queryset=ActivityReport.objects.select_related("activity").order_by("pk"),
+            )
+        )[:RECENT_CHECK_INS]
+    )
+    return PlanPortalPanel(
+        plan=plan,
+        access_state=state,
+        invitation=invitation,
+        reading=list(reading_for_plan(plan)),
+        alerts=list(open_alerts_for_plan(plan)),
+        recent_check_ins=recent,
+        pain_chart=pain_chart(plan.patient_id, chart_id=f"plan-{plan.pk}-pain"),
+        odi_chart=odi_chart(plan.patient_id, chart_id=f"plan-{plan.pk}-odi"),
+    )

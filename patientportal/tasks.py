@@ -1,0 +1,122 @@
+"""Emails sent in the background so a slow mail server never slows a page.
+
+Tasks take ids, not objects (the queue stores JSON), and build links and tokens when they
+run, so no secret waits in the queue. Emails say as little about health as they can: the
+details are behind the login.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
+
+
+def absolute_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _send(template: str, context: dict, recipient: str) -> None:
+    context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
+    subject = render_to_string(f"patientportal/emails/{template}_subject.txt", context)
+    body = render_to_string(f"patientportal/emails/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [recipient])
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> bool:
+    from .models import PatientInvitation
+    from .tokens import invitation_token_generator
+
+    invitation = (
+        PatientInvitation.objects.select_related("user", "patient", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    # Revoked or replaced before the worker got to it: a stale link must not go out.
+    if invitation is None or not invitation.is_pending:
+        return False
+    newest = invitation.patient.portal_invitations.order_by("-invited_at", "-pk").first()
+    if newest is None or newest.pk != invitation.pk:
+        return False
+    user = invitation.user
+    path = reverse(
+        "patientportal:welcome",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_token_generator.make_token(user),
+        },
+    )
+    _send(
+        "invitation",
+        {
+            "patient": invitation.patient,
+            "username": user.get_username(),
+            "link": absolute_url(path),
+            "invited_by": invitation.invited_by,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+        user.email,
+    )
+    return True
+
+
+@task()
+def send_reading_assigned_email(assignment_id: int) -> bool:
+    from .models import ReadingAssignment
+
+    assignment = (
+        ReadingAssignment.objects.select_related("plan__patient__user", "assigned_by")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        return False
+    patient = assignment.plan.patient
+    user = patient.user
+    if user is None or not user.is_active or not (user.email or patient.email):
+        return False
+    _send(
+        "reading_assigned",
+        {
+            "patient": patient,
+            "assigned_by": assignment.assigned_by,
+            "due_date": assignment.due_date,
+            "link": absolute_url(reverse("patientportal:reading")),
+        },
+        user.email or patient.email,
+    )
+    return True
+
+
+@task()
+def send_red_flag_alert_email(alert_id: int) -> bool:
+    from careteam.models import CareTeamMembership
+
+    from .models import RedFlagAlert
+
+    alert = RedFlagAlert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        return False
+    lead = (
+        CareTeamMembership.objects.active()
+        .filter(plan_id=alert.plan_id, role="lead")
+        .select_related("user")
+        .first()
+    )
+    if lead is None or not lead.user.email:
+        return False
+    _send(
+        "red_flag_alert",
+        {
+            "lead": lead.user,
+            "alert": alert,
+            "link": absolute_url(reverse("careteam:plan-detail", args=[alert.plan_id])),
+        },
+        lead.user.email,
+    )
+    return True

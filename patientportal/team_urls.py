@@ -1,0 +1,14 @@
+"""The care team's patient-portal actions, mounted at /care/plans/<plan_id>/portal/."""
+
+from django.urls import path
+
+from .views import team
+
+app_name = "patientportal_team"
+
+urlpatterns = [
+    path("invite/", team.invite, name="invite"),
+    path("revoke/", team.revoke, name="revoke"),
+    path("reading/assign/", team.assign, name="assign-reading"),
+    path("alerts/<int:alert_id>/acknowledge/", team.acknowledge, name="acknowledge-alert"),
+]

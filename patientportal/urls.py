@@ -1,0 +1,19 @@
+"""The patient's pages, mounted at /my/."""
+
+from django.urls import path
+
+from .views import my, welcome
+
+app_name = "patientportal"
+
+urlpatterns = [
+    path("", my.my_plan, name="home"),
+    path("plan/", my.my_plan, name="plan"),
+    path("plan/<int:plan_id>/", my.my_plan, name="plan-detail"),
+    path("reading/", my.my_reading, name="reading"),
+    path("reading/<int:assignment_id>/feedback/", my.reading_feedback, name="reading-feedback"),
+    path("check-in/", my.check_in, name="check-in"),
+    path("check-in/<int:check_in_id>/urgent/", my.check_in_urgent, name="check-in-urgent"),
+    path("odi/", my.odi, name="odi"),
+    path("welcome/<uidb64>/<token>/", welcome.welcome, name="welcome"),
+]
