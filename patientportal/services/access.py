@@ -107,6 +107,11 @@ def revoke_patient_access(patient: Patient, actor) -> None:
     """Switch the patient's login off at once (open sessions end on their next request)."""
     plan = _plan_for_actor(patient, actor)
     with transaction.atomic():
+        patient = (
+            Patient.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=patient.pk)
+        )
         user = patient.user
         if user is None:
             raise PortalActionError("This patient has no portal login.")

@@ -33,7 +33,7 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept_invitation(invitation, form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, invitation.user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("patientportal:plan")
     status = 400 if request.method == "POST" else 200
     return render(

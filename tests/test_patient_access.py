@@ -1,0 +1,199 @@
+"""Patient accounts: invitation through a background task, one-time set-password link,
+revocation; and no access before the password is set or after revocation."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+from django_tasks import default_task_backend
+
+from audit.models import AuditEvent
+from careteam.models import Patient
+from patientportal.models import PatientInvitation
+from patientportal.services.access import invite_patient, revoke_patient_access
+from patientportal.services.errors import PortalAccessDenied, PortalActionError
+from patientportal.tasks import send_invitation_email
+from patientportal.tokens import InvitationTokenGenerator
+from tests.patient_fixtures import PATIENT_PASSWORD, activate_plan
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-long-new-pass-4821"
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def plan(care_team):
+    plan = activate_plan(care_team.plan)
+    Patient.objects.filter(pk=plan.patient_id).update(email="pat@example.com")
+    plan.patient.refresh_from_db()
+    return plan
+
+
+def invite_and_get_link(plan, actor, capture):
+    with capture(execute=True):
+        invitation = invite_patient(plan, actor)
+    body = mail.outbox[-1].body
+    link = re.search(r"http://testserver(/my/welcome/\S+/)", body).group(1)
+    return invitation, link
+
+
+def test_invitation_creates_an_inactive_login_and_emails_a_link(
+    care_team, plan, django_capture_on_commit_callbacks
+):
+    invitation, link = invite_and_get_link(
+        plan, care_team.physio, django_capture_on_commit_callbacks
+    )
+    user = invitation.user
+    plan.patient.refresh_from_db()
+    assert plan.patient.user == user
+    assert not user.is_active
+    assert not user.has_usable_password()
+    assert mail.outbox[-1].to == ["pat@example.com"]
+    assert user.username in mail.outbox[-1].body
+    assert AuditEvent.objects.filter(
+        action="granted", care_plan_id=plan.pk, actor=care_team.physio
+    ).exists()
+    assert link.startswith("/my/welcome/")
+
+
+def test_the_email_is_sent_by_the_background_task_not_the_request(care_team, plan):
+    with override_settings(TASKS=DUMMY_TASKS):
+        with mock.patch("django.db.transaction.on_commit", lambda fn: fn()):
+            invitation = invite_patient(plan, care_team.lead)
+        assert mail.outbox == []  # queued, not sent
+        (result,) = default_task_backend.results
+        assert result.task.func is send_invitation_email.func
+        assert result.args == [invitation.pk]
+        result.task.call(*result.args)  # what the worker does
+    assert len(mail.outbox) == 1
+    assert "/my/welcome/" in mail.outbox[0].body
+
+
+def test_the_link_sets_the_password_once_and_logs_the_patient_in(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    invitation, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    assert client.get(link).status_code == 200
+    response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patientportal:plan")
+    assert client.get(reverse("patientportal:plan")).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    assert authenticate(username=invitation.user.username, password=NEW_PASSWORD)
+
+    client.logout()
+    reused = client.post(
+        link, {"new_password1": "x-other-pass-991", "new_password2": "x-other-pass-991"}
+    )
+    assert reused.status_code == 400
+    assert b"no longer works" in reused.content
+    assert authenticate(username=invitation.user.username, password=NEW_PASSWORD)
+
+
+def test_an_expired_link_is_refused(client, care_team, plan, django_capture_on_commit_callbacks):
+    invitation, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    later = InvitationTokenGenerator()._now().__class__.now()
+    with mock.patch.object(
+        InvitationTokenGenerator,
+        "_now",
+        return_value=later.replace(year=later.year + 1),
+    ):
+        response = client.get(link)
+    assert response.status_code == 400
+    assert b"no longer works" in response.content
+
+
+def test_a_tampered_or_garbage_link_is_refused(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    _, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    assert client.get(link[:-3] + "zz/").status_code == 400
+    assert client.get("/my/welcome/!!!/abc-def/").status_code == 400
+
+
+def test_no_access_until_the_password_is_set(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    invitation, _ = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    assert authenticate(username=invitation.user.username, password="") is None
+    client.force_login(invitation.user)  # even a forged session is not a patient session
+    assert client.get(reverse("patientportal:plan")).status_code in (302, 404)
+
+
+def test_a_new_invitation_voids_the_earlier_link(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    _, first_link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    _, second_link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    assert client.get(first_link).status_code == 400
+    assert client.get(second_link).status_code == 200
+
+
+def test_only_team_members_can_invite(care_team, plan):
+    with pytest.raises(PortalAccessDenied):
+        invite_patient(plan, care_team.outsider)
+    assert not PatientInvitation.objects.exists()
+    assert AuditEvent.objects.filter(action="denied", actor=care_team.outsider).exists()
+
+
+def test_inviting_needs_an_email_and_refuses_an_active_login(
+    care_team, plan, django_capture_on_commit_callbacks
+):
+    Patient.objects.filter(pk=plan.patient_id).update(email="")
+    plan.patient.refresh_from_db()
+    with pytest.raises(PortalActionError, match="email"):
+        invite_patient(plan, care_team.lead)
+    Patient.objects.filter(pk=plan.patient_id).update(email="pat@example.com")
+    plan.patient.refresh_from_db()
+    invitation, _ = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    from patientportal.services.access import accept_invitation
+
+    accept_invitation(invitation, PATIENT_PASSWORD)
+    with pytest.raises(PortalActionError, match="already has access"):
+        invite_patient(plan, care_team.lead)
+
+
+def test_revocation_ends_access_at_once(client, portal_world):
+    client.force_login(portal_world.patient_user)
+    assert client.get(reverse("patientportal:plan")).status_code == 200
+    revoke_patient_access(portal_world.patient, portal_world.lead)
+    response = client.get(reverse("patientportal:plan"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    user = portal_world.patient_user
+    user.refresh_from_db()
+    assert not user.is_active
+    assert authenticate(username=user.username, password=PATIENT_PASSWORD) is None
+    assert AuditEvent.objects.filter(
+        action="revoked", patient_id=portal_world.patient.pk, actor=portal_world.lead
+    ).exists()
+
+
+def test_outsiders_cannot_revoke(portal_world):
+    with pytest.raises(PortalAccessDenied):
+        revoke_patient_access(portal_world.patient, portal_world.team.outsider)
+    portal_world.patient_user.refresh_from_db()
+    assert portal_world.patient_user.is_active
+
+
+def test_a_revoked_pending_invitation_link_stops_working(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    _, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    revoke_patient_access(plan.patient, care_team.lead)
+    assert client.get(link).status_code == 400
+
+
+def test_a_revoked_invitation_is_not_emailed_by_a_late_worker(care_team, plan):
+    with override_settings(TASKS=DUMMY_TASKS):
+        with mock.patch("django.db.transaction.on_commit", lambda fn: fn()):
+            invite_patient(plan, care_team.lead)
+        revoke_patient_access(plan.patient, care_team.lead)
+        (result,) = default_task_backend.results
+        assert result.task.call(*result.args) is False
+    assert mail.outbox == []
