@@ -1,0 +1,46 @@
+"""Markdown's HTML as Wagtail rich text (database format), keeping only what editors could write."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString
+from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
+
+from portal.blocks import RICH_TEXT_FEATURES
+
+# Dropped with their content: unwrapping them would leave code or styling as visible text.
+DANGEROUS_ELEMENTS = ["script", "style", "iframe", "object", "embed", "template", "noscript"]
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_BLOCK_CONTAINERS = {"[document]", "ul", "ol", "blockquote"}
+
+# Unwrapping these loses nothing a reader would miss, so they are not worth a warning.
+QUIET_UNWRAPS = {"code", "pre", "hr", "span", "div", "blockquote", "h1", "h2", "h3", "h4"}
+
+
+def to_rich_text(html: str) -> tuple[str, list[str]]:
+    """Sanitised rich text and a note for each construct that could not be kept."""
+    soup = BeautifulSoup(html, "html.parser")
+    notes = []
+    for element in soup.find_all(DANGEROUS_ELEMENTS):
+        notes.append(f"removed a <{element.name}> element")
+        element.decompose()
+    # Markdown keeps the source's line wrapping; the editor would show it as stray spaces.
+    for text in soup.find_all(string=_LINE_BREAK):
+        if not text.strip() and text.parent.name in _BLOCK_CONTAINERS:
+            text.extract()
+        else:
+            text.replace_with(NavigableString(_LINE_BREAK.sub(" ", str(text))))
+    cleaned, removals = DbHTMLConverter(RICH_TEXT_FEATURES).clean(str(soup))
+    notes += [
+        f"dropped unsupported <{removal.tag}> formatting"
+        for removal in removals
+        if removal.tag not in QUIET_UNWRAPS
+    ]
+    return cleaned.strip(), notes
+
+
+def plain_text(html: str) -> str:
+    """The visible text of an HTML fragment, with runs of whitespace collapsed."""
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())

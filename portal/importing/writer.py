@@ -1,0 +1,278 @@
+"""Write parsed Markdown articles into Wagtail as ``ArticlePage`` revisions under /articles/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.text import slugify
+from wagtail.models import Revision
+
+from portal.models import (
+    ArticleFaqItem,
+    ArticleIndexPage,
+    ArticlePage,
+    ArticleRelatedArticle,
+    Condition,
+    ContraindicationTag,
+    Topic,
+)
+
+from .document import Callout, Heading, Paragraph, ParsedArticle, Quote
+from .lookups import find_or_create_person, find_or_create_terms
+from .markdown_parser import ArticleParseError, parse_markdown_file
+from .report import FileOutcome, ImportReport
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+class ArticleIndexMissing(LookupError):
+    """There is no /articles/ page to put imported articles under."""
+
+
+@dataclass
+class _Written:
+    article: ParsedArticle
+    page: ArticlePage | None  # None in a dry run
+    revision: Revision | None
+
+
+def find_article_index(parent: ArticleIndexPage | None = None) -> ArticleIndexPage:
+    if parent is not None:
+        specific = parent.specific
+        if not isinstance(specific, ArticleIndexPage):
+            raise ArticleIndexMissing(f"{parent} is not an article index page")
+        return specific
+    index = ArticleIndexPage.objects.order_by("path").first()
+    if index is None:
+        raise ArticleIndexMissing(
+            "There is no article index page (/articles/) to import into. "
+            "Create one in the Wagtail admin, or run 'manage.py seed_demo', first."
+        )
+    return index
+
+
+def collect_markdown_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Path]]:
+    """Markdown files named directly or found in folders, in order; and paths that do not exist."""
+    files: list[Path] = []
+    missing: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES)
+        elif path.exists():
+            found = [path]
+        else:
+            missing.append(path)
+            continue
+        files += [p for p in found if p not in files]
+    return files, missing
+
+
+class ArticleImporter:
+    """Imports files one by one, each in its own savepoint, so one bad file spoils nothing else.
+
+    Pages are saved as new revisions (drafts unless ``publish``); an article already under the
+    index with the same slug gets a new revision instead of a duplicate page. Related-article
+    links are resolved after every file is in, so files may link to each other in any order.
+    """
+
+    def __init__(
+        self,
+        *,
+        publish: bool = False,
+        dry_run: bool = False,
+        parent: ArticleIndexPage | None = None,
+    ) -> None:
+        self.publish = publish
+        self.dry_run = dry_run
+        self.index = find_article_index(parent)
+
+    def import_files(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        progress: Callable[[Path], None] | None = None,
+    ) -> ImportReport:
+        report = ImportReport(publish=self.publish, dry_run=self.dry_run)
+        files, missing = collect_markdown_files(paths)
+        report.failed += [FileOutcome(path, reason="no such file or folder") for path in missing]
+        written: list[_Written] = []
+        sources_by_slug: dict[str, Path] = {}
+        for path in files:
+            result = self._import_file(path, sources_by_slug, report)
+            if result is not None:
+                written.append(result)
+                sources_by_slug[result.article.slug] = path
+            if progress is not None:
+                progress(path)
+        self._link_related(written, report)
+        return report
+
+    def _import_file(
+        self, path: Path, sources_by_slug: dict[str, Path], report: ImportReport
+    ) -> _Written | None:
+        try:
+            article = parse_markdown_file(path)
+        except ArticleParseError as error:
+            report.failed.append(FileOutcome(path, reason=str(error)))
+            return None
+        if article.slug in sources_by_slug:
+            reason = f"same slug as {sources_by_slug[article.slug]}, which was imported instead"
+            report.skipped.append(FileOutcome(path, article.slug, article.title, reason=reason))
+            return None
+        for warning in article.warnings:
+            report.warn(path, warning)
+
+        existing = ArticlePage.objects.child_of(self.index).filter(slug=article.slug).first()
+        outcome = FileOutcome(
+            path, article.slug, article.title, existing.pk if existing else None, ""
+        )
+        if existing is not None and existing.locked:
+            report.skipped.append(replace(outcome, reason="page is locked in Wagtail"))
+            return None
+        if self.dry_run:
+            (report.updated if existing else report.created).append(outcome)
+            return _Written(article, None, None)
+        try:
+            with transaction.atomic():
+                page, revision = self._save(article, existing)
+        except ValidationError as error:
+            report.failed.append(FileOutcome(path, article.slug, reason=_describe(error)))
+            return None
+        except DatabaseError as error:
+            report.failed.append(FileOutcome(path, article.slug, reason=f"database error: {error}"))
+            return None
+        outcome = FileOutcome(path, article.slug, article.title, page.pk)
+        (report.updated if existing else report.created).append(outcome)
+        return _Written(article, page, revision)
+
+    def _save(
+        self, article: ParsedArticle, existing: ArticlePage | None
+    ) -> tuple[ArticlePage, Revision]:
+        if existing is None:
+            page = ArticlePage(live=False)
+            self._fill(page, article)
+            # A rolled-back file may have left the in-memory child count ahead of the database.
+            self.index.refresh_from_db(fields=["numchild"])
+            self.index.add_child(instance=page)
+        else:
+            page = existing.get_latest_revision_as_object()
+            self._fill(page, article)
+        revision = page.save_revision(log_action=True)
+        return page, revision
+
+    def _fill(self, page: ArticlePage, article: ParsedArticle) -> None:
+        meta = article.metadata
+        page.title = article.title
+        page.slug = article.slug
+        page.summary = article.summary
+        page.publish_date = meta.publish_date or page.publish_date
+        page.last_reviewed = meta.last_reviewed
+        page.next_review_due = meta.next_review_due
+        page.author = find_or_create_person(meta.author) if meta.author else None
+        page.medical_reviewer = find_or_create_person(meta.reviewer) if meta.reviewer else None
+        page.key_takeaways = [
+            {"type": "takeaway", "value": {"lead": item.lead, "text": item.text}}
+            for item in article.takeaways
+        ]
+        page.body = [_body_block(block) for block in article.body]
+        page.faq_items = [
+            ArticleFaqItem(question=item.question, answer=item.answer_html, sort_order=order)
+            for order, item in enumerate(article.faq)
+        ]
+        page.topics = find_or_create_terms(Topic, meta.topics)
+        page.conditions = find_or_create_terms(Condition, meta.conditions)
+        page.contraindications = find_or_create_terms(ContraindicationTag, meta.contraindications)
+
+    def _link_related(self, written: list[_Written], report: ImportReport) -> None:
+        """Point each article at the related articles it lists, then publish if asked."""
+        batch = {item.article.slug: item.page for item in written}
+        for item in written:
+            path = item.article.source
+            targets = []
+            for link in item.article.related:
+                slug = _slug_from_href(link.href)
+                target = self._find_article(slug, batch)
+                if target is None:
+                    report.warn(path, f"related article {link.href!r} is not an imported article")
+                elif slug != item.article.slug and target not in targets:
+                    targets.append(target)
+            if self.dry_run:
+                continue
+            try:
+                with transaction.atomic():
+                    self._finish(item, targets)
+            except (ValidationError, DatabaseError) as error:
+                problem = _describe(error) if isinstance(error, ValidationError) else str(error)
+                reason = f"saved as a draft, but linking or publishing failed: {problem}"
+                report.failed.append(FileOutcome(path, item.article.slug, reason=reason))
+
+    def _find_article(
+        self, slug: str, batch: dict[str, ArticlePage | None]
+    ) -> ArticlePage | str | None:
+        if not slug:
+            return None
+        if slug in batch:
+            return batch[slug] or slug  # a dry run has no pages, only slugs
+        return ArticlePage.objects.child_of(self.index).filter(slug=slug).first()
+
+    def _finish(self, item: _Written, targets: list[ArticlePage]) -> None:
+        revision = item.revision
+        page = revision.as_object()
+        current = [link.article_id for link in page.related_article_links.all()]
+        if current != [target.pk for target in targets]:
+            page.related_article_links = [
+                ArticleRelatedArticle(article=target, sort_order=order)
+                for order, target in enumerate(targets)
+            ]
+            revision = page.save_revision(overwrite_revision=revision)
+        if self.publish:
+            revision.publish()
+
+
+def import_markdown_files(
+    paths: Iterable[Path | str],
+    *,
+    publish: bool = False,
+    dry_run: bool = False,
+    parent: ArticleIndexPage | None = None,
+) -> ImportReport:
+    """Import Markdown articles under the article index; see :class:`ArticleImporter`."""
+    importer = ArticleImporter(publish=publish, dry_run=dry_run, parent=parent)
+    return importer.import_files(paths)
+
+
+def _body_block(block: Heading | Paragraph | Callout | Quote) -> dict:
+    if isinstance(block, Heading):
+        value = {"text": block.text, "level": block.level, "anchor": ""}
+    elif isinstance(block, Paragraph):
+        value = block.html
+    elif isinstance(block, Callout):
+        value = {"kind": block.kind, "title": block.title, "body": block.body_html}
+    else:
+        value = {"text": block.text, "attribution": block.attribution}
+    return {"type": block.block_type, "value": value}
+
+
+def _slug_from_href(href: str) -> str:
+    """``/articles/pacing/``, ``https://old.blog/posts/pacing`` or ``pacing.md`` → ``pacing``."""
+    parts = urlsplit(href)
+    if parts.scheme not in ("", "http", "https"):
+        return ""
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if not segments:
+        return ""
+    last = Path(segments[-1])
+    return slugify(last.stem if last.suffix.lower() in (*MARKDOWN_SUFFIXES, ".html") else last)
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
