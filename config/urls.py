@@ -18,6 +18,7 @@ urlpatterns = [
     path("robots.txt", portal_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", search_views.search, name="search"),
+    path("care/", include("careteam.urls")),
     path("my/", include("patientportal.urls")),
     path("care/plans/<int:plan_id>/portal/", include("patientportal.team_urls")),
 ]

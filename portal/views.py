@@ -18,4 +18,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @login_required
 def after_login(request: HttpRequest) -> HttpResponse:
     """Send each kind of user to the place they came for."""
+    if hasattr(request.user, "provider_profile"):
+        return redirect("careteam:dashboard")
     return redirect("/")

@@ -1,0 +1,206 @@
+"""Forms for the provider UI. They validate input only; saving goes through
+``careteam.services`` so the web UI and a future API share the same rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from careteam.models import (
+    Activity,
+    CarePlan,
+    Goal,
+    Patient,
+    Precaution,
+    TeamRole,
+)
+from careteam.services.people import find_provider_user
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the version the user started from, so a stale save can be refused. Forms
+    that create something have no version to carry."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.fields["version"].initial = instance.version
+        else:
+            del self.fields["version"]
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["given_name", "family_name", "date_of_birth", "record_number", "email"]
+        widgets = {"date_of_birth": DateInput}
+
+
+class PlanFieldsForm(forms.ModelForm):
+    class Meta:
+        model = CarePlan
+        fields = [
+            "title",
+            "status",
+            "period_start",
+            "period_end",
+            "conditions",
+            "patient_summary",
+            "red_flag_guidance",
+        ]
+        widgets = {
+            "period_start": DateInput,
+            "period_end": DateInput,
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "patient_summary": forms.Textarea(attrs={"rows": 5}),
+            "red_flag_guidance": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The plan cannot end before it starts.")
+        return cleaned
+
+
+class PlanCreateForm(PlanFieldsForm):
+    record_number = forms.CharField(
+        label="Patient's record number",
+        max_length=32,
+        help_text="Register the patient first if they are new to the clinic.",
+    )
+
+    class Meta(PlanFieldsForm.Meta):
+        fields = ["record_number", *PlanFieldsForm.Meta.fields]
+
+    def clean_record_number(self) -> Patient:
+        record_number = self.cleaned_data["record_number"].strip()
+        patient = Patient.objects.filter(record_number__iexact=record_number).first()
+        if patient is None:
+            raise forms.ValidationError("No patient has this record number.")
+        return patient
+
+
+class PlanEditForm(VersionedFormMixin, PlanFieldsForm):
+    pass
+
+
+class PrecautionForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Precaution
+        fields = ["description", "avoid_tag"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"avoid_tag": "What it rules out"}
+        help_texts = {
+            "avoid_tag": "Reading tagged with this is flagged before it reaches the patient."
+        }
+
+
+class GoalForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "description",
+            "measure",
+            "target",
+            "due_date",
+            "lifecycle_status",
+            "achievement_status",
+            "visible_to_patient",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput}
+
+
+class ActivityForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "title",
+            "status",
+            "schedule",
+            "scheduled_on",
+            "instructions",
+            "do_not_perform",
+            "visible_to_patient",
+        ]
+        widgets = {
+            "scheduled_on": DateInput,
+            "instructions": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"do_not_perform": "Do not perform (contraindicated)"}
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write something before saving the note.")
+        return body
+
+
+def clean_provider(value: str):
+    user = find_provider_user(value)
+    if user is None:
+        raise forms.ValidationError(
+            "No single provider has this username or email. Check the spelling, or ask "
+            "the clinic's administrator to set up their provider profile."
+        )
+    return user
+
+
+class InviteMemberForm(forms.Form):
+    who = forms.CharField(
+        label="Provider's username or email",
+        max_length=254,
+        help_text="The login they use at the clinic.",
+    )
+    role = forms.ChoiceField(
+        label="Role on this team",
+        choices=[(value, label) for value, label in TeamRole.choices if value != TeamRole.LEAD],
+    )
+
+    def clean_who(self):
+        return clean_provider(self.cleaned_data["who"])
+
+
+FORMER_LEAD_LEAVES = "leave"
+
+
+class HandOverLeadForm(forms.Form):
+    who = forms.CharField(
+        label="New lead's username or email",
+        max_length=254,
+        help_text="A pain-management physician; they need not be on the team yet.",
+    )
+    former_lead_role = forms.ChoiceField(
+        label="Then I will",
+        choices=[
+            (TeamRole.CONTRIBUTOR, "Stay on the team as a contributor"),
+            (FORMER_LEAD_LEAVES, "Leave the team"),
+        ],
+    )
+
+    def clean_who(self):
+        return clean_provider(self.cleaned_data["who"])
+
+    def clean_former_lead_role(self) -> str | None:
+        role = self.cleaned_data["former_lead_role"]
+        return None if role == FORMER_LEAD_LEAVES else role
+
+
+class DeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RemoveMemberForm(forms.Form):
+    """A confirmation: the POST itself is the request."""

@@ -1,0 +1,148 @@
+"""Who may reach which /care/ page: the one place views turn rights into 404 or 403.
+
+No right to see a plan answers 404, so a URL never reveals that a plan exists. A member
+whose role does not allow an action gets 403 with a plain reason. Both leave a 'denied'
+audit event. Rights come from ``careteam.permissions``; being staff or superuser adds none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from audit.models import AuditAction
+from audit.services import record_event
+from careteam.models import CarePlan, Provider
+from careteam.permissions import PlanPermissions, can_create_plans
+from careteam.services.errors import CareAccessDenied
+from careteam.services.plans import get_plan_for_user
+
+
+class ActionNotAllowed(PermissionDenied):
+    """A member of the team asked for something their role does not include."""
+
+    def __init__(self, reason: str, *, permission: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.permission = permission
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """The plan a request is about, with the user's rights on it (fetched once)."""
+
+    plan: CarePlan
+    perms: PlanPermissions
+
+    def has(self, perm: str) -> bool:
+        return self.perms.has(self.plan, perm)
+
+    @property
+    def role(self) -> str | None:
+        return self.perms.role(self.plan)
+
+    def can_edit_section(self, section) -> bool:
+        return self.perms.can_edit_section(self.plan, section)
+
+    def require(self, perm: str, reason: str) -> None:
+        if not self.has(perm):
+            raise ActionNotAllowed(reason, permission=perm)
+
+
+def is_provider(user) -> bool:
+    return user.is_authenticated and Provider.objects.filter(user=user).exists()
+
+
+def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
+    """The plan if the user holds view rights on it; else 404 (recorded as 'denied')."""
+    try:
+        plan = get_plan_for_user(request.user, plan_id)
+    except CareAccessDenied as exc:
+        raise Http404("No such care plan.") from exc
+    return PlanAccess(plan=plan, perms=PlanPermissions(request.user, [plan]))
+
+
+def render_forbidden(
+    request: HttpRequest, reason: str, *, plan: CarePlan | None = None
+) -> HttpResponse:
+    back_url = (
+        reverse("careteam:plan-detail", args=[plan.pk]) if plan else reverse("careteam:dashboard")
+    )
+    context = {"reason": reason, "back_url": back_url}
+    return render(request, "careteam/forbidden.html", context, status=403)
+
+
+def forbidden(
+    request: HttpRequest, exc: ActionNotAllowed, *, plan: CarePlan | None = None
+) -> HttpResponse:
+    record_event(
+        request.user,
+        AuditAction.DENIED,
+        plan,
+        request=request,
+        plan=plan,
+        detail={"reason": exc.reason, "permission": exc.permission},
+    )
+    return render_forbidden(request, exc.reason, plan=plan)
+
+
+PlanView = Callable[..., HttpResponse]
+
+
+def plan_view(*methods: str) -> Callable[[PlanView], PlanView]:
+    """Decorate a view taking ``(request, access, **kwargs)`` under a ``plan_id`` URL."""
+
+    def decorator(view: PlanView) -> PlanView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, plan_id: int, **kwargs) -> HttpResponse:
+            access = load_plan(request, plan_id)
+            try:
+                return view(request, access, **kwargs)
+            except ActionNotAllowed as exc:
+                return forbidden(request, exc, plan=access.plan)
+            except CareAccessDenied as exc:
+                # The service refused and recorded it (e.g. rights changed mid-request).
+                if exc.status_code == 404:
+                    raise Http404("No such care plan.") from exc
+                return render_forbidden(request, str(exc), plan=access.plan)
+
+        return login_required(require_http_methods(list(methods or ["GET"]))(wrapper))
+
+    return decorator
+
+
+def provider_view(*methods: str, creators_only: bool = False) -> Callable[[PlanView], PlanView]:
+    """Decorate a view for providers that is about no plan in particular. With
+    ``creators_only`` other providers get 403: starting plans is a physician's right."""
+
+    def decorator(view: PlanView) -> PlanView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
+            if not is_provider(request.user):
+                record_event(
+                    request.user,
+                    AuditAction.DENIED,
+                    None,
+                    request=request,
+                    detail={"reason": "not a provider", "path": request.path},
+                )
+                raise Http404("Not found.")
+            if creators_only and not can_create_plans(request.user):
+                exc = ActionNotAllowed(
+                    "Only pain-management physicians can register patients and start care plans.",
+                    permission="careteam.add_careplan",
+                )
+                return forbidden(request, exc)
+            return view(request, **kwargs)
+
+        return login_required(require_http_methods(list(methods or ["GET"]))(wrapper))
+
+    return decorator

@@ -1,0 +1,70 @@
+"""The provider's home at /care/: the plans whose team they are on."""
+
+from django.core.paginator import Paginator
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.models import AuditAction
+from audit.services import EventSpec, record_events
+from careteam.models import CarePlan, CareTeamMembership, TeamNote, TeamRole
+from careteam.permissions import can_create_plans, plans_for_user
+
+from .access import provider_view
+
+PLANS_PER_PAGE = 20
+ROLE_LABELS = dict(TeamRole.choices)
+
+
+def search_plans(plans: QuerySet[CarePlan], query: str) -> QuerySet[CarePlan]:
+    """Every word must match the patient's name or record number."""
+    for word in query.split():
+        plans = plans.filter(
+            Q(patient__given_name__icontains=word)
+            | Q(patient__family_name__icontains=word)
+            | Q(patient__record_number__icontains=word)
+        )
+    return plans
+
+
+def dashboard_plans(user, query: str = "") -> QuerySet[CarePlan]:
+    """The user's plans with their role and the newest team note, in one query."""
+    newest_note = TeamNote.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-pk")
+    my_membership = CareTeamMembership.objects.active().filter(plan=OuterRef("pk"), user=user)
+    plans = (
+        plans_for_user(user)
+        .select_related("patient")
+        .annotate(
+            my_role=Subquery(my_membership.values("role")[:1]),
+            newest_note_body=Subquery(newest_note.values("body")[:1]),
+            newest_note_at=Subquery(newest_note.values("created_at")[:1]),
+            newest_note_author_first=Subquery(newest_note.values("author__first_name")[:1]),
+            newest_note_author_last=Subquery(newest_note.values("author__last_name")[:1]),
+        )
+        .order_by(F("last_activity_at").desc(nulls_last=True), "-updated_at", "-pk")
+    )
+    return search_plans(plans, query) if query else plans
+
+
+@provider_view("GET")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(dashboard_plans(request.user, query), PLANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    for plan in page:
+        plan.my_role_label = ROLE_LABELS.get(plan.my_role, "")
+    record_events(
+        request.user,
+        [
+            EventSpec(AuditAction.VIEWED, plan, plan=plan, detail={"what": "dashboard"})
+            for plan in page
+        ],
+        request=request,
+    )
+    context = {
+        "page": page,
+        "query": query,
+        "can_create_plans": can_create_plans(request.user),
+    }
+    return render(request, "careteam/dashboard.html", context)

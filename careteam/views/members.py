@@ -1,0 +1,87 @@
+"""The care team: inviting a provider, removing a member, handing over the lead."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from careteam.forms import (
+    FORMER_LEAD_LEAVES,
+    HandOverLeadForm,
+    InviteMemberForm,
+    RemoveMemberForm,
+)
+from careteam.models import CareTeamMembership, TeamRole
+from careteam.permissions import MANAGE_TEAM
+from careteam.services import add_member, hand_over_lead, remove_member
+
+from .access import PlanAccess, plan_view
+from .editing import CONFIRM_TEMPLATE, handle_form, plan_url
+from .forms_util import posted
+
+ONLY_LEAD_MANAGES = "Only the team lead can change who is on the team."
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@plan_view("GET", "POST")
+def member_add(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    form = InviteMemberForm(posted(request))
+    return handle_form(
+        request,
+        access,
+        form,
+        lambda data: add_member(access.plan, request.user, data["who"], data["role"]),
+        context={"heading": "Add a provider to the team", "submit_label": "Add to team"},
+        success_message="The provider is on the team and can open the plan now.",
+        success_url=plan_url(access, "team"),
+    )
+
+
+@plan_view("GET", "POST")
+def member_remove(request: HttpRequest, access: PlanAccess, membership_id: int) -> HttpResponse:
+    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    membership = get_object_or_404(
+        CareTeamMembership.objects.active().select_related("user"),
+        pk=membership_id,
+        plan=access.plan,
+    )
+    form = RemoveMemberForm(posted(request))
+    name = display_name(membership.user)
+    return handle_form(
+        request,
+        access,
+        form,
+        lambda data: remove_member(access.plan, request.user, membership.user),
+        context={
+            "heading": f"Remove {name} from the team",
+            "item": f"{name} ({membership.get_role_display()})",
+            "submit_label": "Remove from team",
+            "explanation": "They lose access to this plan at once. "
+            "What they wrote stays attributed to them.",
+            "is_lead": membership.role == TeamRole.LEAD,
+        },
+        success_message=f"{name} is no longer on the team.",
+        success_url=plan_url(access, "team"),
+        template=CONFIRM_TEMPLATE,
+    )
+
+
+@plan_view("GET", "POST")
+def lead_hand_over(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    form = HandOverLeadForm(posted(request))
+    leaving = form.data.get("former_lead_role") == FORMER_LEAD_LEAVES
+    return handle_form(
+        request,
+        access,
+        form,
+        lambda data: hand_over_lead(
+            access.plan, request.user, data["who"], former_lead_role=data["former_lead_role"]
+        ),
+        context={"heading": "Hand over the lead", "submit_label": "Hand over the lead"},
+        success_message="The lead is handed over.",
+        success_url=reverse("careteam:dashboard") if leaving else plan_url(access, "team"),
+    )

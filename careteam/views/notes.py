@@ -1,0 +1,49 @@
+"""Team notes (every member) and psychotherapy notes (mental-health members only)."""
+
+from django.http import HttpRequest, HttpResponse
+
+from careteam.forms import NoteForm
+from careteam.permissions import ACCESS_PRIVATE_NOTES, ADD_TEAM_NOTE
+from careteam.services import add_private_note, add_team_note, list_private_notes
+
+from .access import PlanAccess, plan_view
+from .editing import handle_form, plan_url
+from .forms_util import posted
+
+PRIVATE_NOTES_ONLY = (
+    "Psychotherapy notes are visible only to the mental-health members of this team."
+)
+
+
+@plan_view("GET", "POST")
+def team_note_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(ADD_TEAM_NOTE, "Your role on this team cannot add team notes.")
+    form = NoteForm(posted(request), auto_id="id_team_note_%s")
+    return handle_form(
+        request,
+        access,
+        form,
+        lambda data: add_team_note(access.plan, request.user, data["body"]),
+        context={"heading": "Add a team note", "submit_label": "Add team note"},
+        success_message="Your note is added for the team.",
+        success_url=plan_url(access, "team-notes"),
+    )
+
+
+@plan_view("GET", "POST")
+def private_notes(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(ACCESS_PRIVATE_NOTES, PRIVATE_NOTES_ONLY)
+    form = NoteForm(posted(request), auto_id="id_private_note_%s")
+    context = {"heading": "Psychotherapy notes", "submit_label": "Add private note"}
+    if request.method == "GET":
+        context["private_notes"] = list(list_private_notes(access.plan, request.user))
+    return handle_form(
+        request,
+        access,
+        form,
+        lambda data: add_private_note(access.plan, request.user, data["body"]),
+        context=context,
+        success_message="Your private note is saved.",
+        success_url=plan_url(access, "private-notes"),
+        template="careteam/private_notes.html",
+    )

@@ -1,0 +1,150 @@
+"""A care plan: starting one, reading it, editing its own fields, its history and audit."""
+
+from __future__ import annotations
+
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from careteam.forms import (
+    HandOverLeadForm,
+    InviteMemberForm,
+    NoteForm,
+    PlanCreateForm,
+    PlanEditForm,
+)
+from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
+from careteam.permissions import (
+    ACCESS_PRIVATE_NOTES,
+    ADD_TEAM_NOTE,
+    CHANGE,
+    MANAGE_TEAM,
+    VIEW_AUDIT_TRAIL,
+)
+from careteam.services import (
+    create_care_plan,
+    list_private_notes,
+    list_team_notes,
+    plan_audit_trail,
+    record_plan_view,
+    update_plan,
+)
+from careteam.services import history as history_service
+
+from .access import PlanAccess, plan_view, provider_view
+from .editing import handle_form, plan_url, without_version
+from .forms_util import add_service_errors, posted
+
+RECENT_HISTORY = 10
+EVENTS_PER_PAGE = 50
+
+
+@provider_view("GET", "POST", creators_only=True)
+def plan_create(request: HttpRequest) -> HttpResponse:
+    initial = {"record_number": request.GET.get("record_number", "")[:32]}
+    form = PlanCreateForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        patient = fields.pop("record_number")
+        try:
+            plan = create_care_plan(request.user, patient, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The care plan is started and you lead its team.")
+            return redirect("careteam:plan-detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "careteam/plan_create.html", {"form": form}, status=status)
+
+
+def plan_sections(access: PlanAccess) -> list[PlanSection]:
+    sections = list(
+        access.plan.sections.prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.order_by("sort_order", "pk")),
+            Prefetch("activities", queryset=Activity.objects.order_by("sort_order", "pk")),
+        )
+    )
+    for section in sections:
+        section.editable = access.can_edit_section(section)
+    return sections
+
+
+@plan_view("GET")
+def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    plan, user = access.plan, request.user
+    record_plan_view(plan, user)
+    team = (
+        CareTeamMembership.objects.active()
+        .filter(plan=plan)
+        .select_related("user", "user__provider_profile")
+        .order_by("joined_at", "pk")
+    )
+    can_manage = access.has(MANAGE_TEAM)
+    context = {
+        "plan": plan,
+        "access": access,
+        "role_label": TeamRole(access.role).label if access.role else "",
+        "can_change": access.has(CHANGE),
+        "can_manage_team": can_manage,
+        "can_view_audit": access.has(VIEW_AUDIT_TRAIL),
+        "can_add_note": access.has(ADD_TEAM_NOTE),
+        "can_private_notes": access.has(ACCESS_PRIVATE_NOTES),
+        "sections": plan_sections(access),
+        "precautions": list(plan.precautions.select_related("avoid_tag")),
+        "team": list(team),
+        "team_notes": list(list_team_notes(plan, user)),
+        "history": list(history_service.plan_history(plan, user)[:RECENT_HISTORY]),
+        "note_form": NoteForm(auto_id="id_team_note_%s"),
+    }
+    if context["can_private_notes"]:
+        context["private_notes"] = list(list_private_notes(plan, user))
+        context["private_note_form"] = NoteForm(auto_id="id_private_note_%s")
+    if can_manage:
+        context["invite_form"] = InviteMemberForm()
+        context["hand_over_form"] = HandOverLeadForm()
+    return render(request, "careteam/plan_detail.html", context)
+
+
+@plan_view("GET", "POST")
+def plan_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(CHANGE, "Only the team lead can edit the plan's summary, status and dates.")
+    plan = access.plan
+    # The form validates on a copy, so the service diffs against the stored values.
+    form = PlanEditForm(posted(request), instance=copy(plan))
+
+    def save(data):
+        fields, version = without_version(data)
+        update_plan(plan, request.user, version, **fields)
+
+    return handle_form(
+        request,
+        access,
+        form,
+        save,
+        context={"heading": "Edit the plan", "submit_label": "Save plan"},
+        success_message="The plan is saved.",
+        success_url=plan_url(access),
+    )
+
+
+@plan_view("GET")
+def plan_history(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    record_plan_view(access.plan, request.user, what="history")
+    events = history_service.plan_history(access.plan, request.user)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"plan": access.plan, "page": page, "heading": "Plan history", "trail": False}
+    return render(request, "careteam/plan_events.html", context)
+
+
+@plan_view("GET")
+def plan_audit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    access.require(VIEW_AUDIT_TRAIL, "Only the team lead can read the plan's audit trail.")
+    events = plan_audit_trail(access.plan, request.user)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"plan": access.plan, "page": page, "heading": "Audit trail", "trail": True}
+    return render(request, "careteam/plan_events.html", context)

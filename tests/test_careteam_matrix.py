@@ -1,0 +1,265 @@
+"""The authorization matrix of the provider UI: every URL in careteam.urls × GET and POST ×
+every kind of user. A URL added without a row here fails ``test_matrix_covers_every_url``.
+
+Outcomes: allowed (GET 200, valid POST redirects), 403 for a team member whose role does
+not include the action, 404 for everyone who may not see the plan (existence stays
+hidden), 405 for a method the URL does not take, and the login page for anonymous
+visitors. Refusals must not contain the plan's data and must leave a 'denied' event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+
+from audit.models import AuditAction, AuditEvent
+from careteam import urls as careteam_urls
+from careteam.models import Activity, CarePlan, Goal, Precaution
+from tests.careteam_fixtures import PLAN_SECRETS, PRIVATE_NOTE_TEXT, UiTeam
+
+TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
+OTHER_PROVIDERS = ("outsider", "removed")
+NOT_PROVIDERS = ("patient", "editor", "superuser")
+ACTORS = (*TEAM, *OTHER_PROVIDERS, *NOT_PROVIDERS, "anonymous")
+PROVIDERS = frozenset(TEAM + OTHER_PROVIDERS)
+# Pain-management physicians: the lead and the outsider ("dr.shah").
+PLAN_CREATORS = frozenset({"lead", "outsider"})
+SECTION_EDITORS = frozenset({"lead", "physical_therapy"})  # the items sit in the PT section
+
+
+def plan_kwargs(ui: UiTeam) -> dict:
+    return {"plan_id": ui.plan.pk}
+
+
+def physio_section_kwargs(ui: UiTeam) -> dict:
+    return {"plan_id": ui.plan.pk, "section_id": ui.goal.section_id}
+
+
+def item_kwargs(attribute: str) -> Callable[[UiTeam], dict]:
+    return lambda ui: {"plan_id": ui.plan.pk, "item_id": getattr(ui, attribute).pk}
+
+
+def version_of(model, pk) -> dict:
+    return {"version": model.objects.get(pk=pk).version}
+
+
+def plan_post(ui: UiTeam) -> dict:
+    return {
+        "title": "Stability first, revised",
+        "status": "active",
+        "period_start": "2026-01-05",
+        "period_end": "",
+        "conditions": "Hypermobility spectrum disorder",
+        "patient_summary": "Strength before stretch.",
+        "red_flag_guidance": "New leg weakness: emergency department now.",
+        **version_of(CarePlan, ui.plan.pk),
+    }
+
+
+GOAL_POST = {
+    "description": "Pain 4/10 or less on the NRS",
+    "measure": "NRS",
+    "target": "4",
+    "due_date": "",
+    "lifecycle_status": "active",
+    "achievement_status": "in-progress",
+    "visible_to_patient": "on",
+}
+ACTIVITY_POST = {
+    "kind": "exercise",
+    "title": "Balance board, two minutes",
+    "status": "not-started",
+    "schedule": "Daily",
+    "scheduled_on": "",
+    "instructions": "Stop if dizzy.",
+    "visible_to_patient": "on",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: tuple[str, ...]
+    allowed: frozenset[str]
+    kwargs: Callable[[UiTeam], dict] = lambda ui: {}
+    post: Callable[[UiTeam], dict] = lambda ui: {}
+    # Actors who get 403 (may see the plan, or are providers on a provider page).
+    forbidden: frozenset[str] = field(default=frozenset())
+
+
+def plan_route(methods, allowed, kwargs=plan_kwargs, post=lambda ui: {}) -> Route:
+    allowed = frozenset(allowed)
+    return Route(methods, allowed, kwargs, post, frozenset(TEAM) - allowed)
+
+
+def creator_route(post) -> Route:
+    return Route(("GET", "POST"), PLAN_CREATORS, post=post, forbidden=PROVIDERS - PLAN_CREATORS)
+
+
+GET_POST = ("GET", "POST")
+MATRIX: dict[str, Route] = {
+    "dashboard": Route(("GET",), PROVIDERS),
+    "patient-create": creator_route(
+        lambda ui: {
+            "given_name": "Noor",
+            "family_name": "Newfield",
+            "date_of_birth": "1991-02-03",
+            "record_number": "N-0001",
+            "email": "",
+        }
+    ),
+    "plan-create": creator_route(
+        lambda ui: (
+            {"record_number": ui.plan.patient.record_number, "title": "Second plan"}
+            | {"status": "draft"}
+        )
+    ),
+    "plan-detail": plan_route(("GET",), TEAM),
+    "plan-edit": plan_route(GET_POST, {"lead"}, post=plan_post),
+    "plan-history": plan_route(("GET",), TEAM),
+    "plan-audit": plan_route(("GET",), {"lead"}),
+    "precaution-create": plan_route(
+        GET_POST, {"lead"}, post=lambda ui: {"description": "No high-impact loading"}
+    ),
+    "precaution-edit": plan_route(
+        GET_POST,
+        {"lead"},
+        item_kwargs("precaution"),
+        lambda ui: (
+            {"description": "No high-impact loading"} | version_of(Precaution, ui.precaution.pk)
+        ),
+    ),
+    "precaution-delete": plan_route(
+        GET_POST,
+        {"lead"},
+        item_kwargs("precaution"),
+        lambda ui: version_of(Precaution, ui.precaution.pk),
+    ),
+    "goal-create": plan_route(
+        GET_POST, SECTION_EDITORS, physio_section_kwargs, lambda ui: GOAL_POST
+    ),
+    "goal-edit": plan_route(
+        GET_POST,
+        SECTION_EDITORS,
+        item_kwargs("goal"),
+        lambda ui: GOAL_POST | version_of(Goal, ui.goal.pk),
+    ),
+    "goal-delete": plan_route(
+        GET_POST, SECTION_EDITORS, item_kwargs("goal"), lambda ui: version_of(Goal, ui.goal.pk)
+    ),
+    "activity-create": plan_route(
+        GET_POST, SECTION_EDITORS, physio_section_kwargs, lambda ui: ACTIVITY_POST
+    ),
+    "activity-edit": plan_route(
+        GET_POST,
+        SECTION_EDITORS,
+        item_kwargs("activity"),
+        lambda ui: ACTIVITY_POST | version_of(Activity, ui.activity.pk),
+    ),
+    "activity-delete": plan_route(
+        GET_POST,
+        SECTION_EDITORS,
+        item_kwargs("activity"),
+        lambda ui: version_of(Activity, ui.activity.pk),
+    ),
+    "team-note-create": plan_route(GET_POST, TEAM, post=lambda ui: {"body": "Seen today."}),
+    "private-notes": plan_route(
+        GET_POST, {"mental_health"}, post=lambda ui: {"body": "Session went well."}
+    ),
+    "member-add": plan_route(
+        GET_POST,
+        {"lead"},
+        post=lambda ui: {"who": ui.free_provider.username, "role": "contributor"},
+    ),
+    "member-remove": plan_route(
+        GET_POST,
+        {"lead"},
+        lambda ui: {"plan_id": ui.plan.pk, "membership_id": ui.contributor_membership.pk},
+    ),
+    "lead-hand-over": plan_route(
+        GET_POST,
+        {"lead"},
+        post=lambda ui: {
+            "who": ui.team.spare_physician.username,
+            "former_lead_role": "contributor",
+        },
+    ),
+}
+
+
+def pattern_names(patterns) -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= pattern_names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            names.add(pattern.name)
+    return names
+
+
+def test_matrix_covers_every_url():
+    names = pattern_names(careteam_urls.urlpatterns)
+    assert None not in names, "Every careteam URL needs a name so the matrix can list it."
+    assert names == set(MATRIX), (
+        f"Missing from the matrix: {sorted(names - set(MATRIX))}; "
+        f"no longer in careteam.urls: {sorted(set(MATRIX) - names)}"
+    )
+
+
+def expected_status(route: Route, method: str, actor: str) -> int:
+    if actor == "anonymous":
+        return 302
+    if method not in route.methods:
+        return 405
+    if actor in route.allowed:
+        return 302 if method == "POST" else 200
+    return 403 if actor in route.forbidden else 404
+
+
+def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[str]:
+    url = reverse(f"careteam:{name}", kwargs=route.kwargs(ui))
+    user = ui.actor(actor)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    denials_before = AuditEvent.objects.filter(action=AuditAction.DENIED).count()
+    response = client.post(url, route.post(ui)) if method == "POST" else client.get(url)
+    expected = expected_status(route, method, actor)
+    problems = []
+    where = f"{method} {name} as {actor}"
+    if response.status_code != expected:
+        problems.append(f"{where}: {response.status_code}, expected {expected}")
+    to_login = response.get("Location", "").startswith("/accounts/login/")
+    if expected == 302 and to_login != (actor == "anonymous"):
+        problems.append(f"{where}: redirected to {response.get('Location')!r}")
+    body = response.content.decode()
+    refused = expected in (403, 404)
+    secrets = PLAN_SECRETS if refused or actor not in TEAM else ()
+    if actor != "mental_health":
+        secrets = (*secrets, PRIVATE_NOTE_TEXT)
+    problems += [f"{where}: response shows {secret!r}" for secret in secrets if secret in body]
+    if refused:
+        denials = AuditEvent.objects.filter(action=AuditAction.DENIED).count() - denials_before
+        if denials < 1:
+            problems.append(f"{where}: no 'denied' audit event")
+    return problems
+
+
+CASES = [(name, method) for name in MATRIX for method in ("GET", "POST")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method"), CASES, ids=[f"{n}-{m}" for n, m in CASES])
+def test_authorization_matrix(ui_team: UiTeam, name: str, method: str):
+    route = MATRIX[name]
+    problems = []
+    for actor in ACTORS:
+        # Each actor starts from the same plan: roll back whatever the request changed.
+        with transaction.atomic():
+            problems += check(ui_team, name, route, method, actor)
+            transaction.set_rollback(True)
+    assert not problems, "\n".join(problems)
