@@ -7,7 +7,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
@@ -147,6 +147,24 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         context["articles"] = self.paginate(request, articles)
         return context
 
+    def route(self, request, path_components):
+        # An article and its people in one query, instead of Wagtail's generic child lookup,
+        # its .specific and two more for the author and reviewer.
+        if len(path_components) == 1 and self.live:
+            try:
+                self.resolve_subpage(f"/{path_components[0]}/")
+            except Http404:
+                article = (
+                    ArticlePage.objects.child_of(self)
+                    .filter(slug=path_components[0])
+                    .select_related("author__photo", "medical_reviewer__photo")
+                    .first()
+                )
+                if article is not None:
+                    article._cached_parent_obj = self
+                    return article.route(request, [])
+        return super().route(request, path_components)
+
     @path("")
     def index_route(self, request):
         return self.render(request)
@@ -256,27 +274,29 @@ class ArticlePage(MedicalReviewMixin, Page):
 
     def related_articles(self, limit: int | None = 3) -> list[ArticlePage]:
         """Articles the editor chose; failing that, live articles sharing the most topics."""
-        chosen = (
+        from .orderables import ArticleRelatedArticle
+
+        visible = (
             ArticlePage.objects.live()
             .public()
-            .filter(pk__in=self.related_article_links.values("article_id"))
             .exclude(pk=self.pk)
+            .select_related("author", "image")
             .defer_streamfields()
-            .order_by("-publish_date", "pk")
+        )
+        link_order = ArticleRelatedArticle.objects.filter(
+            page=self.pk, article=models.OuterRef("pk")
+        ).values("sort_order")[:1]
+        chosen = (
+            visible.filter(pk__in=self.related_article_links.values("article_id"))
+            .annotate(link_order=models.Subquery(link_order))
+            .order_by("link_order", "pk")
         )
         chosen = list(chosen[:limit] if limit else chosen)
         if chosen:
-            order = {
-                link.article_id: link.sort_order or 0 for link in self.related_article_links.all()
-            }
-            return sorted(chosen, key=lambda article: order.get(article.pk, 0))
+            return chosen
         shared = (
-            ArticlePage.objects.live()
-            .public()
-            .filter(topics__in=self.topics.all())
-            .exclude(pk=self.pk)
+            visible.filter(topics__in=self.topics.all())
             .annotate(shared_topics=Count("topics"))
-            .defer_streamfields()
             .order_by("-shared_topics", "-publish_date", "pk")
         )
         return list(shared[:limit] if limit else shared)

@@ -13,8 +13,15 @@ from .toc import heading_anchors, table_of_contents
 
 
 def breadcrumbs(page) -> list:
-    """Ancestors below the tree root, home first."""
-    return list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
+    """Ancestors below the tree root, home first; free when routing cached the parents."""
+    crumbs = []
+    ancestor = page
+    while ancestor.depth > 2:
+        if getattr(ancestor, "_cached_parent_obj", None) is None:
+            return list(page.get_ancestors().filter(depth__gt=1))
+        ancestor = ancestor._cached_parent_obj
+        crumbs.append(ancestor)
+    return crumbs[::-1]
 
 
 def _common_context(page, request: HttpRequest, faq_items: list, conditions: list) -> dict:
@@ -37,6 +44,9 @@ def _people(page) -> None:
     """Load author and reviewer with their photos in one query instead of four."""
     from portal.models import Person
 
+    fields = type(page)
+    if fields.author.is_cached(page) and fields.medical_reviewer.is_cached(page):
+        return
     ids = {page.author_id, page.medical_reviewer_id} - {None}
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("photo")}
     page.author = people.get(page.author_id)
