@@ -153,15 +153,17 @@ class ArticleImporter:
     def _save(
         self, article: ParsedArticle, existing: ArticlePage | None
     ) -> tuple[ArticlePage, Revision]:
+        page = (
+            ArticlePage(live=False)
+            if existing is None
+            else existing.get_latest_revision_as_object()
+        )
+        self._fill(page, article)
+        _validate_content(page)
         if existing is None:
-            page = ArticlePage(live=False)
-            self._fill(page, article)
             # A rolled-back file may have left the in-memory child count ahead of the database.
             self.index.refresh_from_db(fields=["numchild"])
             self.index.add_child(instance=page)
-        else:
-            page = existing.get_latest_revision_as_object()
-            self._fill(page, article)
         revision = page.save_revision(log_action=True)
         return page, revision
 
@@ -256,6 +258,38 @@ def _body_block(block: Heading | Paragraph | Callout | Quote) -> dict:
     else:
         value = {"text": block.text, "attribution": block.attribution}
     return {"type": block.block_type, "value": value}
+
+
+def _validate_content(page: ArticlePage) -> None:
+    """Check what the page's own validation skips: block limits and the FAQ rows."""
+    problems = []
+    for name in ("key_takeaways", "body"):
+        stream = getattr(page, name)
+        try:
+            stream.stream_block.clean(stream)
+        except ValidationError as error:
+            problems += _block_problems(error, name)
+    for number, item in enumerate(page.faq_items.all(), start=1):
+        try:
+            item.full_clean(exclude=["page"])
+        except ValidationError as error:
+            problems += [
+                f"FAQ item {number} {field}: {' '.join(messages)}"
+                for field, messages in error.message_dict.items()
+            ]
+    if problems:
+        raise ValidationError("; ".join(problems))
+
+
+def _block_problems(error: ValidationError, where: str) -> list[str]:
+    children = getattr(error, "block_errors", None)
+    if not children:
+        return [f"{where}: {' '.join(error.messages)}"]
+    problems = []
+    for key, child in children.items():
+        label = f"block {key + 1}" if isinstance(key, int) else key
+        problems += _block_problems(child, f"{where} {label}")
+    return problems
 
 
 def _slug_from_href(href: str) -> str:
