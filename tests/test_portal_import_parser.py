@@ -15,6 +15,7 @@ from portal.services.reading import count_text_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "portal" / "demo_content" / "articles"
+FLAGSHIP = DEMO_ARTICLES / "hypermobile-lower-back-pain.md"
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +224,8 @@ def test_demo_article_is_complete(path):
     assert len(article.headings("h2")) >= 3
     assert len(article.faq) >= 4
     assert article.related
-    assert article_words(article) >= 750
+    if path != FLAGSHIP:
+        assert 800 <= article_words(article) <= 1600
 
 
 def test_demo_related_links_point_at_demo_articles():
@@ -234,7 +236,7 @@ def test_demo_related_links_point_at_demo_articles():
 
 
 def test_flagship_article_is_a_long_structured_read():
-    article = parse_markdown_file(DEMO_ARTICLES / "hypermobile-lower-back-pain.md")
+    article = parse_markdown_file(FLAGSHIP)
     h2_sections = []
     for block in article.body:
         if isinstance(block, Heading) and block.level == "h2":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import shutil
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -240,6 +241,23 @@ def test_command_imports_and_summarises(site_tree):
     assert "2 created, 0 updated (published), 0 skipped, 0 failed" in out
     assert err == ""  # no progress bar when stderr is not a terminal
     assert ArticlePage.objects.live().count() == 2
+
+
+class FakeTerminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_command_shows_a_progress_bar_on_a_terminal(site_tree, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run_command(str(CORE), str(BALANCE), "--dry-run")
+    assert "2/2" in terminal.getvalue()
+
+    quiet = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    run_command(str(CORE), "--dry-run", "--no-progress")
+    assert quiet.getvalue() == ""
 
 
 def test_command_dry_run_says_so_and_writes_nothing(site_tree):
