@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from typing import TypeAlias
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db.models import Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
@@ -31,6 +33,9 @@ from .models import (
     PlanSection,
     TeamRole,
 )
+
+# Whoever is acting: a signed-in account or an anonymous visitor.
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser
 
 VIEW = "view_careplan"
 CHANGE = "change_careplan"
@@ -79,11 +84,11 @@ def _codename(perm: str) -> str:
     return perm.split(".", 1)[1] if "." in perm else perm
 
 
-def _is_usable(user) -> bool:
+def _is_usable(user: Actor) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _object_permission_checker(user) -> ObjectPermissionChecker:
+def _object_permission_checker(user: Actor) -> ObjectPermissionChecker:
     """guardian's checker answers True to everything for superusers; check the same user
     as an ordinary account so only their own object grants count."""
     if user.is_superuser:
@@ -92,7 +97,7 @@ def _object_permission_checker(user) -> ObjectPermissionChecker:
     return ObjectPermissionChecker(user)
 
 
-def plans_for_user(user, perm: str = "careteam.view_careplan") -> QuerySet[CarePlan]:
+def plans_for_user(user: Actor, perm: str = "careteam.view_careplan") -> QuerySet[CarePlan]:
     """Plans on which ``user`` holds ``perm`` as an object permission (user or group grant)."""
     if not _is_usable(user):
         return CarePlan.objects.none()
@@ -105,21 +110,21 @@ def plans_for_user(user, perm: str = "careteam.view_careplan") -> QuerySet[CareP
     )
 
 
-def user_can(user, perm: str, plan: CarePlan) -> bool:
+def user_can(user: Actor, perm: str, plan: CarePlan) -> bool:
     """Whether ``user`` holds ``perm`` on this plan (object permissions only)."""
     if not _is_usable(user) or plan is None or plan.pk is None:
         return False
     return _object_permission_checker(user).has_perm(_codename(perm), plan)
 
 
-def perms_on(user, plan: CarePlan) -> frozenset[str]:
+def perms_on(user: Actor, plan: CarePlan) -> frozenset[str]:
     """All the user's permission codenames on this plan (object grants only; 2 queries)."""
     if not _is_usable(user) or plan is None or plan.pk is None:
         return frozenset()
     return frozenset(_object_permission_checker(user).get_perms(plan))
 
 
-def active_role(user, plan: CarePlan) -> str | None:
+def active_role(user: Actor, plan: CarePlan) -> str | None:
     """The user's role on the plan's team now, or None."""
     if not _is_usable(user):
         return None
@@ -143,7 +148,7 @@ def section_editable(perms: Iterable[str], role: str | None, section: PlanSectio
     )
 
 
-def can_edit_section(user, plan: CarePlan, section: PlanSection) -> bool:
+def can_edit_section(user: Actor, plan: CarePlan, section: PlanSection) -> bool:
     """Whether ``user`` may add, change or remove goals and activities in ``section``."""
     if not _is_usable(user) or section.plan_id != plan.pk:
         return False
@@ -163,7 +168,7 @@ class PlanPermissions:
         perms.has(plan, "change_careplan"); perms.role(plan); perms.can_edit_section(plan, s)
     """
 
-    def __init__(self, user, plans: Iterable[CarePlan] | QuerySet[CarePlan]):
+    def __init__(self, user: Actor, plans: Iterable[CarePlan] | QuerySet[CarePlan]):
         self.user = user
         plans = list(plans)
         self._perms: dict[int, frozenset[str]] = {}
@@ -196,7 +201,7 @@ class PlanPermissions:
         )
 
 
-def can_create_plans(user) -> bool:
+def can_create_plans(user: Actor) -> bool:
     """The model-level right to start a plan (and lead it): ``careteam.add_careplan``
     granted directly or through the "Pain management physicians" group, plus a provider
     profile. The superuser flag does not count."""
@@ -230,6 +235,7 @@ def plan_permission_objects(codenames: Iterable[str]) -> list[Permission]:
 
 __all__ = [
     "ACCESS_PRIVATE_NOTES",
+    "Actor",
     "ADD_TEAM_NOTE",
     "ALL_PLAN_PERMISSIONS",
     "CHANGE",

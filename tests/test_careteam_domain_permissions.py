@@ -124,7 +124,7 @@ def _plans_led_by(lead, count, offset):
     return [make_plan(lead, f"Q-{offset + index}") for index in range(count)]
 
 
-def _query_counts(user, plans):
+def _query_counts(user):
     with CaptureQueriesContext(connection) as listed:
         plan_list = list(plans_for_user(user).select_related("patient"))
     with CaptureQueriesContext(connection) as checked:
@@ -141,8 +141,8 @@ def test_listing_and_checking_plans_costs_the_same_for_2_or_20(db):
     many_lead = make_provider("many", Discipline.PAIN_MANAGEMENT)
     _plans_led_by(few_lead, 2, 0)
     _plans_led_by(many_lead, 20, 100)
-    few = _query_counts(few_lead, None)
-    many = _query_counts(many_lead, None)
+    few = _query_counts(few_lead)
+    many = _query_counts(many_lead)
     assert (few[0], many[0]) == (2, 20)
     assert few[1:] == many[1:]
     assert few[1] == 1  # one query lists the plans with their patients

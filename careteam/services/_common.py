@@ -15,14 +15,14 @@ from audit.models import AuditAction
 from audit.services import record_event
 
 from ..models import CarePlan
-from ..permissions import VIEW, perms_on
+from ..permissions import VIEW, Actor, perms_on
 from .errors import CareAccessDenied, StaleVersionError
 
 M = TypeVar("M", bound=models.Model)
 
 
 def deny(
-    actor,
+    actor: Actor,
     permission: str,
     *,
     plan: CarePlan | int | None = None,
@@ -46,7 +46,9 @@ def deny(
     )
 
 
-def require(actor, permission: str, plan: CarePlan, *, obj: models.Model | None = None):
+def require(
+    actor: Actor, permission: str, plan: CarePlan, *, obj: models.Model | None = None
+) -> frozenset[str]:
     """The actor's permissions on ``plan`` if they include ``permission``; else deny."""
     perms = perms_on(actor, plan)
     if permission not in perms:
@@ -80,7 +82,7 @@ def validate(instance: models.Model, fields: Iterable[str]) -> None:
 
 
 def create_audited(
-    instance: M, actor, plan: CarePlan, fields: Iterable[str], *, record_values: bool = True
+    instance: M, actor: Actor, plan: CarePlan, fields: Iterable[str], *, record_values: bool = True
 ) -> M:
     """Validate, save and record 'created' (with the initial values for history)."""
     fields = list(fields)
@@ -104,7 +106,7 @@ def _stale(model: type[M], pk: Any, expected_version: int, fields: Iterable[str]
 
 def update_versioned(
     instance: M,
-    actor,
+    actor: Actor,
     plan: CarePlan,
     expected_version: int,
     changes: dict[str, Any],
@@ -166,7 +168,7 @@ def update_versioned(
 
 def delete_versioned(
     instance: models.Model,
-    actor,
+    actor: Actor,
     plan: CarePlan,
     expected_version: int,
     *,

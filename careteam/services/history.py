@@ -13,11 +13,11 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
 
 from ..models import CarePlan, PrivateNote
-from ..permissions import ACCESS_PRIVATE_NOTES, VIEW, VIEW_AUDIT_TRAIL
+from ..permissions import ACCESS_PRIVATE_NOTES, VIEW, VIEW_AUDIT_TRAIL, Actor
 from ._common import require
 
 
-def plan_history(plan: CarePlan, actor) -> QuerySet[AuditEvent]:
+def plan_history(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
     """Who changed what and when, newest first, for any team member. Private-note events
     are left out unless the actor may read private notes."""
     perms = require(actor, VIEW, plan)
@@ -27,7 +27,7 @@ def plan_history(plan: CarePlan, actor) -> QuerySet[AuditEvent]:
     return events
 
 
-def plan_audit_trail(plan: CarePlan, actor) -> QuerySet[AuditEvent]:
+def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
     """Every event about the plan (views and denials too), newest first. Lead only; the
     read is itself recorded."""
     require(actor, VIEW_AUDIT_TRAIL, plan)

@@ -10,7 +10,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 
 from ..models import CarePlan, PrivateNote, TeamNote
-from ..permissions import ACCESS_PRIVATE_NOTES, ADD_TEAM_NOTE, VIEW
+from ..permissions import ACCESS_PRIVATE_NOTES, ADD_TEAM_NOTE, VIEW, Actor
 from ._common import create_audited, require
 
 
@@ -21,27 +21,27 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def add_team_note(plan: CarePlan, actor, body: str) -> TeamNote:
+def add_team_note(plan: CarePlan, actor: Actor, body: str) -> TeamNote:
     require(actor, ADD_TEAM_NOTE, plan)
     note = TeamNote(plan=plan, author=actor, body=_clean_body(body))
     return create_audited(note, actor, plan, ("body",), record_values=False)
 
 
-def list_team_notes(plan: CarePlan, actor) -> QuerySet[TeamNote]:
+def list_team_notes(plan: CarePlan, actor: Actor) -> QuerySet[TeamNote]:
     """The plan's team notes, newest first. The page showing them records the read
     (``record_plan_view``)."""
     require(actor, VIEW, plan)
     return plan.team_notes.select_related("author", "author__provider_profile")
 
 
-def add_private_note(plan: CarePlan, actor, body: str) -> PrivateNote:
+def add_private_note(plan: CarePlan, actor: Actor, body: str) -> PrivateNote:
     require(actor, ACCESS_PRIVATE_NOTES, plan)
     note = PrivateNote(plan=plan, author=actor, body=_clean_body(body))
     # No text in the audit record: the lead reads the audit trail.
     return create_audited(note, actor, plan, ("body",), record_values=False)
 
 
-def list_private_notes(plan: CarePlan, actor) -> QuerySet[PrivateNote]:
+def list_private_notes(plan: CarePlan, actor: Actor) -> QuerySet[PrivateNote]:
     """The plan's private notes for a mental-health member of its team; the read is
     recorded. Everyone else, the lead included, is refused (404 if they cannot see the
     plan, 403 if they can)."""

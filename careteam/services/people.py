@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
@@ -12,13 +13,13 @@ from audit.models import AuditAction
 from audit.services import record_event
 
 from ..models import Discipline, Patient, Provider
-from ..permissions import PLAN_CREATOR_DISCIPLINE, can_create_plans, plan_creators_group
+from ..permissions import PLAN_CREATOR_DISCIPLINE, Actor, can_create_plans, plan_creators_group
 from ._common import deny, validate
 
 PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
 
 
-def create_provider(user, *, discipline: str, credentials: str = "") -> Provider:
+def create_provider(user: AbstractBaseUser, *, discipline: str, credentials: str = "") -> Provider:
     """Give ``user`` a provider profile (or update it), and keep the model-level right to
     create plans in step with the discipline: pain-management physicians join the
     "Pain management physicians" group, which holds ``careteam.add_careplan``.
@@ -39,7 +40,7 @@ def create_provider(user, *, discipline: str, credentials: str = "") -> Provider
     return provider
 
 
-def find_provider_user(identifier: str):
+def find_provider_user(identifier: str) -> AbstractBaseUser | None:
     """The active user with a provider profile whose username or email is ``identifier``
     (case-insensitive), or None. For "invite a provider by username or email"."""
     identifier = (identifier or "").strip()
@@ -59,7 +60,7 @@ def find_provider_user(identifier: str):
 
 
 def create_patient(
-    actor,
+    actor: Actor,
     *,
     given_name: str,
     family_name: str,

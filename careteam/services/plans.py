@@ -20,7 +20,7 @@ from ..models import (
     Precaution,
     TeamRole,
 )
-from ..permissions import CHANGE, VIEW, can_create_plans
+from ..permissions import CHANGE, VIEW, Actor, can_create_plans
 from ._common import (
     create_audited,
     delete_versioned,
@@ -49,7 +49,7 @@ DEFAULT_SECTIONS = (
 )
 
 
-def get_plan_for_user(user, plan_id: Any, perm: str = VIEW) -> CarePlan:
+def get_plan_for_user(user: Actor, plan_id: Any, perm: str = VIEW) -> CarePlan:
     """The plan with its patient, if ``user`` holds ``perm`` on it; else ``CareAccessDenied``
     (404 for a plan they cannot see or that does not exist), recorded as 'denied'."""
     try:
@@ -67,14 +67,14 @@ def get_plan_for_user(user, plan_id: Any, perm: str = VIEW) -> CarePlan:
     return plan
 
 
-def record_plan_view(plan: CarePlan, actor, *, what: str = "plan") -> AuditEvent:
+def record_plan_view(plan: CarePlan, actor: Actor, *, what: str = "plan") -> AuditEvent:
     """Check the actor may view the plan and record that they did (once per page view)."""
     require(actor, VIEW, plan)
     return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
 
 
 def create_care_plan(
-    actor,
+    actor: Actor,
     patient: Patient,
     *,
     title: str,
@@ -104,7 +104,10 @@ def create_care_plan(
             AuditAction.CREATED,
             plan,
             plan=plan,
-            detail={"values": {name: getattr(plan, name) for name in PLAN_FIELDS}},
+            detail={
+                "values": {name: getattr(plan, name) for name in PLAN_FIELDS},
+                "sections": list(sections),
+            },
         )
         membership = CareTeamMembership.objects.create(
             plan=plan, user=actor, role=TeamRole.LEAD, added_by=actor
@@ -114,7 +117,7 @@ def create_care_plan(
     return plan
 
 
-def update_plan(plan: CarePlan, actor, expected_version: int, **changes: Any) -> CarePlan:
+def update_plan(plan: CarePlan, actor: Actor, expected_version: int, **changes: Any) -> CarePlan:
     """Edit the plan's own fields (summary, status, period, conditions, red flags, title).
 
     Lead only. Raises ``StaleVersionError`` if the plan changed since ``expected_version``,
@@ -125,7 +128,7 @@ def update_plan(plan: CarePlan, actor, expected_version: int, **changes: Any) ->
     return plan
 
 
-def add_section(plan: CarePlan, actor, discipline: str) -> PlanSection:
+def add_section(plan: CarePlan, actor: Actor, discipline: str) -> PlanSection:
     """Add a discipline's section (e.g. nursing) to the plan. Lead only."""
     require(actor, CHANGE, plan)
     if plan.sections.filter(discipline=discipline).exists():
@@ -135,7 +138,7 @@ def add_section(plan: CarePlan, actor, discipline: str) -> PlanSection:
 
 
 def add_precaution(
-    plan: CarePlan, actor, *, description: str, avoid_tag=None, sort_order: int = 0
+    plan: CarePlan, actor: Actor, *, description: str, avoid_tag=None, sort_order: int = 0
 ) -> Precaution:
     """Add a precaution ("no deep or end-range stretching"). Lead only."""
     require(actor, CHANGE, plan)
@@ -151,7 +154,7 @@ def add_precaution(
 
 
 def update_precaution(
-    precaution: Precaution, actor, expected_version: int, **changes: Any
+    precaution: Precaution, actor: Actor, expected_version: int, **changes: Any
 ) -> Precaution:
     plan = precaution.plan
     require(actor, CHANGE, plan, obj=precaution)
@@ -159,7 +162,7 @@ def update_precaution(
     return precaution
 
 
-def delete_precaution(precaution: Precaution, actor, expected_version: int) -> None:
+def delete_precaution(precaution: Precaution, actor: Actor, expected_version: int) -> None:
     plan = precaution.plan
     require(actor, CHANGE, plan, obj=precaution)
     delete_versioned(precaution, actor, plan, expected_version, fields=PRECAUTION_FIELDS)

@@ -13,6 +13,7 @@ from ..permissions import (
     EDIT_ALL_SECTIONS,
     EDIT_OWN_SECTION,
     VIEW,
+    Actor,
     active_role,
     perms_on,
     section_editable,
@@ -42,7 +43,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-def require_section_edit(actor, section: PlanSection, obj=None) -> CarePlan:
+def require_section_edit(actor: Actor, section: PlanSection, obj=None) -> CarePlan:
     """The section's plan if the actor may edit this section; else deny (recorded)."""
     plan = section.plan
     perms = perms_on(actor, plan)
@@ -64,7 +65,7 @@ def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
 
 
-def create_goal(section: PlanSection, actor, **fields: Any) -> Goal:
+def create_goal(section: PlanSection, actor: Actor, **fields: Any) -> Goal:
     """Add a goal to ``section`` (``description`` required; see ``GOAL_FIELDS``)."""
     plan = require_section_edit(actor, section)
     _check_fields(fields, GOAL_FIELDS)
@@ -72,19 +73,19 @@ def create_goal(section: PlanSection, actor, **fields: Any) -> Goal:
     return create_audited(goal, actor, plan, GOAL_FIELDS)
 
 
-def update_goal(goal: Goal, actor, expected_version: int, **changes: Any) -> Goal:
+def update_goal(goal: Goal, actor: Actor, expected_version: int, **changes: Any) -> Goal:
     """Change a goal if it is still at ``expected_version`` (else ``StaleVersionError``)."""
     plan = require_section_edit(actor, goal.section, goal)
     update_versioned(goal, actor, plan, expected_version, changes, editable=GOAL_FIELDS)
     return goal
 
 
-def delete_goal(goal: Goal, actor, expected_version: int) -> None:
+def delete_goal(goal: Goal, actor: Actor, expected_version: int) -> None:
     plan = require_section_edit(actor, goal.section, goal)
     delete_versioned(goal, actor, plan, expected_version, fields=GOAL_FIELDS)
 
 
-def create_activity(section: PlanSection, actor, **fields: Any) -> Activity:
+def create_activity(section: PlanSection, actor: Actor, **fields: Any) -> Activity:
     """Add an activity to ``section`` (``kind`` and ``title`` required; see
     ``ACTIVITY_FIELDS``)."""
     plan = require_section_edit(actor, section)
@@ -93,7 +94,9 @@ def create_activity(section: PlanSection, actor, **fields: Any) -> Activity:
     return create_audited(activity, actor, plan, ACTIVITY_FIELDS)
 
 
-def update_activity(activity: Activity, actor, expected_version: int, **changes: Any) -> Activity:
+def update_activity(
+    activity: Activity, actor: Actor, expected_version: int, **changes: Any
+) -> Activity:
     """Change an activity if it is still at ``expected_version`` (else
     ``StaleVersionError``)."""
     plan = require_section_edit(actor, activity.section, activity)
@@ -101,6 +104,6 @@ def update_activity(activity: Activity, actor, expected_version: int, **changes:
     return activity
 
 
-def delete_activity(activity: Activity, actor, expected_version: int) -> None:
+def delete_activity(activity: Activity, actor: Actor, expected_version: int) -> None:
     plan = require_section_edit(actor, activity.section, activity)
     delete_versioned(activity, actor, plan, expected_version, fields=ACTIVITY_FIELDS)

@@ -18,7 +18,7 @@ from ..models import (
     Provider,
     TeamRole,
 )
-from ..permissions import MANAGE_TEAM, ROLE_PERMISSIONS, plan_permission_objects
+from ..permissions import MANAGE_TEAM, ROLE_PERMISSIONS, Actor, plan_permission_objects
 from ._common import require, touch_plan
 
 # A role that reaches clinical records of one discipline needs a provider of it; the lead
@@ -32,7 +32,7 @@ ROLE_REQUIRED_DISCIPLINE: dict[str, str] = {
 TEAM_CHANGED_MESSAGE = "The team changed while you were editing it. Reload and try again."
 
 
-def grant_role(plan: CarePlan, actor, membership: CareTeamMembership) -> list[str]:
+def grant_role(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> list[str]:
     """Grant the membership's role permissions on the plan and record 'granted'."""
     codenames = sorted(ROLE_PERMISSIONS[membership.role])
     CarePlanUserObjectPermission.objects.bulk_create(
@@ -58,7 +58,7 @@ def grant_role(plan: CarePlan, actor, membership: CareTeamMembership) -> list[st
     return codenames
 
 
-def revoke_all(plan: CarePlan, actor, membership: CareTeamMembership) -> None:
+def revoke_all(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> None:
     """Remove every object permission the member holds on the plan; record 'revoked'."""
     CarePlanUserObjectPermission.objects.filter(user=membership.user, content_object=plan).delete()
     record_event(
@@ -70,7 +70,7 @@ def revoke_all(plan: CarePlan, actor, membership: CareTeamMembership) -> None:
     )
 
 
-def _provider(user) -> Provider:
+def _provider(user: Actor) -> Provider:
     provider = Provider.objects.filter(user=user).first() if user is not None else None
     if provider is None or not user.is_active:
         raise ValidationError("Only active providers can be on a care team.")
@@ -90,11 +90,11 @@ def _check_role_fits(role: str, provider: Provider) -> None:
         )
 
 
-def active_membership(plan: CarePlan, user) -> CareTeamMembership | None:
+def active_membership(plan: CarePlan, user: Actor) -> CareTeamMembership | None:
     return CareTeamMembership.objects.active().filter(plan=plan, user=user).first()
 
 
-def add_member(plan: CarePlan, actor, user, role: str) -> CareTeamMembership:
+def add_member(plan: CarePlan, actor: Actor, user: Actor, role: str) -> CareTeamMembership:
     """Put a provider on the team with ``role`` and grant its permissions. Lead only.
 
     The lead role is only passed on with ``hand_over_lead``.
@@ -117,7 +117,7 @@ def add_member(plan: CarePlan, actor, user, role: str) -> CareTeamMembership:
     return membership
 
 
-def remove_member(plan: CarePlan, actor, user) -> CareTeamMembership:
+def remove_member(plan: CarePlan, actor: Actor, user: Actor) -> CareTeamMembership:
     """End the member's time on the team and revoke their access immediately. Lead only.
 
     The lead cannot be removed: hand the lead over first.
@@ -143,8 +143,8 @@ def remove_member(plan: CarePlan, actor, user) -> CareTeamMembership:
 
 def hand_over_lead(
     plan: CarePlan,
-    actor,
-    new_lead_user,
+    actor: Actor,
+    new_lead_user: Actor,
     *,
     former_lead_role: str | None = TeamRole.CONTRIBUTOR,
 ) -> CareTeamMembership:
