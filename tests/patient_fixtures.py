@@ -40,6 +40,7 @@ def give_login(plan: CarePlan, actor, email: str):
     invitation = invite_patient(plan, actor)
     accept_invitation(invitation, PATIENT_PASSWORD)
     invitation.user.refresh_from_db()
+    plan.patient.refresh_from_db()
     return invitation.user
 
 
