@@ -156,3 +156,32 @@ def test_plan_permissions_answer_without_queries_once_built(care_team, django_as
         assert permissions.has(care_team.plan, "view_careplan")
         assert not permissions.has(care_team.plan, "manage_team")
         assert not permissions.can_edit_section(care_team.plan, section)
+
+
+def test_guardian_uses_the_direct_foreign_key_tables(care_team):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+    from careteam.models import (
+        CarePlan,
+        CarePlanGroupObjectPermission,
+        CarePlanUserObjectPermission,
+    )
+
+    assert get_user_obj_perms_model(CarePlan) is CarePlanUserObjectPermission
+    assert get_group_obj_perms_model(CarePlan) is CarePlanGroupObjectPermission
+    assert CarePlanUserObjectPermission.objects.filter(
+        user=care_team.physio, content_object=care_team.plan
+    ).count() == len(ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY])
+
+    # A group grant counts like a user grant, in every helper.
+    reviewers = Group.objects.create(name="Case reviewers")
+    care_team.outsider.groups.add(reviewers)
+    assign_perm("careteam.view_careplan", reviewers, care_team.plan)
+    assert CarePlanGroupObjectPermission.objects.filter(group=reviewers).count() == 1
+    assert list(plans_for_user(care_team.outsider)) == [care_team.plan]
+    assert user_can(care_team.outsider, "view_careplan", care_team.plan)
+    assert PlanPermissions(care_team.outsider, [care_team.plan]).has(
+        care_team.plan, "view_careplan"
+    )
