@@ -1,0 +1,127 @@
+"""The dashboard's search and pagination, and fixed query counts for the dashboard and the
+plan page however much data there is."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from careteam.models import Discipline, TeamRole
+from careteam.services import (
+    add_member,
+    add_precaution,
+    add_private_note,
+    add_team_note,
+    create_activity,
+    create_goal,
+)
+from careteam.views.dashboard import PLANS_PER_PAGE
+from tests.careteam_domain_fixtures import make_provider
+from tests.careteam_fixtures import UiTeam, add_plans
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_my_plans_with_role_and_newest_note(ui_team: UiTeam):
+    add_team_note(ui_team.plan, ui_team.team.lead, "Newest word from the lead.")
+    body = client_for(ui_team.team.physio).get(reverse("careteam:dashboard")).content.decode()
+    assert "Pat Example T-0001" in body
+    assert "Physical therapy" in body  # my role
+    assert "Newest word from the lead." in body
+    assert ">Draft</span>" in body  # status as text, not colour only
+
+
+@pytest.mark.django_db
+def test_dashboard_search_by_name_or_record_number(ui_team: UiTeam):
+    add_plans(ui_team.team.lead, 3)
+    lead = client_for(ui_team.team.lead)
+    url = reverse("careteam:dashboard")
+
+    by_number = lead.get(url, {"q": "b-0101"}).content.decode()
+    assert "Bulk101" in by_number and "Bulk100" not in by_number and "T-0001" not in by_number
+
+    by_name = lead.get(url, {"q": "pat example"}).content.decode()
+    assert "Pat Example T-0001" in by_name and "Bulk" not in by_name
+
+    nothing = lead.get(url, {"q": "zzz"}).content.decode()
+    assert "No plans on your teams match" in nothing
+
+
+@pytest.mark.django_db
+def test_search_never_finds_plans_of_other_teams(ui_team: UiTeam):
+    add_plans(ui_team.team.spare_physician, 2)
+    body = client_for(ui_team.team.lead).get(reverse("careteam:dashboard"), {"q": "Bulk"})
+    html = body.content.decode()
+    assert "No plans on your teams match" in html
+    assert "Bulk100" not in html and "B-0100" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_paginates(ui_team: UiTeam):
+    add_plans(ui_team.team.lead, PLANS_PER_PAGE + 2)
+    lead = client_for(ui_team.team.lead)
+    url = reverse("careteam:dashboard")
+    first = lead.get(url).content.decode()
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = lead.get(url, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    # 1 plan from the fixture + PLANS_PER_PAGE + 2 more: three on the second page.
+    assert second.count('<th scope="row">') == 3
+    # Out-of-range or junk page numbers fall back to a real page instead of failing.
+    assert lead.get(url, {"page": "999"}).status_code == 200
+    assert lead.get(url, {"page": "abc"}).status_code == 200
+    searched = lead.get(url, {"page": 2, "q": "Bulk"}).content.decode()
+    assert "Page 2 of 2" in searched and "q=Bulk&amp;page=1" in searched
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_does_not_grow_with_plans_or_notes(ui_team: UiTeam):
+    lead = client_for(ui_team.team.lead)
+    url = reverse("careteam:dashboard")
+    count_queries(lead, url)  # warm caches (content types)
+    small = count_queries(lead, url)
+    add_plans(ui_team.team.lead, PLANS_PER_PAGE + 5, notes=3)
+    large = count_queries(lead, url)
+    assert small == large, f"{small} queries with 1 plan, {large} with many"
+
+
+def grow_plan(ui: UiTeam, size: int) -> None:
+    plan, lead = ui.plan, ui.team.lead
+    mind = ui.team.mental_health
+    for number in range(size):
+        for discipline in (Discipline.PAIN_MANAGEMENT, Discipline.PHYSICAL_THERAPY):
+            section = ui.team.section(discipline)
+            create_goal(section, lead, description=f"Goal {number}")
+            create_activity(section, lead, kind="exercise", title=f"Activity {number}")
+        add_precaution(plan, lead, description=f"Precaution {number}")
+        add_team_note(plan, lead, f"Team note {number}")
+        add_private_note(plan, mind, f"Private note {number}")
+        member = make_provider(f"t.extra{number}", Discipline.NURSING)
+        add_member(plan, lead, member, TeamRole.CONTRIBUTOR)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["lead", "mental_health", "contributor"])
+def test_plan_page_query_count_is_fixed(ui_team: UiTeam, role: str):
+    client = client_for(ui_team.actor(role))
+    url = reverse("careteam:plan-detail", args=[ui_team.plan.pk])
+    count_queries(client, url)
+    small = count_queries(client, url)
+    grow_plan(ui_team, 6)
+    large = count_queries(client, url)
+    assert small == large, f"{small} queries for a small plan, {large} for a large one"
+    body = client.get(url).content.decode()
+    assert "Goal 5" in body and "Team note 5" in body and "t.extra5" in body
