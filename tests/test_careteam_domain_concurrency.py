@@ -1,14 +1,23 @@
-"""Two editors save the same plan version at the same moment: one wins, the other is told.
+"""Two editors save the same plan version at the same moment: one wins, the other is told;
+two simultaneous lead handovers leave exactly one lead.
 
 Runs on PostgreSQL only (real row locks, separate connections per thread)."""
 
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
-from careteam.models import CarePlan, Discipline, Goal
-from careteam.services import StaleVersionError, create_goal, update_goal, update_plan
+from careteam.models import CarePlan, CareTeamMembership, Discipline, Goal
+from careteam.services import (
+    StaleVersionError,
+    create_goal,
+    hand_over_lead,
+    update_goal,
+    update_plan,
+)
+from tests.careteam_domain_fixtures import make_provider
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
@@ -84,3 +93,38 @@ def test_lead_and_physio_racing_on_one_goal(care_team):
         "str",
     ]
     assert Goal.objects.get(pk=goal_id).version == 2
+
+
+def test_two_simultaneous_handovers_leave_exactly_one_lead(care_team):
+    plan_id, lead = care_team.plan.pk, care_team.lead
+    candidates = {
+        "first": care_team.spare_physician,
+        "second": make_provider("doc.two", "pain_management"),
+    }
+    outcomes: dict[str, object] = {}
+    loaded = threading.Barrier(2)
+
+    def run(name):
+        try:
+            plan = CarePlan.objects.get(pk=plan_id)
+            loaded.wait(timeout=10)
+            hand_over_lead(plan, lead, candidates[name])
+            outcomes[name] = "saved"
+        except ValidationError as error:
+            outcomes[name] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in candidates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes.values()) == [
+        "ValidationError",
+        "str",
+    ], outcomes
+    leads = CareTeamMembership.objects.active().filter(plan_id=plan_id, role="lead")
+    winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
+    assert [membership.user for membership in leads] == [candidates[winner]]
