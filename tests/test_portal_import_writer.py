@@ -14,6 +14,7 @@ from wagtail.models import Revision
 
 from portal.importing import ArticleIndexMissing, import_markdown_files
 from portal.models import ArticleIndexPage, ArticlePage, ContraindicationTag, Person, Topic
+from tests.portal_fixtures import make_treatment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 CORE = FIXTURES / "core-basics.md"
@@ -64,6 +65,23 @@ def test_import_builds_the_article_from_markdown(site_tree):
         "Is clicking a problem?",
     ]
     assert "<em>start</em>" in faqs[0].answer
+    # A link to a page of this site becomes a Wagtail page link; one to nowhere stays as written.
+    assert f'<a id="{page.pk}" linktype="page">' in faqs[0].answer
+    missing = "link '/treatments/stabilisation-physical-therapy/' matches no page on this site"
+    assert (CORE, f"{missing}; kept as is") in report.warnings
+
+
+def test_links_to_site_pages_follow_the_page(site_tree, client):
+    treatment = make_treatment(site_tree.treatments, "Stabilisation physical therapy")
+
+    import_markdown_files([CORE], publish=True)
+
+    page = ArticlePage.objects.get(slug="core-basics")
+    assert f'<a id="{treatment.pk}" linktype="page">' in page.body[0].value.source
+    treatment.slug = "stability-physio"
+    treatment.save_revision().publish()
+    html = client.get("/articles/core-basics/").content.decode()
+    assert 'href="/treatments/stability-physio/"' in html
 
 
 def test_import_sets_people_dates_and_taxonomy(site_tree):
@@ -286,6 +304,13 @@ def test_command_exit_status(site_tree):
 
 def test_demo_articles_import_and_publish(site_tree):
     demo = Path(__file__).resolve().parent.parent / "portal" / "demo_content" / "articles"
+    for title in (
+        "Epidural steroid injections",
+        "Radiofrequency ablation",
+        "Prolotherapy",
+        "Stabilisation physical therapy",
+    ):
+        make_treatment(site_tree.treatments, title)
 
     report = import_markdown_files([demo], publish=True)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace as replace_fields
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils.text import slugify
 from wagtail.models import Revision
 
 from portal.models import (
@@ -22,12 +21,11 @@ from portal.models import (
     Topic,
 )
 
-from .document import Callout, Heading, Paragraph, ParsedArticle, Quote
+from .document import BodyBlock, Callout, FaqItem, Heading, Paragraph, ParsedArticle
+from .links import MARKDOWN_SUFFIXES, PageLinks, slug_from_href
 from .lookups import find_or_create_person, find_or_create_terms
 from .markdown_parser import ArticleParseError, parse_markdown_file
 from .report import FileOutcome, ImportReport
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 class ArticleIndexMissing(LookupError):
@@ -132,7 +130,7 @@ class ArticleImporter:
             path, article.slug, article.title, existing.pk if existing else None, ""
         )
         if existing is not None and existing.locked:
-            report.skipped.append(replace(outcome, reason="page is locked in Wagtail"))
+            report.skipped.append(replace_fields(outcome, reason="page is locked in Wagtail"))
             return None
         if self.dry_run:
             (report.updated if existing else report.created).append(outcome)
@@ -182,22 +180,21 @@ class ArticleImporter:
             for item in article.takeaways
         ]
         page.body = [_body_block(block) for block in article.body]
-        page.faq_items = [
-            ArticleFaqItem(question=item.question, answer=item.answer_html, sort_order=order)
-            for order, item in enumerate(article.faq)
-        ]
+        page.faq_items = _faq_items(article.faq)
         page.topics = find_or_create_terms(Topic, meta.topics)
         page.conditions = find_or_create_terms(Condition, meta.conditions)
         page.contraindications = find_or_create_terms(ContraindicationTag, meta.contraindications)
 
     def _link_related(self, written: list[_Written], report: ImportReport) -> None:
-        """Point each article at the related articles it lists, then publish if asked."""
+        """Link each article to its related articles and to site pages, then publish if asked."""
         batch = {item.article.slug: item.page for item in written}
+        site = self.index.get_site()
+        page_links = PageLinks(site.root_page if site else self.index.get_parent())
         for item in written:
             path = item.article.source
             targets = []
             for link in item.article.related:
-                slug = _slug_from_href(link.href)
+                slug = slug_from_href(link.href)
                 target = self._find_article(slug, batch)
                 if target is None:
                     report.warn(path, f"related article {link.href!r} is not an imported article")
@@ -207,7 +204,7 @@ class ArticleImporter:
                 continue
             try:
                 with transaction.atomic():
-                    self._finish(item, targets)
+                    self._finish(item, targets, page_links, report)
             except (ValidationError, DatabaseError) as error:
                 problem = _describe(error) if isinstance(error, ValidationError) else str(error)
                 reason = f"saved as a draft, but linking or publishing failed: {problem}"
@@ -222,16 +219,35 @@ class ArticleImporter:
             return batch[slug] or slug  # a dry run has no pages, only slugs
         return ArticlePage.objects.child_of(self.index).filter(slug=slug).first()
 
-    def _finish(self, item: _Written, targets: list[ArticlePage]) -> None:
-        revision = item.revision
-        page = revision.as_object()
-        current = [link.article_id for link in page.related_article_links.all()]
-        if current != [target.pk for target in targets]:
-            page.related_article_links = [
-                ArticleRelatedArticle(article=target, sort_order=order)
-                for order, target in enumerate(targets)
-            ]
-            revision = page.save_revision(overwrite_revision=revision)
+    def _finish(
+        self,
+        item: _Written,
+        targets: list[ArticlePage],
+        page_links: PageLinks,
+        report: ImportReport,
+    ) -> None:
+        """Complete the revision saved for this run (no second revision), then publish it."""
+        article = item.article
+        unmatched: list[str] = []
+
+        def linked(html: str) -> str:
+            html, missing = page_links.rewrite(html)
+            unmatched.extend(href for href in missing if href not in unmatched)
+            return html
+
+        body = [_relink_block(block, linked) for block in article.body]
+        faq = [replace_fields(faq, answer_html=linked(faq.answer_html)) for faq in article.faq]
+        for href in unmatched:
+            report.warn(article.source, f"link {href!r} matches no page on this site; kept as is")
+
+        page = item.revision.as_object()
+        page.body = [_body_block(block) for block in body]
+        page.faq_items = _faq_items(faq)
+        page.related_article_links = [
+            ArticleRelatedArticle(article=target, sort_order=order)
+            for order, target in enumerate(targets)
+        ]
+        revision = page.save_revision(overwrite_revision=item.revision)
         if self.publish:
             revision.publish()
 
@@ -248,7 +264,22 @@ def import_markdown_files(
     return importer.import_files(paths)
 
 
-def _body_block(block: Heading | Paragraph | Callout | Quote) -> dict:
+def _relink_block(block: BodyBlock, linked: Callable[[str], str]) -> BodyBlock:
+    if isinstance(block, Paragraph):
+        return replace_fields(block, html=linked(block.html))
+    if isinstance(block, Callout):
+        return replace_fields(block, body_html=linked(block.body_html))
+    return block
+
+
+def _faq_items(faq: list[FaqItem]) -> list[ArticleFaqItem]:
+    return [
+        ArticleFaqItem(question=item.question, answer=item.answer_html, sort_order=order)
+        for order, item in enumerate(faq)
+    ]
+
+
+def _body_block(block: BodyBlock) -> dict:
     if isinstance(block, Heading):
         value = {"text": block.text, "level": block.level, "anchor": ""}
     elif isinstance(block, Paragraph):
@@ -290,18 +321,6 @@ def _block_problems(error: ValidationError, where: str) -> list[str]:
         label = f"block {key + 1}" if isinstance(key, int) else key
         problems += _block_problems(child, f"{where} {label}")
     return problems
-
-
-def _slug_from_href(href: str) -> str:
-    """``/articles/pacing/``, ``https://old.blog/posts/pacing`` or ``pacing.md`` → ``pacing``."""
-    parts = urlsplit(href)
-    if parts.scheme not in ("", "http", "https"):
-        return ""
-    segments = [segment for segment in parts.path.split("/") if segment]
-    if not segments:
-        return ""
-    last = Path(segments[-1])
-    return slugify(last.stem if last.suffix.lower() in (*MARKDOWN_SUFFIXES, ".html") else last)
 
 
 def _describe(error: ValidationError) -> str:
