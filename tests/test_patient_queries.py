@@ -1,0 +1,84 @@
+"""/my/plan/ and /my/reading/ take a fixed number of queries however much data there is."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from careteam.models import ActivityKind, Discipline
+from careteam.services import add_precaution, create_activity, create_goal
+from patientportal.models import ReadingAssignment
+from patientportal.odi import SECTION_KEYS
+from patientportal.services.checkins import record_check_in, record_odi
+from tests.portal_fixtures import make_article, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+# Both pages: session, user, patient, the audit insert, the Wagtail user bar's two permission
+# look-ups, and the session save (savepoint, update, release).
+# /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart,
+# ODI chart, latest ODI.
+MY_PLAN_QUERIES = 18
+# /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
+MY_READING_QUERIES = 11
+
+
+def add_plan_items(world, count):
+    pt = world.plan.sections.get(discipline=Discipline.PHYSICAL_THERAPY)
+    for number in range(count):
+        create_goal(pt, world.team.physio, description=f"Goal {number}")
+        create_activity(
+            pt, world.team.physio, kind=ActivityKind.EXERCISE, title=f"Exercise {number}"
+        )
+        create_activity(
+            pt, world.team.physio, kind=ActivityKind.APPOINTMENT, title=f"Visit {number}"
+        )
+        add_precaution(world.plan, world.lead, description=f"Avoid {number}")
+        record_check_in(world.patient, world.patient_user, pain_score=number % 11)
+        record_odi(world.patient, world.patient_user, dict.fromkeys(SECTION_KEYS, number % 6))
+
+
+def add_reading(world, site_tree, count, offset=0):
+    for number in range(offset, offset + count):
+        if number % 2:
+            page = make_article(site_tree.articles, f"Article {number}")
+        else:
+            page = make_treatment(site_tree.treatments, f"Treatment {number}")
+        ReadingAssignment.objects.create(
+            plan=world.plan,
+            page=page,
+            page_title=page.title,
+            assigned_by=world.team.physio if number % 3 else world.lead,
+            read_at=None if number % 2 else "2026-01-01T10:00Z",
+            helpful=bool(number % 4) if number % 2 == 0 else None,
+        )
+
+
+def count_queries(client, url):
+    client.get(url)  # warm Wagtail's cached site root paths, as on a running server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_my_plan_query_count_is_fixed(client, portal_world):
+    client.force_login(portal_world.patient_user)
+    url = reverse("patientportal:plan")
+    add_plan_items(portal_world, 2)
+    few, _ = count_queries(client, url)
+    add_plan_items(portal_world, 18)
+    many, response = count_queries(client, url)
+    assert "Exercise 17" in response.content.decode()
+    assert few == many == MY_PLAN_QUERIES
+
+
+def test_my_reading_query_count_is_fixed(client, portal_world, site_tree):
+    client.force_login(portal_world.patient_user)
+    url = reverse("patientportal:reading")
+    add_reading(portal_world, site_tree, 2)
+    few, _ = count_queries(client, url)
+    add_reading(portal_world, site_tree, 18, offset=2)
+    many, response = count_queries(client, url)
+    assert "Article 19" in response.content.decode()
+    assert few == many == MY_READING_QUERIES
