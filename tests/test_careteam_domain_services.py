@@ -115,12 +115,12 @@ def test_service_matrix(care_team, action, who):
 
 def test_get_plan_for_user_hides_plans_and_records_denials(care_team):
     assert get_plan_for_user(care_team.contributor, str(care_team.plan.pk)) == care_team.plan
-    for plan_id in (care_team.plan.pk, 999999, "not-a-number"):
+    for plan_id in (care_team.plan.pk, 999999, "not-a-number", 10**30, -1):
         with pytest.raises(CareAccessDenied) as refused:
             get_plan_for_user(care_team.outsider, plan_id)
         assert refused.value.status_code == 404
     assert (
-        AuditEvent.objects.filter(actor=care_team.outsider, action=AuditAction.DENIED).count() == 3
+        AuditEvent.objects.filter(actor=care_team.outsider, action=AuditAction.DENIED).count() == 5
     )
     with pytest.raises(CareAccessDenied) as refused:
         get_plan_for_user(care_team.physio, care_team.plan.pk, "manage_team")

@@ -42,6 +42,7 @@ PLAN_FIELDS = (
     "red_flag_guidance",
 )
 PRECAUTION_FIELDS = ("description", "avoid_tag", "sort_order")
+MAX_ID = 2**63
 DEFAULT_SECTIONS = (
     Discipline.PAIN_MANAGEMENT,
     Discipline.PHYSICAL_THERAPY,
@@ -56,6 +57,8 @@ def get_plan_for_user(user: Actor, plan_id: Any, perm: str = VIEW) -> CarePlan:
         plan_pk = int(plan_id)
     except (TypeError, ValueError):
         plan_pk = None
+    if plan_pk is not None and not 0 < plan_pk < MAX_ID:
+        plan_pk = None  # beyond any id: would overflow the database's bigint
     plan = (
         CarePlan.objects.select_related("patient").filter(pk=plan_pk).first()
         if plan_pk is not None
