@@ -258,3 +258,13 @@ def test_flagship_article_is_a_long_structured_read():
     words = article_words(article)
     assert 3500 <= words <= 4300
     assert math.ceil(words / 238) >= 15
+
+
+def test_images_and_unsupported_markup_are_dropped_with_a_note():
+    article = parse_markdown_text(
+        "---\ntitle: T\nsummary: S\n---\nText ![A spine](spine.png) and <u>underlined</u> words.\n"
+    )
+    assert plain_text(article.body[0].html) == "Text and underlined words."
+    assert "<img" not in article.body[0].html
+    assert "dropped an image (add images in Wagtail's image library)" in article.warnings
+    assert "dropped unsupported <u> formatting" in article.warnings

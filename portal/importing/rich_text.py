@@ -34,7 +34,9 @@ def to_rich_text(html: str) -> tuple[str, list[str]]:
             text.replace_with(NavigableString(_LINE_BREAK.sub(" ", str(text))))
     cleaned, removals = DbHTMLConverter(RICH_TEXT_FEATURES).clean(str(soup))
     notes += [
-        f"dropped unsupported <{removal.tag}> formatting"
+        "dropped an image (add images in Wagtail's image library)"
+        if removal.tag == "img"
+        else f"dropped unsupported <{removal.tag}> formatting"
         for removal in removals
         if removal.tag not in QUIET_UNWRAPS
     ]

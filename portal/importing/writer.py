@@ -107,7 +107,7 @@ class ArticleImporter:
                 sources_by_slug[result.article.slug] = path
             if progress is not None:
                 progress(path)
-        self._link_related(written, report)
+        self._link_and_publish(written, report)
         return report
 
     def _import_file(
@@ -185,7 +185,7 @@ class ArticleImporter:
         page.conditions = find_or_create_terms(Condition, meta.conditions)
         page.contraindications = find_or_create_terms(ContraindicationTag, meta.contraindications)
 
-    def _link_related(self, written: list[_Written], report: ImportReport) -> None:
+    def _link_and_publish(self, written: list[_Written], report: ImportReport) -> None:
         """Link each article to its related articles and to site pages, then publish if asked."""
         batch = {item.article.slug: item.page for item in written}
         site = self.index.get_site()
