@@ -174,4 +174,8 @@ LOGGING = {
 }
 
 # Each app's demo seeder, run in order by `manage.py seed_demo`.
-DEMO_SEEDERS: list[str] = ["portal.demo.seed_content", "careteam.demo.seed_care_teams"]
+DEMO_SEEDERS: list[str] = [
+    "portal.demo.seed_content",
+    "careteam.demo.seed_care_teams",
+    "patientportal.demo.seed_patients",
+]

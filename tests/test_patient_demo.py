@@ -1,0 +1,79 @@
+"""The patient demo seeder: logins for Alex and Sam with real-looking data, idempotent."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.urls import reverse
+
+from careteam.demo import seed_care_teams
+from patientportal.demo import seed_patients
+from patientportal.models import CheckIn, OdiResponse, ReadingAssignment
+from portal.demo_users import demo_password
+from tests.patient_fixtures import contraindication
+from tests.portal_fixtures import make_article
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (CheckIn, OdiResponse, ReadingAssignment)
+
+
+@pytest.fixture
+def seeded(site_tree):
+    stretching = contraindication("Deep stretching")
+    for slug in (
+        "hypermobile-lower-back-pain",
+        "stability-training-at-home",
+        "pacing-and-the-boom-bust-cycle",
+        "sleep-and-flares",
+    ):
+        make_article(site_tree.articles, slug.replace("-", " ").capitalize())
+    clashing = make_article(site_tree.articles, "Yoga for loose joints")
+    clashing.contraindications.set([stretching])
+    clashing.save_revision().publish()
+    seed_care_teams(io.StringIO())
+    return seed_patients(io.StringIO())
+
+
+def test_seeder_returns_patient_logins_that_work(seeded, client):
+    assert [username for username, _ in seeded] == ["alex", "sam"]
+    alex = authenticate(username="alex", password=demo_password())
+    assert alex is not None and alex.patient_profile.family_name == "Rivera-Kim"
+    assert authenticate(username="sam", password=demo_password()).patient_profile.given_name == (
+        "Sam"
+    )
+    client.force_login(alex)
+    html = client.get(reverse("patientportal:plan")).content.decode()
+    assert "Lower back stability and pain plan" in html
+    assert "Pain score over time" in html and "ODI score" in html
+
+
+def test_alex_has_reading_check_ins_and_two_odi_scores(seeded):
+    reading = ReadingAssignment.objects.filter(plan__patient__record_number="NB-100234")
+    assert reading.filter(read_at__isnull=False, helpful__isnull=False).count() >= 2
+    assert reading.filter(read_at__isnull=True).exists()
+    confirmed = reading.get(contraindication_warning_confirmed=True)
+    assert confirmed.confirmed_conflicts == ["Deep stretching"]
+    check_ins = CheckIn.objects.filter(patient__record_number="NB-100234").order_by("recorded_at")
+    assert check_ins.count() >= 15
+    span = check_ins.last().recorded_at - check_ins.first().recorded_at
+    assert 35 <= span.days <= 45
+    assert check_ins.first().pain_score > check_ins.last().pain_score
+    scores = list(
+        OdiResponse.objects.filter(patient__record_number="NB-100234")
+        .order_by("completed_at")
+        .values_list("score", flat=True)
+    )
+    assert len(scores) == 2 and scores[0] > scores[1]
+
+
+def test_seeder_is_idempotent(seeded):
+    before = {model.__name__: model.objects.count() for model in COUNTED}
+    assert seed_patients(io.StringIO()) == seeded
+    assert {model.__name__: model.objects.count() for model in COUNTED} == before
+
+
+def test_seeder_without_care_team_patients_does_nothing():
+    out = io.StringIO()
+    assert seed_patients(out) == []
+    assert "missing" in out.getvalue()
