@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -34,6 +35,14 @@ from .mixins import MedicalReviewMixin
 from .snippets import Topic
 
 ARTICLES_PER_PAGE = 12
+# The rendition article cards show; listings prefetch it so each card costs no query.
+CARD_IMAGE_SPEC = "fill-480x270"
+
+
+def card_image_prefetch() -> Prefetch:
+    return Prefetch(
+        "image", queryset=get_image_model().objects.prefetch_renditions(CARD_IMAGE_SPEC)
+    )
 
 
 class HomePage(Page):
@@ -74,7 +83,8 @@ class HomePage(Page):
             return list(
                 ArticlePage.objects.live()
                 .public()
-                .select_related("author", "image")
+                .select_related("author")
+                .prefetch_related(card_image_prefetch())
                 .defer_streamfields()
                 .order_by("-publish_date", "-first_published_at")[:3]
             )
@@ -85,7 +95,8 @@ class HomePage(Page):
             ArticlePage.objects.live()
             .public()
             .filter(pk__in=order)
-            .select_related("author", "image")
+            .select_related("author")
+            .prefetch_related(card_image_prefetch())
             .defer_streamfields()
         )
         return sorted(articles, key=lambda article: order[article.pk])
@@ -116,7 +127,8 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             ArticlePage.objects.live()
             .public()
             .descendant_of(self)
-            .select_related("author", "image")
+            .select_related("author")
+            .prefetch_related(card_image_prefetch())
             .prefetch_related("topics")
             .defer_streamfields()
             .order_by("-publish_date", "-first_published_at", "pk")
@@ -280,7 +292,8 @@ class ArticlePage(MedicalReviewMixin, Page):
             ArticlePage.objects.live()
             .public()
             .exclude(pk=self.pk)
-            .select_related("author", "image")
+            .select_related("author")
+            .prefetch_related(card_image_prefetch())
             .defer_streamfields()
         )
         link_order = ArticleRelatedArticle.objects.filter(
