@@ -17,7 +17,12 @@ from careteam.services.people import find_provider_user
 
 
 class DateInput(forms.DateInput):
+    """A native date picker, which needs ISO dates whatever the site's locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class VersionedFormMixin(forms.Form):
@@ -140,6 +145,10 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
 
 class NoteForm(forms.Form):
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def __init__(self, *args, label: str = "Note", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = label
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()

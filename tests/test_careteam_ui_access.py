@@ -5,8 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from careteam.models import CareTeamMembership, TeamRole
-from tests.careteam_fixtures import PRIVATE_NOTE_TEXT, TEAM_NOTE_TEXT, UiTeam
+from careteam.models import CareTeamMembership, Goal, TeamRole
+from careteam.services import create_goal
+from tests.careteam_fixtures import PRIVATE_NOTE_TEXT, TEAM_NOTE_TEXT, UiTeam, add_plans
 
 PRIVATE_LABEL = "Psychotherapy notes — visible only to mental-health members of this team"
 
@@ -198,3 +199,27 @@ def test_care_nav_link_and_plan_link_on_dashboard(ui_team: UiTeam):
     html = body.decode()
     assert 'href="/care/" aria-current="page">Care plans</a>' in html
     assert reverse("careteam:plan-detail", args=[ui_team.plan.pk]) in html
+
+
+@pytest.mark.django_db
+def test_items_of_another_plan_cannot_be_reached_through_my_plan(ui_team: UiTeam):
+    """A lead of plan A cannot touch plan B's goals or team by putting B's ids in A's URLs."""
+    lead = ui_team.team.lead
+    other_plan = add_plans(ui_team.team.spare_physician, 1)[0]
+    other_section = other_plan.sections.get(discipline="physical_therapy")
+    other_goal = create_goal(other_section, ui_team.team.spare_physician, description="B goal")
+    other_lead = other_plan.memberships.active().get()
+    mine = ui_team.plan.pk
+    client = client_for(lead)
+    urls = [
+        reverse("careteam:goal-edit", args=[mine, other_goal.pk]),
+        reverse("careteam:goal-delete", args=[mine, other_goal.pk]),
+        reverse("careteam:goal-create", args=[mine, other_section.pk]),
+        reverse("careteam:member-remove", args=[mine, other_lead.pk]),
+    ]
+    for url in urls:
+        assert client.post(url, {"description": "Hijack", "version": 1}).status_code == 404, url
+    other_goal.refresh_from_db()
+    assert other_goal.description == "B goal"
+    assert not Goal.objects.filter(description="Hijack").exists()
+    assert other_plan.memberships.active().count() == 1

@@ -1,6 +1,8 @@
 """Editing through the provider UI: stale versions get 409 with the current values, bad
 input gets 400 with messages, and every view, change and refusal is in the audit trail."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -233,3 +235,11 @@ def test_lead_reads_the_audit_trail_and_it_offers_no_way_to_change_it(ui_team: U
     assert "t.spare" in body and "Access denied" in body
     assert "<form" not in body.split('id="main"')[1]
     assert AuditEvent.objects.for_plan(ui_team.plan).filter(detail__what="audit_trail").exists()
+
+
+@pytest.mark.django_db
+def test_date_fields_render_iso_dates_for_the_native_picker(ui_team: UiTeam):
+    plan = ui_team.plan
+    update_plan(plan, ui_team.team.lead, plan.version, period_start=datetime.date(2026, 1, 5))
+    body = client_for(ui_team.team.lead).get(reverse("careteam:plan-edit", args=[plan.pk]))
+    assert 'type="date" name="period_start" value="2026-01-05"' in body.content.decode()

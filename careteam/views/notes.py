@@ -18,7 +18,7 @@ PRIVATE_NOTES_ONLY = (
 @plan_view("GET", "POST")
 def team_note_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     access.require(ADD_TEAM_NOTE, "Your role on this team cannot add team notes.")
-    form = NoteForm(posted(request), auto_id="id_team_note_%s")
+    form = NoteForm(posted(request), auto_id="id_team_note_%s", label="New team note")
     return handle_form(
         request,
         access,
@@ -33,7 +33,7 @@ def team_note_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 @plan_view("GET", "POST")
 def private_notes(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     access.require(ACCESS_PRIVATE_NOTES, PRIVATE_NOTES_ONLY)
-    form = NoteForm(posted(request), auto_id="id_private_note_%s")
+    form = NoteForm(posted(request), auto_id="id_private_note_%s", label="New private note")
     context = {"heading": "Psychotherapy notes", "submit_label": "Add private note"}
     if request.method == "GET":
         context["private_notes"] = list(list_private_notes(access.plan, request.user))

@@ -99,11 +99,13 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "team": list(team),
         "team_notes": list(list_team_notes(plan, user)),
         "history": list(history_service.plan_history(plan, user)[:RECENT_HISTORY]),
-        "note_form": NoteForm(auto_id="id_team_note_%s"),
+        "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
     }
     if context["can_private_notes"]:
         context["private_notes"] = list(list_private_notes(plan, user))
-        context["private_note_form"] = NoteForm(auto_id="id_private_note_%s")
+        context["private_note_form"] = NoteForm(
+            auto_id="id_private_note_%s", label="New private note"
+        )
     if can_manage:
         context["invite_form"] = InviteMemberForm()
         context["hand_over_form"] = HandOverLeadForm()
