@@ -243,3 +243,14 @@ def test_date_fields_render_iso_dates_for_the_native_picker(ui_team: UiTeam):
     update_plan(plan, ui_team.team.lead, plan.version, period_start=datetime.date(2026, 1, 5))
     body = client_for(ui_team.team.lead).get(reverse("careteam:plan-edit", args=[plan.pk]))
     assert 'type="date" name="period_start" value="2026-01-05"' in body.content.decode()
+
+
+@pytest.mark.django_db
+def test_opening_an_edit_page_is_recorded_as_a_view(ui_team: UiTeam):
+    physio = ui_team.team.physio
+    client_for(physio).get(reverse("careteam:goal-edit", args=[ui_team.plan.pk, ui_team.goal.pk]))
+    assert (
+        AuditEvent.objects.for_plan(ui_team.plan)
+        .filter(action=AuditAction.VIEWED, actor=physio, detail__what="goal-edit")
+        .exists()
+    )

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from careteam.services import record_plan_view
 from careteam.services.errors import StaleVersionError
 
 from .access import PlanAccess
@@ -97,6 +98,9 @@ def handle_form(
                 return redirect(success_url)
         else:
             status = 400
+    else:
+        # Edit pages show the plan's data too: a read like any other.
+        record_plan_view(access.plan, request.user, what=request.resolver_match.url_name)
     context = {
         "plan": access.plan,
         "access": access,
