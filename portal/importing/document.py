@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class ArticleParseError(ValueError):
+    """A file that cannot become an article; the message names the problem for the editor."""
+
+
 @dataclass(frozen=True)
 class Heading:
     text: str

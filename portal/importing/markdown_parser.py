@@ -6,19 +6,16 @@ folder can be checked before anything is written.
 
 from __future__ import annotations
 
-import datetime
 import re
 from pathlib import Path
-from typing import Any
 
-import frontmatter
 import markdown
-import yaml
 from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.text import slugify
 
 from .document import (
     ArticleMetadata,
+    ArticleParseError,
     BodyBlock,
     Callout,
     FaqItem,
@@ -29,6 +26,7 @@ from .document import (
     RelatedLink,
     Takeaway,
 )
+from .front_matter import KNOWN_FIELDS, date_field, list_field, split_front_matter, text_field
 from .rich_text import plain_text, to_rich_text
 
 SPECIAL_SECTIONS = {
@@ -53,30 +51,9 @@ CALLOUT_LABELS = {
     "information": "info",
 }
 
-KNOWN_FIELDS = {
-    "title",
-    "slug",
-    "author",
-    "reviewer",
-    "medical_reviewer",
-    "date",
-    "publish_date",
-    "last_reviewed",
-    "next_review_due",
-    "topics",
-    "conditions",
-    "contraindications",
-    "summary",
-}
-
 SUMMARY_FALLBACK_LENGTH = 300
-_FRONT_MATTER = frontmatter.YAMLHandler()
 _BLOCKQUOTE_GAP = re.compile(r"^(>.*)\n(?:[ \t]*\n)+(?=>)", re.MULTILINE)
 _LABEL_END = re.compile(r"^[\s:.\-–—]+")
-
-
-class ArticleParseError(ValueError):
-    """A file that cannot become an article; the message names the problem for the editor."""
 
 
 def parse_markdown_file(path: Path | str) -> ParsedArticle:
@@ -91,7 +68,7 @@ def parse_markdown_file(path: Path | str) -> ParsedArticle:
 
 
 def parse_markdown_text(text: str, *, source: Path | str = "<text>") -> ParsedArticle:
-    fields, content = _split_front_matter(text)
+    fields, content = split_front_matter(text)
     # Python-Markdown merges blockquotes separated only by a blank line; keep them apart, as
     # CommonMark does, so that two callouts in a row stay two callouts.
     content = _BLOCKQUOTE_GAP.sub(r"\1\n<!-- -->\n\n", content)
@@ -103,16 +80,16 @@ def parse_markdown_text(text: str, *, source: Path | str = "<text>") -> ParsedAr
     if unknown:
         warnings.append(f"ignored front matter field(s): {', '.join(unknown)}")
 
-    title = _text_field(fields, "title") or builder.title
+    title = text_field(fields, "title") or builder.title
     if not title:
         raise ArticleParseError("missing title (add 'title:' to the front matter)")
-    slug = slugify(_text_field(fields, "slug") or title)
+    slug = slugify(text_field(fields, "slug") or title)
     if not slug:
         raise ArticleParseError(f"cannot make a URL slug from {title!r}")
     if not builder.body:
         raise ArticleParseError("no body text (only front matter or special sections)")
 
-    summary = _text_field(fields, "summary")
+    summary = text_field(fields, "summary")
     if not summary:
         summary = _first_paragraph_text(builder.body)
         if not summary:
@@ -125,14 +102,14 @@ def parse_markdown_text(text: str, *, source: Path | str = "<text>") -> ParsedAr
         slug=slug,
         summary=summary,
         metadata=ArticleMetadata(
-            author=_text_field(fields, "author"),
-            reviewer=_text_field(fields, "reviewer") or _text_field(fields, "medical_reviewer"),
-            publish_date=_date_field(fields, "date") or _date_field(fields, "publish_date"),
-            last_reviewed=_date_field(fields, "last_reviewed"),
-            next_review_due=_date_field(fields, "next_review_due"),
-            topics=_list_field(fields, "topics"),
-            conditions=_list_field(fields, "conditions"),
-            contraindications=_list_field(fields, "contraindications"),
+            author=text_field(fields, "author"),
+            reviewer=text_field(fields, "reviewer") or text_field(fields, "medical_reviewer"),
+            publish_date=date_field(fields, "date") or date_field(fields, "publish_date"),
+            last_reviewed=date_field(fields, "last_reviewed"),
+            next_review_due=date_field(fields, "next_review_due"),
+            topics=list_field(fields, "topics"),
+            conditions=list_field(fields, "conditions"),
+            contraindications=list_field(fields, "contraindications"),
         ),
         takeaways=builder.takeaways,
         body=builder.body,
@@ -140,83 +117,6 @@ def parse_markdown_text(text: str, *, source: Path | str = "<text>") -> ParsedAr
         related=builder.related,
         warnings=warnings,
     )
-
-
-def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    text = text.lstrip("\ufeff")
-    if not _FRONT_MATTER.detect(text):
-        if text.lstrip().startswith("---"):
-            raise ArticleParseError("front matter is not closed with a '---' line")
-        return {}, text
-    try:
-        raw_fields, content = _FRONT_MATTER.split(text)
-    except ValueError:
-        raise ArticleParseError("front matter is not closed with a '---' line") from None
-    try:
-        fields = yaml.safe_load(raw_fields)
-    except yaml.YAMLError as error:
-        raise ArticleParseError(f"invalid YAML front matter{_yaml_problem(error)}") from error
-    if fields is None:
-        return {}, content
-    if not isinstance(fields, dict):
-        raise ArticleParseError("front matter must be 'name: value' lines")
-    return fields, content
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    # Marks count from the line holding the opening '---', so a mark's 0-based line is the
-    # 1-based line of the file. The context mark is where the broken construct began.
-    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
-    where = f" on line {mark.line + 1}" if mark is not None else ""
-    problem = getattr(error, "problem", None) or str(error)
-    return f"{where}: {problem}"
-
-
-def _text_field(fields: dict[str, Any], name: str) -> str:
-    value = fields.get(name)
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        raise ArticleParseError(f"'{name}' must be text, not a list")
-    return " ".join(str(value).split())
-
-
-def _date_field(fields: dict[str, Any], name: str) -> datetime.date | None:
-    value = fields.get(name)
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ArticleParseError(
-            f"bad date in '{name}': {value!r} (use YYYY-MM-DD, e.g. 2026-01-31)"
-        ) from None
-
-
-def _list_field(fields: dict[str, Any], name: str) -> list[str]:
-    value = fields.get(name)
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        items = value.split(",")
-    elif isinstance(value, list):
-        items = value
-    else:
-        raise ArticleParseError(f"'{name}' must be a list of names")
-    names = []
-    for item in items:
-        if isinstance(item, list | dict):
-            raise ArticleParseError(f"'{name}' must be a list of names")
-        name_text = " ".join(str(item).split())
-        if name_text and not slugify(name_text):
-            raise ArticleParseError(f"'{name}' has an entry with no letters or digits: {item!r}")
-        if name_text and name_text not in names:
-            names.append(name_text)
-    return names
 
 
 def _first_paragraph_text(body: list[BodyBlock]) -> str:
