@@ -112,6 +112,15 @@ def check_in(request: HttpRequest, patient: Patient) -> HttpResponse:
             return redirect("patientportal:check-in-urgent", check_in_id=saved.pk)
         messages.success(request, "Thank you. Your check-in is saved.")
         return redirect("patientportal:plan")
+    if request.method == "GET":
+        record_event(
+            request.user,
+            AuditAction.VIEWED,
+            patient,
+            request=request,
+            patient=patient,
+            detail={"page": "check-in form", "exercises": [a.pk for a in exercises]},
+        )
     status = 400 if request.method == "POST" else 200
     return render(request, "patientportal/check_in.html", {"form": form}, status=status)
 
