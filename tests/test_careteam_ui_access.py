@@ -223,3 +223,17 @@ def test_items_of_another_plan_cannot_be_reached_through_my_plan(ui_team: UiTeam
     assert other_goal.description == "B goal"
     assert not Goal.objects.filter(description="Hijack").exists()
     assert other_plan.memberships.active().count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["0", "99999999999999999999", "1" * 40])
+def test_impossible_ids_are_a_plain_404(ui_team: UiTeam, number: str):
+    client = client_for(ui_team.team.lead)
+    plan_id = ui_team.plan.pk
+    for url in (
+        f"/care/plans/{number}/",
+        f"/care/plans/{plan_id}/goals/{number}/edit/",
+        f"/care/plans/{plan_id}/sections/{number}/activities/new/",
+        f"/care/plans/{plan_id}/members/{number}/remove/",
+    ):
+        assert client.get(url).status_code == 404, url
