@@ -6,11 +6,19 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from careteam.models import CareTeamMembership, Discipline, TeamNote, TeamRole
-from careteam.permissions import ROLE_PERMISSIONS, perms_on, plans_for_user, user_can
+from careteam.permissions import (
+    ROLE_PERMISSIONS,
+    can_create_plans,
+    perms_on,
+    plans_for_user,
+    user_can,
+)
 from careteam.services import (
     CareAccessDenied,
     add_member,
     add_team_note,
+    create_provider,
+    find_provider_user,
     hand_over_lead,
     list_team_notes,
     record_plan_view,
@@ -138,3 +146,21 @@ def test_team_notes_readable_by_follows_membership(care_team):
     assert not TeamNote.objects.readable_by(care_team.outsider).exists()
     remove_member(care_team.plan, care_team.lead, care_team.contributor)
     assert not TeamNote.objects.readable_by(care_team.contributor).exists()
+
+
+def test_provider_discipline_decides_the_plan_creation_right(db):
+    user = make_user("switcher")
+    create_provider(user, discipline=Discipline.PAIN_MANAGEMENT)
+    assert can_create_plans(user)
+    create_provider(user, discipline=Discipline.NURSING, credentials="RN")
+    assert not can_create_plans(user)
+    assert user.provider_profile.credentials == "RN"
+
+
+def test_find_provider_user_by_username_or_email(care_team):
+    assert find_provider_user("T.PHYSIO") == care_team.physio
+    assert find_provider_user("t.mind@clinic.example") == care_team.mental_health
+    assert find_provider_user("plain.user@clinic.example") is None
+    make_user("plain.user")
+    assert find_provider_user("plain.user") is None  # not a provider
+    assert find_provider_user("  ") is None

@@ -32,6 +32,7 @@ def create_provider(user: AbstractBaseUser, *, discipline: str, credentials: str
         provider, _ = Provider.objects.update_or_create(
             user=user, defaults={"discipline": discipline, "credentials": credentials}
         )
+        provider.user = user  # so user.provider_profile is this, not a stale cached copy
         group = plan_creators_group()
         if discipline == PLAN_CREATOR_DISCIPLINE:
             user.groups.add(group)
