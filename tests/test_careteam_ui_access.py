@@ -1,6 +1,8 @@
 """Who sees what on the provider UI beyond the matrix: private notes, edit controls, team
 changes taking effect at once, and where people land after logging in."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -237,3 +239,28 @@ def test_impossible_ids_are_a_plain_404(ui_team: UiTeam, number: str):
         f"/care/plans/{plan_id}/members/{number}/remove/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["lead", "mental_health"])
+def test_plan_page_html_has_unique_ids_and_labelled_fields(ui_team: UiTeam, role: str):
+    html = (
+        client_for(ui_team.actor(role))
+        .get(reverse("careteam:plan-detail", args=[ui_team.plan.pk]))
+        .content.decode()
+    )
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for field_id in re.findall(r'<(?:input|textarea|select)[^>]*\sid="([^"]+)"', html):
+        assert f'for="{field_id}"' in html or field_id == "id_q", field_id
+    headings = [int(level) for level in re.findall(r"<h([1-6])", html)]
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False)), headings
+
+
+@pytest.mark.django_db
+def test_posts_need_a_csrf_token(ui_team: UiTeam):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ui_team.team.lead)
+    url = reverse("careteam:team-note-create", args=[ui_team.plan.pk])
+    assert client.post(url, {"body": "No token"}).status_code == 403
+    assert not ui_team.plan.team_notes.filter(body="No token").exists()

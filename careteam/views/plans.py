@@ -107,8 +107,8 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             auto_id="id_private_note_%s", label="New private note"
         )
     if can_manage:
-        context["invite_form"] = InviteMemberForm()
-        context["hand_over_form"] = HandOverLeadForm()
+        context["invite_form"] = InviteMemberForm(auto_id="id_invite_%s")
+        context["hand_over_form"] = HandOverLeadForm(auto_id="id_hand_over_%s")
     return render(request, "careteam/plan_detail.html", context)
 
 
