@@ -294,6 +294,36 @@ def test_command_fails_when_any_file_fails(site_tree):
     assert ArticlePage.objects.count() == 2
 
 
+def test_command_records_the_importing_user(site_tree, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+
+    run_command(str(CORE), "--publish", "--user", "root")
+
+    page = ArticlePage.objects.get(slug="core-basics")
+    assert page.live
+    assert page.latest_revision.user == admin
+    with pytest.raises(CommandError, match="No user called 'nobody'"):
+        run_command(str(CORE), "--user", "nobody")
+
+
+def test_editors_import_drafts_but_may_not_publish(site_tree, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from portal.services.review_workflow import EDITORS, ensure_review_setup
+
+    ensure_review_setup()
+    editor = django_user_model.objects.create_user("erin", password="x")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+
+    with pytest.raises(CommandError, match="erin may not publish articles"):
+        run_command(str(CORE), "--publish", "--user", "erin")
+    assert not ArticlePage.objects.exists()
+
+    run_command(str(CORE), "--user", "erin")
+    page = ArticlePage.objects.get(slug="core-basics")
+    assert not page.live and page.latest_revision.user == editor
+
+
 def test_command_exit_status(site_tree):
     from django.core.management import ManagementUtility
 

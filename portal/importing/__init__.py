@@ -8,13 +8,14 @@ commands and seeders.
 from .document import ArticleParseError, ParsedArticle
 from .markdown_parser import parse_markdown_file, parse_markdown_text
 from .report import FileOutcome, ImportReport
-from .writer import ArticleImporter, ArticleIndexMissing, import_markdown_files
+from .writer import ArticleImporter, ArticleIndexMissing, ImportNotAllowed, import_markdown_files
 
 __all__ = [
     "ArticleImporter",
     "ArticleIndexMissing",
     "ArticleParseError",
     "FileOutcome",
+    "ImportNotAllowed",
     "ImportReport",
     "ParsedArticle",
     "import_markdown_files",

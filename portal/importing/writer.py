@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from dataclasses import replace as replace_fields
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from wagtail.models import Revision
 
@@ -30,6 +31,10 @@ from .report import FileOutcome, ImportReport
 
 class ArticleIndexMissing(LookupError):
     """There is no /articles/ page to put imported articles under."""
+
+
+class ImportNotAllowed(PermissionError):
+    """The user named for the import may not add (or publish) articles."""
 
 
 @dataclass
@@ -84,10 +89,23 @@ class ArticleImporter:
         publish: bool = False,
         dry_run: bool = False,
         parent: ArticleIndexPage | None = None,
+        user: AbstractBaseUser | None = None,
     ) -> None:
         self.publish = publish
         self.dry_run = dry_run
         self.index = find_article_index(parent)
+        self.user = user  # named in the page history as the author of each revision
+        if user is not None:
+            self._check_permissions(user)
+
+    def _check_permissions(self, user: AbstractBaseUser) -> None:
+        permissions = self.index.permissions_for_user(user)
+        if not permissions.can_add_subpage():
+            raise ImportNotAllowed(f"{user} may not add articles under {self.index.title!r}.")
+        if self.publish and not permissions.can_publish_subpage():
+            raise ImportNotAllowed(
+                f"{user} may not publish articles; import them as drafts for review instead."
+            )
 
     def import_files(
         self,
@@ -132,6 +150,9 @@ class ArticleImporter:
         if existing is not None and existing.locked:
             report.skipped.append(replace_fields(outcome, reason="page is locked in Wagtail"))
             return None
+        if existing is not None and not self._may_edit(existing):
+            report.failed.append(replace_fields(outcome, reason="you may not edit this page"))
+            return None
         if self.dry_run:
             (report.updated if existing else report.created).append(outcome)
             return _Written(article, None, None)
@@ -148,6 +169,9 @@ class ArticleImporter:
         (report.updated if existing else report.created).append(outcome)
         return _Written(article, page, revision)
 
+    def _may_edit(self, page: ArticlePage) -> bool:
+        return self.user is None or page.permissions_for_user(self.user).can_edit()
+
     def _save(
         self, article: ParsedArticle, existing: ArticlePage | None
     ) -> tuple[ArticlePage, Revision]:
@@ -162,7 +186,7 @@ class ArticleImporter:
             # A rolled-back file may have left the in-memory child count ahead of the database.
             self.index.refresh_from_db(fields=["numchild"])
             self.index.add_child(instance=page)
-        revision = page.save_revision(log_action=True)
+        revision = page.save_revision(user=self.user, log_action=True)
         return page, revision
 
     def _fill(self, page: ArticlePage, article: ParsedArticle) -> None:
@@ -205,7 +229,7 @@ class ArticleImporter:
             try:
                 with transaction.atomic():
                     self._finish(item, targets, page_links, report)
-            except (ValidationError, DatabaseError) as error:
+            except (ValidationError, DatabaseError, PermissionDenied) as error:
                 problem = _describe(error) if isinstance(error, ValidationError) else str(error)
                 reason = f"saved as a draft, but linking or publishing failed: {problem}"
                 report.failed.append(FileOutcome(path, item.article.slug, reason=reason))
@@ -247,9 +271,9 @@ class ArticleImporter:
             ArticleRelatedArticle(article=target, sort_order=order)
             for order, target in enumerate(targets)
         ]
-        revision = page.save_revision(overwrite_revision=item.revision)
+        revision = page.save_revision(user=self.user, overwrite_revision=item.revision)
         if self.publish:
-            revision.publish()
+            revision.publish(user=self.user)
 
 
 def import_markdown_files(

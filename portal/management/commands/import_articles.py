@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portal.importing import ArticleImporter, ArticleIndexMissing
+from portal.importing import ArticleImporter, ArticleIndexMissing, ImportNotAllowed
 from portal.importing.writer import collect_markdown_files
 
 
@@ -29,13 +30,20 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would happen; write nothing."
         )
         parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Record this user as the author of the new revisions in the page history.",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="Do not show the progress bar."
         )
 
-    def handle(self, *args, paths, publish, dry_run, no_progress, **options):
+    def handle(self, *args, paths, publish, dry_run, user, no_progress, **options):
         try:
-            importer = ArticleImporter(publish=publish, dry_run=dry_run)
-        except ArticleIndexMissing as error:
+            importer = ArticleImporter(
+                publish=publish, dry_run=dry_run, user=self._user(user) if user else None
+            )
+        except (ArticleIndexMissing, ImportNotAllowed) as error:
             raise CommandError(str(error)) from error
         files, _ = collect_markdown_files(paths)
         show_progress = not no_progress and sys.stderr.isatty()
@@ -51,3 +59,10 @@ class Command(BaseCommand):
             self.stdout.write(style(line) if style else line)
         if not report.ok:
             raise CommandError(f"{len(report.failed)} file(s) could not be imported.")
+
+    def _user(self, username: str):
+        User = get_user_model()
+        try:
+            return User.objects.get_by_natural_key(username)
+        except User.DoesNotExist:
+            raise CommandError(f"No user called {username!r}.") from None
