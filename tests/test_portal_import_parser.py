@@ -11,6 +11,7 @@ import pytest
 from portal.importing import ArticleParseError, parse_markdown_file, parse_markdown_text
 from portal.importing.document import Callout, Heading, Paragraph, Quote
 from portal.importing.rich_text import plain_text
+from portal.services.readability import flesch_kincaid_grade
 from portal.services.reading import count_text_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -193,7 +194,7 @@ def test_takeaway_without_bold_lead_is_reported():
 DEMO_FILES = sorted(DEMO_ARTICLES.glob("*.md"))
 
 
-def article_words(article) -> int:
+def article_text(article) -> str:
     texts = [f"{t.lead} {t.text}" for t in article.takeaways]
     for block in article.body:
         if isinstance(block, Heading):
@@ -205,7 +206,11 @@ def article_words(article) -> int:
         elif isinstance(block, Quote):
             texts.append(block.text)
     texts += [f"{item.question} {plain_text(item.answer_html)}" for item in article.faq]
-    return count_text_words(" ".join(texts))
+    return " ".join(texts)
+
+
+def article_words(article) -> int:
+    return count_text_words(article_text(article))
 
 
 def test_there_are_at_least_eight_demo_articles():
@@ -226,6 +231,8 @@ def test_demo_article_is_complete(path):
     assert article.related
     if path != FLAGSHIP:
         assert 800 <= article_words(article) <= 1600
+    # Patient material aims at a reading grade of 8 or below.
+    assert flesch_kincaid_grade(article_text(article)) <= 8
 
 
 def test_demo_related_links_point_at_demo_articles():
