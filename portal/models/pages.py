@@ -301,7 +301,7 @@ class ArticlePage(MedicalReviewMixin, Page):
             page=self.pk, article=models.OuterRef("pk")
         ).values("sort_order")[:1]
         chosen = (
-            visible.filter(pk__in=self.related_article_links.values("article_id"))
+            visible.filter(pk__in=self.related_article_links.values_list("article_id", flat=True))
             .annotate(link_order=models.Subquery(link_order))
             .order_by("link_order", "pk")
         )
