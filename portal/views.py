@@ -20,4 +20,6 @@ def after_login(request: HttpRequest) -> HttpResponse:
     """Send each kind of user to the place they came for."""
     if hasattr(request.user, "provider_profile"):
         return redirect("careteam:dashboard")
+    if hasattr(request.user, "patient_profile"):
+        return redirect("patientportal:plan")
     return redirect("/")

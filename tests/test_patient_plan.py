@@ -27,3 +27,34 @@ def test_patient_sees_their_plan_in_plain_words(client, portal_world):
     assert AuditEvent.objects.filter(
         actor=portal_world.patient_user, action="viewed", care_plan_id=portal_world.plan.pk
     ).exists()
+
+
+def test_patients_land_on_their_plan_after_login(client, portal_world):
+    client.force_login(portal_world.patient_user)
+    response = client.get(reverse("after-login"))
+    assert response["Location"] == reverse("patientportal:plan")
+
+
+def test_a_patient_without_a_shared_plan_gets_a_calm_placeholder(client, portal_world):
+    from careteam.models import CarePlan
+
+    CarePlan.objects.filter(patient=portal_world.patient).update(status="draft")
+    client.force_login(portal_world.patient_user)
+    response = client.get(reverse("patientportal:plan"))
+    assert response.status_code == 200
+    assert b"has not shared a care plan with you yet" in response.content
+    assert b"Get urgent help now" in response.content
+
+
+def test_plan_page_lists_other_plans_and_opens_them(client, portal_world):
+    from careteam.models import CarePlan
+
+    second = CarePlan.objects.create(
+        patient=portal_world.patient, title="Sleep plan", status="completed"
+    )
+    client.force_login(portal_world.patient_user)
+    html = client.get(reverse("patientportal:plan")).content.decode()
+    assert reverse("patientportal:plan-detail", args=[second.pk]) in html
+    detail = client.get(reverse("patientportal:plan-detail", args=[second.pk]))
+    assert detail.status_code == 200
+    assert b"Sleep plan" in detail.content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from careteam.models import (
     Activity,
@@ -49,9 +49,17 @@ def patient_for_user(user) -> Patient | None:
 
 def plans_for_patient(patient: Patient) -> QuerySet[CarePlan]:
     """The patient's own plans that are meant for their eyes, current ones first."""
-    return CarePlan.objects.filter(
-        patient=patient, status__in=PATIENT_VISIBLE_PLAN_STATUSES
-    ).order_by("-period_start", "-updated_at", "-pk")
+    return (
+        CarePlan.objects.filter(patient=patient, status__in=PATIENT_VISIBLE_PLAN_STATUSES)
+        .annotate(
+            is_current=Case(
+                When(status__in=CURRENT_PLAN_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-is_current", F("period_start").desc(nulls_last=True), "-updated_at", "-pk")
+    )
 
 
 def current_plans_for_patient(patient: Patient) -> QuerySet[CarePlan]:
@@ -102,17 +110,6 @@ def active_team(plan: CarePlan) -> QuerySet[CareTeamMembership]:
 
 def precautions(plan: CarePlan) -> QuerySet[Precaution]:
     return Precaution.objects.filter(plan=plan).order_by("sort_order", "pk")
-
-
-def plans_with_leads(plans: QuerySet[CarePlan]) -> QuerySet[CarePlan]:
-    """Plans with their active lead membership prefetched as ``active_leads``."""
-    return plans.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=CareTeamMembership.objects.active().filter(role="lead").select_related("user"),
-            to_attr="active_leads",
-        )
-    )
 
 
 # Plain titles for the patient's team, by role on the plan and then by discipline.
