@@ -10,14 +10,28 @@ from typing import Any
 from django.utils.html import strip_tags
 from wagtail.rich_text import RichText
 
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div)>|<br\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
+
+
+def html_chunks(markup: str) -> list[str]:
+    """The plain text of each paragraph, list item or line in some HTML."""
+    parts = (_plain(part) for part in _BLOCK_END.split(markup or ""))
+    return [part for part in parts if part]
+
+
+def _plain(fragment: str) -> str:
+    return _SPACES.sub(" ", html.unescape(strip_tags(fragment))).strip()
 
 
 def html_to_text(markup: str) -> str:
-    """Rich text or HTML as plain text, with block ends kept as sentence-safe spaces."""
-    text = strip_tags(_BLOCK_END.sub(lambda m: m.group(0) + "\n", markup or ""))
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    return " ".join(html_chunks(markup))
+
+
+def as_sentence(text: str) -> str:
+    """Headings and list items end a sentence too, so readability is not misjudged."""
+    return text if text.endswith(_SENTENCE_ENDS) else f"{text}."
 
 
 def value_text(value: Any) -> Iterable[str]:
@@ -25,7 +39,7 @@ def value_text(value: Any) -> Iterable[str]:
     if value is None:
         return
     if isinstance(value, RichText):
-        yield html_to_text(value.source)
+        yield from html_chunks(value.source)
     elif isinstance(value, str):
         yield value
     elif hasattr(value, "raw_data") and hasattr(value, "__iter__"):  # StreamValue
@@ -41,11 +55,14 @@ def value_text(value: Any) -> Iterable[str]:
 
 
 def stream_text(stream) -> str:
-    return " ".join(part for part in value_text(stream) if part)
+    return " ".join(as_sentence(part) for part in value_text(stream) if part)
 
 
 def faq_text(faq_items) -> str:
-    return " ".join(f"{item.question} {html_to_text(item.answer)}" for item in faq_items)
+    return " ".join(
+        " ".join(as_sentence(part) for part in [item.question, *html_chunks(item.answer)])
+        for item in faq_items
+    )
 
 
 def page_text(page, faq_items=None) -> str:
