@@ -67,6 +67,10 @@ def test_alex_has_reading_check_ins_and_two_odi_scores(seeded):
     assert len(scores) == 2 and scores[0] > scores[1]
 
 
+def test_seeded_history_sends_no_email(seeded, mailoutbox):
+    assert mailoutbox == []
+
+
 def test_seeder_is_idempotent(seeded):
     before = {model.__name__: model.objects.count() for model in COUNTED}
     assert seed_patients(io.StringIO()) == seeded

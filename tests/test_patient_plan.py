@@ -58,3 +58,25 @@ def test_plan_page_lists_other_plans_and_opens_them(client, portal_world):
     detail = client.get(reverse("patientportal:plan-detail", args=[second.pk]))
     assert detail.status_code == 200
     assert b"Sleep plan" in detail.content
+
+
+def test_coming_up_lists_future_appointments_only(client, portal_world):
+    import datetime
+
+    from careteam.models import Discipline
+    from careteam.services import create_activity
+
+    section = portal_world.plan.sections.get(discipline=Discipline.PAIN_MANAGEMENT)
+    today = datetime.date.today()
+    for title, when in (("Past injection", -10), ("Next review visit", 10)):
+        create_activity(
+            section,
+            portal_world.lead,
+            kind="appointment",
+            title=title,
+            scheduled_on=today + datetime.timedelta(days=when),
+        )
+    client.force_login(portal_world.patient_user)
+    html = client.get(reverse("patientportal:plan")).content.decode()
+    assert "Next review visit" in html
+    assert "Past injection" not in html

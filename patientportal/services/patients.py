@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from careteam.models import (
     Activity,
@@ -186,6 +187,7 @@ def team_title(membership: CareTeamMembership) -> str:
 
 def plan_overview(plan: CarePlan) -> PlanOverview:
     overview = PlanOverview(plan=plan, precautions=list(precautions(plan)))
+    today = timezone.localdate()
     overview.goals = [
         GoalProgress(
             goal,
@@ -198,7 +200,8 @@ def plan_overview(plan: CarePlan) -> PlanOverview:
         if activity.do_not_perform:
             overview.do_not_do.append(activity)
         elif activity.kind in SCHEDULED_KINDS:
-            overview.coming_up.append(activity)
+            if activity.scheduled_on is None or activity.scheduled_on >= today:
+                overview.coming_up.append(activity)
         else:
             overview.this_week.append(activity)
     for membership in active_team(plan):

@@ -144,11 +144,13 @@ def assign_reading(
     note: str = "",
     due_date: datetime.date | None = None,
     confirm_conflicts: bool = False,
+    notify: bool = True,
 ) -> ReadingAssignment:
     """Put a published article or treatment page on the patient's reading list.
 
     Refuses pages whose medical review has expired; raises ``ContraindicationConflict``
     when the page clashes with the plan's precautions unless ``confirm_conflicts``.
+    ``notify=False`` skips the patient's email (used for back-filled demo history).
     """
     _require_team_member(actor, plan, "assign reading")
     if plan.status not in CURRENT_PLAN_STATUSES:
@@ -192,7 +194,8 @@ def assign_reading(
                 "confirmed_conflicts": assignment.confirmed_conflicts,
             },
         )
-        transaction.on_commit(lambda: send_reading_assigned_email.enqueue(assignment.pk))
+        if notify:
+            transaction.on_commit(lambda: send_reading_assigned_email.enqueue(assignment.pk))
     return assignment
 
 
