@@ -63,6 +63,17 @@ def test_search_with_no_match_says_so(client, pages):
     assert "No results for “zebra”" in html
 
 
+@pytest.mark.parametrize("query", ['"', "'stability", "(", "a & b", "stab*", "-", "%_"])
+def test_search_survives_punctuation_and_operators(client, pages, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_search_ignores_quotes_around_words(client, pages):
+    html = client.get("/search/", {"q": '"stability"'}).content.decode()
+    assert "Published piece" in html
+
+
 def test_search_rejects_overlong_query_with_400(client, pages):
     response = client.get("/search/", {"q": "x" * 500})
     assert response.status_code == 400

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from wagtail.models import Page
 
 MAX_QUERY_LENGTH = 200
+_WORD = re.compile(r"\w+")
+
+
+def search_terms(query: str) -> str:
+    """Just the words: quotes and operators mean nothing to readers and break SQLite's FTS."""
+    return " ".join(_WORD.findall(query))
 
 
 def search_content(query: str):
@@ -14,7 +21,8 @@ def search_content(query: str):
     from portal.models import ArticlePage, TreatmentPage
 
     pages = Page.objects.live().public().type(ArticlePage, TreatmentPage)
-    return pages.search(query, operator="and")
+    terms = search_terms(query)
+    return pages.search(terms, operator="and") if terms else pages.none()
 
 
 def as_specific(pages: Sequence[Page]) -> list[Page]:
