@@ -197,3 +197,39 @@ def test_a_revoked_invitation_is_not_emailed_by_a_late_worker(care_team, plan):
         (result,) = default_task_backend.results
         assert result.task.call(*result.args) is False
     assert mail.outbox == []
+
+
+def test_a_staff_login_linked_to_a_patient_is_never_switched_off(care_team, plan):
+    Patient.objects.filter(pk=plan.patient_id).update(user=care_team.contributor)
+    plan.patient.refresh_from_db()
+    with pytest.raises(PortalActionError, match="staff login"):
+        invite_patient(plan, care_team.lead)
+    with pytest.raises(PortalActionError, match="staff login"):
+        revoke_patient_access(plan.patient, care_team.lead)
+    care_team.contributor.refresh_from_db()
+    assert care_team.contributor.is_active
+    assert care_team.contributor.has_usable_password()
+
+
+def test_invite_and_revoke_buttons_work_for_team_members_only(
+    client, care_team, plan, django_capture_on_commit_callbacks
+):
+    invite_url = reverse("patientportal_team:invite", args=[plan.pk])
+    revoke_url = reverse("patientportal_team:revoke", args=[plan.pk])
+    client.force_login(care_team.outsider)
+    assert client.post(invite_url).status_code == 404
+    assert not PatientInvitation.objects.exists()
+
+    client.force_login(care_team.contributor)
+    assert client.get(invite_url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(invite_url, follow=True)
+    assert response.redirect_chain[0][0] == reverse("careteam:plan-detail", args=[plan.pk])
+    assert "Invitation sent to pat@example.com" in response.content.decode()
+    assert len(mail.outbox) == 1
+
+    response = client.post(revoke_url, follow=True)
+    assert "switched off" in response.content.decode()
+    assert PatientInvitation.objects.get().revoked_by == care_team.contributor
+    again = client.post(revoke_url, follow=True)
+    assert again.status_code == 200  # a clear message, never a 500

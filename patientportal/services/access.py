@@ -41,6 +41,16 @@ def _plan_for_actor(plan_or_patient: CarePlan | Patient, actor) -> CarePlan:
     return plan
 
 
+def _refuse_staff_account(user) -> None:
+    """A patient record wrongly linked to a clinician's or editor's login must never let the
+    patient-access controls switch that login off or reset its password."""
+    if user.is_staff or user.is_superuser or hasattr(user, "provider_profile"):
+        raise PortalActionError(
+            "This patient record is linked to a staff login. Ask an administrator to fix the "
+            "link before managing portal access."
+        )
+
+
 def latest_invitation(patient: Patient) -> PatientInvitation | None:
     return patient.portal_invitations.order_by("-invited_at", "-pk").first()
 
@@ -71,6 +81,8 @@ def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitat
                 "Add the patient's email address to their record before inviting them."
             )
         user = patient.user
+        if user is not None:
+            _refuse_staff_account(user)
         if user is not None and user.is_active and user.has_usable_password():
             raise PortalActionError("This patient already has access to the portal.")
         if user is None:
@@ -115,6 +127,7 @@ def revoke_patient_access(patient: Patient, actor) -> None:
         user = patient.user
         if user is None:
             raise PortalActionError("This patient has no portal login.")
+        _refuse_staff_account(user)
         user.is_active = False
         user.set_unusable_password()
         user.save(update_fields=["is_active", "password"])
