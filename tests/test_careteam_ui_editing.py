@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
 from careteam.models import CarePlan, Goal, Patient
-from careteam.services import update_goal, update_plan
+from careteam.services import delete_goal, update_goal, update_plan
 from tests.careteam_fixtures import UiTeam
 
 
@@ -254,3 +254,21 @@ def test_opening_an_edit_page_is_recorded_as_a_view(ui_team: UiTeam):
         .filter(action=AuditAction.VIEWED, actor=physio, detail__what="goal-edit")
         .exists()
     )
+
+
+@pytest.mark.django_db
+def test_saving_a_goal_someone_deleted_gets_409_with_the_input_kept(ui_team: UiTeam):
+    goal = ui_team.goal
+    url = reverse("careteam:goal-edit", args=[ui_team.plan.pk, goal.pk])
+    form = {"description": "Walk 45 minutes", "lifecycle_status": "active", "version": goal.version}
+    delete_goal(goal, ui_team.team.lead, goal.version)
+
+    response = client_for(ui_team.team.physio).post(url, form)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "was deleted by" in body and "Walk 45 minutes" in body
+    assert not Goal.objects.filter(description="Walk 45 minutes").exists()
+    # Someone who could never edit goals learns nothing new: still a 404.
+    assert client_for(ui_team.team.contributor).post(url, form).status_code == 404
+    never_existed = reverse("careteam:goal-edit", args=[ui_team.plan.pk, goal.pk + 1000])
+    assert client_for(ui_team.team.physio).post(never_existed, form).status_code == 404

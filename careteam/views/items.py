@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from copy import copy
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
+from audit.models import AuditAction
 from careteam.forms import ActivityForm, DeleteForm, GoalForm, PrecautionForm
 from careteam.models import Activity, Goal, PlanSection, Precaution
-from careteam.permissions import CHANGE
+from careteam.permissions import CHANGE, EDIT_ALL_SECTIONS, EDIT_OWN_SECTION
 from careteam.services import (
     add_precaution,
     create_activity,
@@ -21,9 +23,10 @@ from careteam.services import (
     update_goal,
     update_precaution,
 )
+from careteam.services import history as history_service
 
 from .access import ActionNotAllowed, PlanAccess, plan_view
-from .editing import CONFIRM_TEMPLATE, handle_form, plan_url, without_version
+from .editing import CONFIRM_TEMPLATE, FORM_TEMPLATE, handle_form, plan_url, without_version
 from .forms_util import posted
 
 PRECAUTIONS_ONLY_LEAD = "Only the team lead can change the plan's precautions."
@@ -58,6 +61,49 @@ def plan_precaution(access: PlanAccess, item_id: int) -> Precaution:
     precaution = get_object_or_404(Precaution, pk=item_id, plan=access.plan)
     precaution.plan = access.plan
     return precaution
+
+
+def may_edit_some_section(access: PlanAccess) -> bool:
+    return access.has(EDIT_ALL_SECTIONS) or access.has(EDIT_OWN_SECTION)
+
+
+def deleted_meanwhile(
+    request: HttpRequest, access: PlanAccess, model, item_id: int, form_class, noun: str
+) -> HttpResponse:
+    """A save aimed at an item someone deleted after the form was opened: 409 with the
+    user's input kept, rather than a bare 404. Anything else missing stays a 404."""
+    deletion = None
+    if request.method == "POST" and (model is Precaution or may_edit_some_section(access)):
+        deletion = (
+            history_service.plan_history(access.plan, request.user)
+            .filter(
+                action=AuditAction.DELETED,
+                target_content_type=ContentType.objects.get_for_model(model),
+                target_object_id=str(item_id),
+            )
+            .first()
+        )
+    if deletion is None:
+        raise Http404(f"No such {noun} in this plan.")
+    who = deletion.actor.get_full_name() if deletion.actor else ""
+    form = form_class(posted(request))
+    form.is_valid()
+    context = {
+        "plan": access.plan,
+        "access": access,
+        "form": form,
+        "heading": f"Edit {noun}",
+        "cancel_url": plan_url(access),
+        "conflict": {
+            "message": f"This {noun} was deleted by {who or deletion.actor_username} while "
+            "you were editing it. Nothing was saved; your input is below.",
+            "changed_by": deletion.actor,
+            "changed_at": deletion.occurred_at,
+            "current_values": [],
+            "deleted": True,
+        },
+    }
+    return render(request, FORM_TEMPLATE, context, status=409)
 
 
 def create_page(request, access, form, create, *, noun: str, section=None) -> HttpResponse:
@@ -118,7 +164,10 @@ def precaution_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET", "POST")
 def precaution_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    precaution = plan_precaution(access, item_id)
+    try:
+        precaution = plan_precaution(access, item_id)
+    except Http404:
+        return deleted_meanwhile(request, access, Precaution, item_id, PrecautionForm, "precaution")
     form = PrecautionForm(posted(request), instance=copy(precaution))
     return edit_page(
         request,
@@ -159,7 +208,10 @@ def goal_create(request: HttpRequest, access: PlanAccess, section_id: int) -> Ht
 
 @plan_view("GET", "POST")
 def goal_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    goal = editable_item(access, Goal, item_id)
+    try:
+        goal = editable_item(access, Goal, item_id)
+    except Http404:
+        return deleted_meanwhile(request, access, Goal, item_id, GoalForm, "goal")
     form = GoalForm(posted(request), instance=copy(goal))
     return edit_page(
         request,
@@ -200,7 +252,10 @@ def activity_create(request: HttpRequest, access: PlanAccess, section_id: int) -
 
 @plan_view("GET", "POST")
 def activity_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    activity = editable_item(access, Activity, item_id)
+    try:
+        activity = editable_item(access, Activity, item_id)
+    except Http404:
+        return deleted_meanwhile(request, access, Activity, item_id, ActivityForm, "activity")
     form = ActivityForm(posted(request), instance=copy(activity))
     return edit_page(
         request,
