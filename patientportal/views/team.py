@@ -111,6 +111,15 @@ def assign(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, f"“{page.title}” added to the patient's reading list.")
             return _back_to_plan(plan)
+    if request.method == "GET":
+        record_event(
+            request.user,
+            AuditAction.VIEWED,
+            plan,
+            request=request,
+            plan=plan,
+            detail={"what": "assign reading form"},
+        )
     selected = form["page"].value()
     return render(
         request,
