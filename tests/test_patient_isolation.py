@@ -147,3 +147,33 @@ def test_a_draft_plan_is_not_shown_to_the_patient(client, world):
     assert world.plan.title not in html
     assert "ALEX" not in html
     assert client.get(reverse("patientportal:plan-detail", args=[world.plan.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["outsider", "patient", "anonymous"])
+def test_team_portal_actions_refuse_everyone_off_the_team(client, world, who):
+    from patientportal.models import PatientInvitation, RedFlagAlert
+
+    user = {"outsider": world.team.outsider, "patient": world.patient_user}.get(who)
+    if user is not None:
+        client.force_login(user)
+    alert = RedFlagAlert.objects.get(plan=world.other_plan)
+    invitations = PatientInvitation.objects.count()
+    for pattern in team_urls.urlpatterns:
+        kwargs = {"plan_id": world.other_plan.pk}
+        if "alert_id" in pattern.pattern.converters:
+            kwargs["alert_id"] = alert.pk
+        url = reverse(f"patientportal_team:{pattern.name}", kwargs=kwargs)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if who == "anonymous":
+                assert response.status_code in (302, 405)
+                if response.status_code == 302:
+                    assert response["Location"].startswith(reverse("login"))
+            else:
+                assert response.status_code in (404, 405), (url, method)
+            assert "OTHER" not in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+    assert PatientInvitation.objects.count() == invitations
+    world.other_user.refresh_from_db()
+    assert world.other_user.is_active
