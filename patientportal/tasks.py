@@ -15,6 +15,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from careteam.models import CareTeamMembership
+
+from .models import PatientInvitation, ReadingAssignment, RedFlagAlert
+from .tokens import invitation_token_generator
+
 
 def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
@@ -29,9 +34,6 @@ def _send(template: str, context: dict, recipient: str) -> None:
 
 @task()
 def send_invitation_email(invitation_id: int) -> bool:
-    from .models import PatientInvitation
-    from .tokens import invitation_token_generator
-
     invitation = (
         PatientInvitation.objects.select_related("user", "patient", "invited_by")
         .filter(pk=invitation_id)
@@ -67,8 +69,6 @@ def send_invitation_email(invitation_id: int) -> bool:
 
 @task()
 def send_reading_assigned_email(assignment_id: int) -> bool:
-    from .models import ReadingAssignment
-
     assignment = (
         ReadingAssignment.objects.select_related("plan__patient__user", "assigned_by")
         .filter(pk=assignment_id)
@@ -95,10 +95,6 @@ def send_reading_assigned_email(assignment_id: int) -> bool:
 
 @task()
 def send_red_flag_alert_email(alert_id: int) -> bool:
-    from careteam.models import CareTeamMembership
-
-    from .models import RedFlagAlert
-
     alert = RedFlagAlert.objects.filter(pk=alert_id).first()
     if alert is None:
         return False
