@@ -131,6 +131,22 @@ def test_index_lists_neither_drafts_nor_private_articles(client, pages):
     assert "Draft piece" not in html and "Private piece" not in html
 
 
+def test_index_topic_filter_counts_only_visible_articles(client, site_tree, pages):
+    from portal.models import ArticleIndexPage
+    from tests.portal_fixtures import make_topic
+
+    shared, hidden = make_topic("Shared topic"), make_topic("Secret topic")
+    pages["published"].topics.add(shared)
+    pages["published"].save()
+    for key in ("draft", "private"):
+        pages[key].topics.add(shared, hidden)
+        pages[key].save()  # a cluster's relations reach the database on save
+    index = ArticleIndexPage.objects.get(pk=site_tree.articles.pk)
+    topics = {topic.slug: topic.article_count for topic in index.topics_in_use()}
+    assert topics == {"shared-topic": 1}
+    assert "Secret topic" not in client.get("/articles/").content.decode()
+
+
 def test_draft_and_private_pages_are_not_served_to_anonymous_visitors(client, pages):
     assert client.get("/articles/published-piece/").status_code == 200
     assert client.get("/articles/draft-piece/").status_code == 404

@@ -46,6 +46,15 @@ def card_image_prefetch() -> Prefetch:
     return Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
 
 
+def for_cards(articles: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """What an article card shows, fetched with the listing and never one card at a time."""
+    return (
+        articles.select_related("author", "image")
+        .prefetch_related(card_image_prefetch())
+        .defer_streamfields()
+    )
+
+
 class HomePage(Page):
     hero_title = models.CharField(max_length=200, blank=True)
     hero_text = models.TextField(blank=True)
@@ -80,27 +89,13 @@ class HomePage(Page):
 
     def featured_articles(self) -> list[ArticlePage]:
         """The editor's picks in their order; without picks, the three newest articles."""
-        if not self.featured_article_links.exists():
-            return list(
-                ArticlePage.objects.live()
-                .public()
-                .select_related("author", "image")
-                .prefetch_related(card_image_prefetch())
-                .defer_streamfields()
-                .order_by("-publish_date", "-first_published_at")[:3]
-            )
+        visible = for_cards(ArticlePage.objects.live().public())
         order = {
             link.article_id: link.sort_order or 0 for link in self.featured_article_links.all()
         }
-        articles = (
-            ArticlePage.objects.live()
-            .public()
-            .filter(pk__in=order)
-            .select_related("author", "image")
-            .prefetch_related(card_image_prefetch())
-            .defer_streamfields()
-        )
-        return sorted(articles, key=lambda article: order[article.pk])
+        if not order:
+            return list(visible.order_by("-publish_date", "-first_published_at")[:3])
+        return sorted(visible.filter(pk__in=order), key=lambda article: order[article.pk])
 
     def treatments(self) -> QuerySet[TreatmentPage]:
         return TreatmentPage.objects.live().public().order_by("title")
@@ -122,22 +117,24 @@ class ArticleIndexPage(RoutablePageMixin, Page):
     max_count = 1
     template = "portal/article_index_page.html"
 
-    def articles(self) -> QuerySet[ArticlePage]:
-        """Live public articles below this index, newest first, ready for a listing."""
+    def visible_articles(self) -> QuerySet[ArticlePage]:
+        """Live articles below this index that anyone may read."""
+        return ArticlePage.objects.live().public().descendant_of(self)
+
+    def articles(self, visible: QuerySet[ArticlePage] | None = None) -> QuerySet[ArticlePage]:
+        """The visible articles, newest first, ready for a listing."""
+        visible = self.visible_articles() if visible is None else visible
         return (
-            ArticlePage.objects.live()
-            .public()
-            .descendant_of(self)
-            .select_related("author", "image")
-            .prefetch_related(card_image_prefetch())
+            for_cards(visible)
             .prefetch_related("topics")
-            .defer_streamfields()
             .order_by("-publish_date", "-first_published_at", "pk")
         )
 
-    def topics_in_use(self) -> QuerySet[Topic]:
+    def topics_in_use(self, visible: QuerySet[ArticlePage] | None = None) -> QuerySet[Topic]:
+        """Topics of visible articles only, so drafts and private pages leave no trace."""
+        visible = self.visible_articles() if visible is None else visible
         return (
-            Topic.objects.filter(articles__live=True, articles__path__startswith=self.path)
+            Topic.objects.filter(articles__in=visible.values("pk"))
             .annotate(article_count=Count("articles", distinct=True))
             .order_by("name")
         )
@@ -148,7 +145,8 @@ class ArticleIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = self.articles()
+        visible = self.visible_articles()
+        articles = self.articles(visible)
         topic_slug = request.GET.get("topic", "").strip()
         current_topic = None
         if topic_slug:
@@ -156,7 +154,7 @@ class ArticleIndexPage(RoutablePageMixin, Page):
             articles = articles.filter(topics=current_topic) if current_topic else articles.none()
         context["topic_slug"] = topic_slug
         context["current_topic"] = current_topic
-        context["topics"] = self.topics_in_use()
+        context["topics"] = self.topics_in_use(visible)
         context["articles"] = self.paginate(request, articles)
         return context
 
@@ -289,14 +287,7 @@ class ArticlePage(MedicalReviewMixin, Page):
         """Articles the editor chose; failing that, live articles sharing the most topics."""
         from .orderables import ArticleRelatedArticle
 
-        visible = (
-            ArticlePage.objects.live()
-            .public()
-            .exclude(pk=self.pk)
-            .select_related("author", "image")
-            .prefetch_related(card_image_prefetch())
-            .defer_streamfields()
-        )
+        visible = for_cards(ArticlePage.objects.live().public().exclude(pk=self.pk))
         link_order = ArticleRelatedArticle.objects.filter(
             page=self.pk, article=models.OuterRef("pk")
         ).values("sort_order")[:1]
