@@ -150,6 +150,8 @@ def test_index_topic_filter_counts_only_visible_articles(client, site_tree, page
 def test_draft_and_private_pages_are_not_served_to_anonymous_visitors(client, pages):
     assert client.get("/articles/published-piece/").status_code == 200
     assert client.get("/articles/draft-piece/").status_code == 404
+    assert client.get("/articles/no-such-article/").status_code == 404
+    assert client.get("/articles/published-piece/extra/").status_code == 404
     private = client.get("/articles/private-piece/")
     assert private.status_code == 302 and "/accounts/login/" in private["Location"]
 
