@@ -1,13 +1,14 @@
 """The patient's pages, mounted at /my/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import my, welcome
 
 app_name = "patientportal"
 
 urlpatterns = [
-    path("", my.my_plan, name="home"),
+    path("", RedirectView.as_view(pattern_name="patientportal:plan"), name="home"),
     path("plan/", my.my_plan, name="plan"),
     path("plan/<int:plan_id>/", my.my_plan, name="plan-detail"),
     path("reading/", my.my_reading, name="reading"),

@@ -52,13 +52,15 @@ def other_patients_args(world, name):
     }.get(name, [])
 
 
-OWN_PAGES = {"home", "plan", "reading", "check-in", "odi"}
+OWN_PAGES = {"plan", "reading", "check-in", "odi"}
 OTHER_OBJECT_PAGES = {"plan-detail", "reading-feedback", "check-in-urgent"}
 PUBLIC_PAGES = {"welcome"}  # the invitation link; tested in test_patient_access
+REDIRECTS = {"home"}  # /my/ -> /my/plan/
 
 
 def test_every_my_url_is_covered_here():
-    assert set(my_url_names()) == OWN_PAGES | OTHER_OBJECT_PAGES | PUBLIC_PAGES
+    assert set(my_url_names()) == OWN_PAGES | OTHER_OBJECT_PAGES | PUBLIC_PAGES | REDIRECTS
+    assert reverse("patientportal:home") == "/my/"
 
 
 @pytest.mark.parametrize("name", sorted(OWN_PAGES))

@@ -80,3 +80,9 @@ def test_coming_up_lists_future_appointments_only(client, portal_world):
     html = client.get(reverse("patientportal:plan")).content.decode()
     assert "Next review visit" in html
     assert "Past injection" not in html
+
+
+def test_my_redirects_to_my_plan(client):
+    response = client.get(reverse("patientportal:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patientportal:plan")
