@@ -82,3 +82,37 @@ def test_my_reading_query_count_is_fixed(client, portal_world, site_tree):
     many, response = count_queries(client, url)
     assert "Article 19" in response.content.decode()
     assert few == many == MY_READING_QUERIES
+
+
+def test_team_panel_query_count_is_fixed(portal_world, site_tree):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from patientportal.models import RedFlag
+
+    request = RequestFactory().get("/care/")
+    request.user = portal_world.team.physio
+    template = Template("{% load patientportal_tags %}{% patient_portal_panel plan %}")
+
+    def panel_queries():
+        context = Context({"request": request, "plan": portal_world.plan})
+        template.render(context)  # warm content types and site caches
+        with CaptureQueriesContext(connection) as captured:
+            html = template.render(context)
+        return len(captured), html
+
+    add_reading(portal_world, site_tree, 2)
+    add_plan_items(portal_world, 2)
+    few, _ = panel_queries()
+    add_reading(portal_world, site_tree, 18, offset=2)
+    add_plan_items(portal_world, 18)
+    for _ in range(5):
+        record_check_in(
+            portal_world.patient,
+            portal_world.patient_user,
+            pain_score=9,
+            red_flags=[RedFlag.BLADDER_OR_BOWEL],
+        )
+    many, html = panel_queries()
+    assert "Article 19" in html and "Red flags reported" in html
+    assert few == many
