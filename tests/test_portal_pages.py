@@ -103,6 +103,7 @@ def test_treatment_index_and_treatment_page_render(client, site_tree, reviewer):
     )
     index = client.get("/treatments/")
     assert index.status_code == 200
+    assert '<li><a href="/">Home</a></li>' in index.content.decode()
     assert 'href="/treatments/radiofrequency-ablation/"' in index.content.decode()
     page = client.get("/treatments/radiofrequency-ablation/")
     html = page.content.decode()
@@ -221,6 +222,7 @@ def test_article_index_filters_by_topic_newest_first(client, site_tree):
     assert html.index("Newer") < html.index("Older")
     everything = client.get("/articles/").content.decode()
     assert everything.index("Off topic") < everything.index("Newer") < everything.index("Older")
+    assert '<li><a href="/">Home</a></li>' in everything  # breadcrumbs
 
 
 def test_article_index_unknown_topic_gives_a_clear_message(client, site_tree):

@@ -30,6 +30,7 @@ from portal.blocks import (
     TreatmentSectionBlock,
 )
 from portal.panels import ReadabilityPanel
+from portal.services.page_context import breadcrumbs
 
 from .mixins import MedicalReviewMixin
 from .snippets import Topic
@@ -155,6 +156,7 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         context["topic_slug"] = topic_slug
         context["current_topic"] = current_topic
         context["topics"] = self.topics_in_use(visible)
+        context["breadcrumbs"] = breadcrumbs(self)
         context["articles"] = self.paginate(request, articles)
         return context
 
@@ -335,6 +337,7 @@ class TreatmentIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["treatments"] = self.treatments()
+        context["breadcrumbs"] = breadcrumbs(self)
         return context
 
 
