@@ -197,3 +197,28 @@ def test_trend_charts_with_tables_on_my_plan_and_the_team_panel(client, portal_w
     )
     assert f'id="plan-{portal_world.plan.pk}-pain-title"' in panel
     assert "pain 5/10" in panel
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"red_flags": ["itchy_toes"]},
+        {"activity_outcomes": {"ALEX": "sideways"}},
+        {"activity_outcomes": {"OTHER": "done"}},
+        {"pain_score": 11},
+    ],
+)
+def test_check_in_service_refuses_bad_input_for_a_future_api(portal_world, bad):
+    from patientportal.services.checkins import record_check_in
+    from patientportal.services.errors import PortalActionError
+
+    outcomes = bad.get("activity_outcomes", {})
+    bad = {
+        **bad,
+        "activity_outcomes": {
+            exercise(portal_world, marker).pk: value for marker, value in outcomes.items()
+        },
+    }
+    with pytest.raises(PortalActionError):
+        record_check_in(portal_world.patient, portal_world.patient_user, **{"pain_score": 3, **bad})
+    assert not CheckIn.objects.exists()

@@ -15,7 +15,7 @@ from careteam.models import CarePlan, Patient
 from careteam.permissions import VIEW, plans_for_user, user_can
 
 from ..charts import TrendChart, TrendPoint, odi_trend, pain_trend
-from ..models import ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
+from ..models import ActivityOutcome, ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
 from ..odi import score_odi
 from ..tasks import send_red_flag_alert_email
 from .errors import PortalAccessDenied, PortalActionError
@@ -39,11 +39,15 @@ def record_check_in(
         raise PortalAccessDenied("Patients can only check in for themselves.")
     if not 0 <= pain_score <= 10:
         raise PortalActionError("Pain must be a number from 0 to 10.")
-    flags = [flag for flag in RedFlag.values if flag in set(red_flags)]
+    reported = set(red_flags)
+    if reported - set(RedFlag.values):
+        raise PortalActionError("Unknown red-flag symptom.")
+    flags = [flag for flag in RedFlag.values if flag in reported]
     outcomes = dict(activity_outcomes or {})
-    exercises = {activity.pk: activity for activity in current_exercises(patient)}
-    unknown = set(outcomes) - set(exercises)
-    if unknown:
+    if set(outcomes.values()) - set(ActivityOutcome.values):
+        raise PortalActionError("Say whether each exercise was done, partly done or not done.")
+    exercise_ids = set(current_exercises(patient).values_list("pk", flat=True))
+    if set(outcomes) - exercise_ids:
         raise PortalActionError("One of the exercises is not on your current plan.")
     with transaction.atomic():
         check_in = CheckIn.objects.create(
