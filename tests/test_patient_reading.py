@@ -251,3 +251,16 @@ def test_feedback_needs_an_answer(client, portal_world, pages):
     assert b"Please choose whether the page helped you." in response.content
     assignment.refresh_from_db()
     assert assignment.helpful is None
+
+
+def test_the_database_refuses_a_second_unread_copy_from_a_race(portal_world, pages):
+    from unittest import mock
+
+    assign_reading(portal_world.plan, portal_world.lead, pages["safe"])
+    # Both colleagues passed the "already listed?" check before either saved.
+    related_manager = type(portal_world.plan.reading_assignments)
+    with mock.patch.object(related_manager, "filter") as check:
+        check.return_value.exists.return_value = False
+        with pytest.raises(PortalActionError, match="already on the reading list"):
+            assign_reading(portal_world.plan, portal_world.team.physio, pages["safe"])
+    assert ReadingAssignment.objects.filter(read_at__isnull=True).count() == 1

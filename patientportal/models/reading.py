@@ -34,6 +34,13 @@ class ReadingAssignment(models.Model):
     class Meta:
         ordering = ["-assigned_at", "-pk"]
         indexes = [models.Index(fields=["plan", "read_at"], name="pp_reading_plan_read")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "page"],
+                condition=models.Q(read_at__isnull=True),
+                name="pp_one_unread_assignment_per_page",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Reading: {self.page_title}"

@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
@@ -169,19 +169,26 @@ def assign_reading(
     conflicts = reading_conflicts(plan, specific)
     if conflicts and not confirm_conflicts:
         raise ContraindicationConflict(conflicts)
+    already_listed = PortalActionError(
+        f"“{specific.title}” is already on the reading list, unread."
+    )
     if plan.reading_assignments.filter(page=specific, read_at__isnull=True).exists():
-        raise PortalActionError(f"“{specific.title}” is already on the reading list, unread.")
+        raise already_listed
     with transaction.atomic():
-        assignment = ReadingAssignment.objects.create(
-            plan=plan,
-            page=specific,
-            page_title=specific.title,
-            assigned_by=actor,
-            note=note.strip(),
-            due_date=due_date,
-            contraindication_warning_confirmed=bool(conflicts),
-            confirmed_conflicts=[conflict.tag.name for conflict in conflicts],
-        )
+        try:
+            with transaction.atomic():
+                assignment = ReadingAssignment.objects.create(
+                    plan=plan,
+                    page=specific,
+                    page_title=specific.title,
+                    assigned_by=actor,
+                    note=note.strip(),
+                    due_date=due_date,
+                    contraindication_warning_confirmed=bool(conflicts),
+                    confirmed_conflicts=[conflict.tag.name for conflict in conflicts],
+                )
+        except IntegrityError as error:  # a colleague assigned it a moment ago
+            raise already_listed from error
         record_event(
             actor,
             AuditAction.CREATED,
