@@ -39,6 +39,11 @@ class TrendChart:
     svg: SafeString
     points: tuple[TrendPoint, ...]
 
+    def recent_average(self, since: date) -> float | None:
+        """The mean of the values on or after ``since``, to one decimal; None if none."""
+        values = [point.value for point in self.points if point.when >= since]
+        return round(sum(values) / len(values), 1) if values else None
+
 
 def _short_date(value: date) -> str:
     return date_format(value, "j M")

@@ -94,3 +94,15 @@ def test_values_outside_the_scale_are_drawn_at_its_edge():
     bottom = parse(pain_trend([TrendPoint(date(2026, 1, 1), 0)]).svg)
     assert y_high == points_of(top)[0][1]
     assert y_low == points_of(bottom)[0][1]
+
+
+def test_recent_average_uses_only_recent_points():
+    chart = pain_trend(
+        [
+            TrendPoint(date(2026, 10, 1), 9),
+            TrendPoint(date(2026, 10, 20), 4),
+            TrendPoint(date(2026, 10, 22), 5),
+        ]
+    )
+    assert chart.recent_average(date(2026, 10, 15)) == 4.5
+    assert chart.recent_average(date(2026, 11, 1)) is None

@@ -190,6 +190,7 @@ def test_trend_charts_with_tables_on_my_plan_and_the_team_panel(client, portal_w
         client.post(CHECK_IN, {"pain_score": score})
     html = client.get(reverse("patientportal:plan")).content.decode()
     assert 'role="img"' in html
+    assert "average pain over the last two weeks: <strong>6.0 out of 10</strong>" in html
     assert "Pain score over time" in html
     assert '<th scope="col">Pain score</th>' in html
     panel = render_tag(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
@@ -18,6 +21,8 @@ from ..odi import band_for
 from ..services.checkins import odi_chart, pain_chart, record_check_in, record_odi
 from ..services.patients import current_exercises, plan_overview, plans_for_patient
 from ..services.reading import reading_for_patient, record_feedback
+
+RECENT_PAIN_WINDOW = datetime.timedelta(days=14)
 
 
 @patient_required
@@ -34,6 +39,7 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
         return render(request, "patientportal/no_plan.html", {"patient": patient})
     record_event(request.user, AuditAction.VIEWED, plan, request=request, plan=plan)
     latest_odi = patient.odi_responses.order_by("-completed_at", "-pk").first()
+    pain = pain_chart(patient)
     return render(
         request,
         "patientportal/my_plan.html",
@@ -44,7 +50,8 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
             "unread_count": ReadingAssignment.objects.filter(
                 plan=plan, read_at__isnull=True
             ).count(),
-            "pain_chart": pain_chart(patient),
+            "pain_chart": pain,
+            "recent_pain": pain.recent_average(timezone.localdate() - RECENT_PAIN_WINDOW),
             "odi_chart": odi_chart(patient),
             "latest_odi": latest_odi,
             "latest_odi_band": band_for(latest_odi.score) if latest_odi else None,
