@@ -77,7 +77,6 @@ def my_reading(request: HttpRequest, patient: Patient) -> HttpResponse:
             "patient": patient,
             "unread": [a for a in assignments if a.read_at is None],
             "read": [a for a in assignments if a.read_at is not None],
-            "feedback_form": ReadingFeedbackForm(),
         },
     )
 
