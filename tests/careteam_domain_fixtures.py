@@ -59,17 +59,21 @@ class CareTeam:
         }[role]
 
 
-@pytest.fixture
-def care_team(db) -> CareTeam:
-    lead = make_provider("t.lead", Discipline.PAIN_MANAGEMENT)
-    physio = make_provider("t.physio", Discipline.PHYSICAL_THERAPY)
-    mental_health = make_provider("t.mind", Discipline.MENTAL_HEALTH)
-    contributor = make_provider("t.nurse", Discipline.NURSING)
-    outsider = make_provider("t.outsider", Discipline.PHYSICAL_THERAPY)
-    spare_physician = make_provider("t.spare", Discipline.PAIN_MANAGEMENT)
-    plan = make_plan(lead, "T-0001")
+def build_care_team(prefix: str = "t") -> CareTeam:
+    lead = make_provider(f"{prefix}.lead", Discipline.PAIN_MANAGEMENT)
+    physio = make_provider(f"{prefix}.physio", Discipline.PHYSICAL_THERAPY)
+    mental_health = make_provider(f"{prefix}.mind", Discipline.MENTAL_HEALTH)
+    contributor = make_provider(f"{prefix}.nurse", Discipline.NURSING)
+    outsider = make_provider(f"{prefix}.outsider", Discipline.PHYSICAL_THERAPY)
+    spare_physician = make_provider(f"{prefix}.spare", Discipline.PAIN_MANAGEMENT)
+    plan = make_plan(lead, f"{prefix.upper()}-0001")
     add_member(plan, lead, physio, TeamRole.PHYSICAL_THERAPY)
     add_member(plan, lead, mental_health, TeamRole.MENTAL_HEALTH)
     add_member(plan, lead, contributor, TeamRole.CONTRIBUTOR)
     plan.refresh_from_db()
     return CareTeam(plan, lead, physio, mental_health, contributor, outsider, spare_physician)
+
+
+@pytest.fixture
+def care_team(db) -> CareTeam:
+    return build_care_team()

@@ -6,10 +6,11 @@ Runs on PostgreSQL only (real row locks, separate connections per thread)."""
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
-from careteam.models import CarePlan, CareTeamMembership, Discipline, Goal
+from careteam.models import CarePlan, CareTeamMembership, Discipline, Goal, Patient
 from careteam.services import (
     StaleVersionError,
     create_goal,
@@ -17,12 +18,78 @@ from careteam.services import (
     update_goal,
     update_plan,
 )
-from tests.careteam_domain_fixtures import make_provider
+from tests.careteam_domain_fixtures import build_care_team, make_provider
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db,
 ]
+
+PREFIX = "race"
+
+
+def _remove_committed_data() -> None:
+    """Delete what these tests committed: users named race.*, their plans and patients, and
+    the audit rows about them (with the append-only trigger paused for this transaction)."""
+    users = get_user_model().objects.filter(username__startswith=f"{PREFIX}.")
+    user_ids = list(users.values_list("pk", flat=True))
+    plan_ids = list(
+        CareTeamMembership.objects.filter(user_id__in=user_ids)
+        .values_list("plan_id", flat=True)
+        .distinct()
+    )
+    patient_ids = list(
+        Patient.objects.filter(record_number__startswith=f"{PREFIX.upper()}-").values_list(
+            "pk", flat=True
+        )
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        cursor.execute(
+            "DELETE FROM audit_auditevent WHERE actor_id = ANY(%s) OR care_plan_id = ANY(%s)"
+            " OR patient_id = ANY(%s)",
+            [user_ids, plan_ids, patient_ids],
+        )
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+        CarePlan.objects.filter(pk__in=plan_ids).delete()
+        Patient.objects.filter(pk__in=patient_ids).delete()
+        users.delete()
+
+
+def _on_own_connection(work):
+    """Run ``work`` in a thread, on that thread's own autocommit connection."""
+    result: dict[str, object] = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        except BaseException as error:  # handed back to the caller below
+            result["error"] = error
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "work on its own connection did not finish"
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+@pytest.fixture
+def committed_team(db):
+    """A care team committed for real, so that every thread's connection sees it.
+
+    Built and removed on connections of their own, outside the test's rolled-back
+    transaction. Not ``django_db(transaction=True)``: its flush would also empty what the
+    migrations put in the test database (Wagtail's root page, groups), which ``--reuse-db``
+    keeps for the next run and other tests rely on. The tests themselves only read on
+    the main connection, so they hold no lock the removal would wait for.
+    """
+    _on_own_connection(_remove_committed_data)  # left over from an interrupted run
+    yield _on_own_connection(lambda: build_care_team(PREFIX))
+    _on_own_connection(_remove_committed_data)
 
 
 def _race(edits):
@@ -46,11 +113,12 @@ def _race(edits):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "an editor never finished"
     return outcomes
 
 
-def test_two_editors_one_version_exactly_one_wins(care_team):
-    plan_id, lead = care_team.plan.pk, care_team.lead
+def test_two_editors_one_version_exactly_one_wins(committed_team):
+    plan_id, lead = committed_team.plan.pk, committed_team.lead
 
     def load():
         return CarePlan.objects.get(pk=plan_id)
@@ -75,17 +143,19 @@ def test_two_editors_one_version_exactly_one_wins(care_team):
     assert losers[0].current_version == 2
 
 
-def test_lead_and_physio_racing_on_one_goal(care_team):
-    section = care_team.section(Discipline.PHYSICAL_THERAPY)
-    goal_id = create_goal(section, care_team.physio, description="Walk 20 minutes").pk
+def test_lead_and_physio_racing_on_one_goal(committed_team):
+    section = committed_team.section(Discipline.PHYSICAL_THERAPY)
+    goal_id = _on_own_connection(
+        lambda: create_goal(section, committed_team.physio, description="Walk 20 minutes").pk
+    )
 
     def load():
         return Goal.objects.select_related("section__plan").get(pk=goal_id)
 
     outcomes = _race(
         [
-            ("lead", load, lambda g: update_goal(g, care_team.lead, 1, target="30 min")),
-            ("physio", load, lambda g: update_goal(g, care_team.physio, 1, target="25 min")),
+            ("lead", load, lambda g: update_goal(g, committed_team.lead, 1, target="30 min")),
+            ("physio", load, lambda g: update_goal(g, committed_team.physio, 1, target="25 min")),
         ]
     )
     assert sorted(type(outcome).__name__ for outcome in outcomes.values()) == [
@@ -95,11 +165,11 @@ def test_lead_and_physio_racing_on_one_goal(care_team):
     assert Goal.objects.get(pk=goal_id).version == 2
 
 
-def test_two_simultaneous_handovers_leave_exactly_one_lead(care_team):
-    plan_id, lead = care_team.plan.pk, care_team.lead
+def test_two_simultaneous_handovers_leave_exactly_one_lead(committed_team):
+    plan_id, lead = committed_team.plan.pk, committed_team.lead
     candidates = {
-        "first": care_team.spare_physician,
-        "second": make_provider("doc.two", "pain_management"),
+        "first": committed_team.spare_physician,
+        "second": _on_own_connection(lambda: make_provider(f"{PREFIX}.doc2", "pain_management")),
     }
     outcomes: dict[str, object] = {}
     loaded = threading.Barrier(2)
@@ -120,6 +190,7 @@ def test_two_simultaneous_handovers_leave_exactly_one_lead(care_team):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "an editor never finished"
 
     assert sorted(type(outcome).__name__ for outcome in outcomes.values()) == [
         "ValidationError",
