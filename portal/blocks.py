@@ -14,8 +14,15 @@ CALLOUT_KINDS = [
     ("info", "Information"),
 ]
 
-# Kinds a reader must not miss: shown first in colour and announced to screen readers.
-PROMINENT_CALLOUT_KINDS = {"urgent", "red_flag"}
+# The visible label of each kind. Imported callouts have no title and their label was taken
+# out of the body, so this label is the only place a reader learns what kind of note it is.
+CALLOUT_LABELS = {
+    "urgent": "Get help now",
+    "red_flag": "Red flag",
+    "warning": "Warning",
+    "tip": "Tip",
+    "info": "Note",
+}
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -44,6 +51,14 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "warning"
         template = "portal/blocks/callout.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        label = CALLOUT_LABELS.get(value.get("kind"), CALLOUT_LABELS["info"])
+        title = (value.get("title") or "").strip()
+        context["label"] = label
+        context["title"] = "" if title.casefold() == label.casefold() else title
+        return context
 
 
 class CaptionedImageBlock(blocks.StructBlock):

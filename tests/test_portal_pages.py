@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from portal.blocks import CalloutBlock
 from portal.models import ArticleRelatedArticle, HomePageFeaturedArticle
 from portal.services.reading import count_words, reading_time_minutes
 from tests.portal_fixtures import (
@@ -84,13 +85,42 @@ def test_article_page_shows_computed_and_editorial_content(client, full_article)
     assert "<strong>Stability first:</strong> Strength holds a loose spine steady." in html
     assert '<h2 id="why-it-hurts">Why it hurts</h2>' in html
     assert '<h3 id="small-steps">Small steps</h3>' in html
-    assert (
-        'class="callout callout--red_flag" role="note" aria-label="Red flag: Get help now"' in html
-    )
+    assert '<aside class="callout callout--red_flag" role="note">' in html
+    assert '<p class="callout__kind">Red flag</p>' in html
+    assert '<p class="callout__title"><strong>Get help now</strong></p>' in html
     assert 'href="/treatments/prolotherapy/"' in html and "Can help." in html
     assert '<h3 class="faq__question">Should I stretch?</h3>' in html
     assert 'href="/articles/?topic=hypermobility"' in html
     assert 'aria-label="Breadcrumb"' in html and 'href="/articles/"' in html
+
+
+@pytest.mark.parametrize(
+    "kind, label",
+    [
+        ("urgent", "Get help now"),
+        ("red_flag", "Red flag"),
+        ("warning", "Warning"),
+        ("tip", "Tip"),
+        ("info", "Note"),
+    ],
+)
+def test_every_callout_kind_shows_its_label_once(kind, label):
+    # Imported callouts have no title: the label is all that says what kind of note it is.
+    block = CalloutBlock()
+    value = block.to_python({"kind": kind, "title": "", "body": "<p>Rest between sets.</p>"})
+    html = block.render(value)
+    visible_text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert visible_text == f"{label} Rest between sets."
+    assert "aria-label" not in html  # the visible label is the name; no second announcement
+
+
+def test_callout_title_shows_under_the_label_unless_it_repeats_it():
+    block = CalloutBlock()
+    titled = block.render(block.to_python({"kind": "tip", "title": "Pace", "body": "<p>x</p>"}))
+    assert '<p class="callout__kind">Tip</p>' in titled
+    assert '<p class="callout__title"><strong>Pace</strong></p>' in titled
+    same = block.render(block.to_python({"kind": "tip", "title": "tip", "body": "<p>x</p>"}))
+    assert '<p class="callout__kind">Tip</p>' in same and "callout__title" not in same
 
 
 def test_treatment_index_and_treatment_page_render(client, site_tree, reviewer):
