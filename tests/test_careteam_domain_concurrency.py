@@ -1,20 +1,26 @@
 """Two editors save the same plan version at the same moment: one wins, the other is told;
-two simultaneous lead handovers leave exactly one lead.
+two simultaneous lead handovers leave exactly one lead; a member removed while their change
+is on its way is refused.
 
 Runs on PostgreSQL only (real row locks, separate connections per thread)."""
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from audit.models import AuditAction, AuditEvent
 from careteam.models import CarePlan, CareTeamMembership, Discipline, Goal, Patient
 from careteam.services import (
+    CareAccessDenied,
     StaleVersionError,
+    add_team_note,
     create_goal,
     hand_over_lead,
+    remove_member,
     update_goal,
     update_plan,
 )
@@ -180,7 +186,7 @@ def test_two_simultaneous_handovers_leave_exactly_one_lead(committed_team):
             loaded.wait(timeout=10)
             hand_over_lead(plan, lead, candidates[name])
             outcomes[name] = "saved"
-        except ValidationError as error:
+        except (ValidationError, CareAccessDenied) as error:
             outcomes[name] = error
         finally:
             connection.close()
@@ -192,10 +198,106 @@ def test_two_simultaneous_handovers_leave_exactly_one_lead(committed_team):
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads), "an editor never finished"
 
+    # The second waits for the first, and by then its actor is no longer the lead.
     assert sorted(type(outcome).__name__ for outcome in outcomes.values()) == [
-        "ValidationError",
+        "CareAccessDenied",
         "str",
     ], outcomes
+    loser = next(outcome for outcome in outcomes.values() if outcome != "saved")
+    assert loser.status_code == 403
     leads = CareTeamMembership.objects.active().filter(plan_id=plan_id, role="lead")
     winner = next(name for name, outcome in outcomes.items() if outcome == "saved")
     assert [membership.user for membership in leads] == [candidates[winner]]
+
+
+def _someone_waits_for_a_lock(timeout: float = 20) -> bool:
+    """Poll (from this connection) until another backend of ours waits on a row lock.
+
+    Inside a transaction PostgreSQL keeps one statistics snapshot, so clear it each time."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def _change_while_being_removed(committed_team, member, change):
+    """The lead removes ``member`` in a transaction that stays open until ``member``'s
+    ``change`` (started once the removal is written, not yet committed) waits on a lock;
+    then the removal commits. Returns what the change raised, or "saved"."""
+    plan_id, lead = committed_team.plan.pk, committed_team.lead
+    removed = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def remove():
+        try:
+            with transaction.atomic():
+                remove_member(CarePlan.objects.get(pk=plan_id), lead, member)
+                removed.set()
+                outcomes["waited"] = _someone_waits_for_a_lock()
+        finally:
+            removed.set()
+            connection.close()
+
+    def edit():
+        try:
+            assert removed.wait(timeout=20)
+            change(CarePlan.objects.get(pk=plan_id))
+            outcomes["change"] = "saved"
+        except CareAccessDenied as error:
+            outcomes["change"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=remove), threading.Thread(target=edit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a connection never finished"
+    assert outcomes.get("waited"), "the change never waited for the removal"
+    return outcomes["change"]
+
+
+def test_goal_change_racing_the_members_removal_is_refused(committed_team):
+    physio = committed_team.physio
+    section = committed_team.section(Discipline.PHYSICAL_THERAPY)
+    goal_id = _on_own_connection(
+        lambda: create_goal(section, physio, description="Walk 20 minutes").pk
+    )
+
+    def change(plan):
+        update_goal(
+            Goal.objects.select_related("section__plan").get(pk=goal_id),
+            physio,
+            1,
+            target="Walk 40 minutes",
+        )
+
+    outcome = _change_while_being_removed(committed_team, physio, change)
+
+    assert isinstance(outcome, CareAccessDenied), outcome
+    assert outcome.status_code == 404  # no longer on the team: the plan is hidden
+    goal = Goal.objects.get(pk=goal_id)
+    assert (goal.target, goal.version) == ("", 1)
+    assert AuditEvent.objects.filter(
+        actor=physio, action=AuditAction.DENIED, care_plan_id=committed_team.plan.pk
+    ).exists()
+
+
+def test_team_note_racing_the_members_removal_is_refused(committed_team):
+    member = committed_team.contributor
+
+    outcome = _change_while_being_removed(
+        committed_team, member, lambda plan: add_team_note(plan, member, "Seen today.")
+    )
+
+    assert isinstance(outcome, CareAccessDenied), outcome
+    assert not committed_team.plan.team_notes.filter(author=member).exists()

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -14,11 +15,12 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record_event
 
-from ..models import CarePlan
+from ..models import CarePlan, CareTeamMembership
 from ..permissions import VIEW, Actor, perms_on
 from .errors import CareAccessDenied, StaleVersionError
 
 M = TypeVar("M", bound=models.Model)
+Allows = Callable[[frozenset[str]], bool]
 
 
 def deny(
@@ -56,6 +58,56 @@ def require(
     return perms
 
 
+class _Refused(Exception):
+    def __init__(self, can_view: bool):
+        super().__init__()
+        self.can_view = can_view
+
+
+def locked_perms(actor: Actor, plan: CarePlan) -> frozenset[str]:
+    """The actor's permissions on ``plan``, read after locking their active membership row
+    for the rest of the transaction. A removal committed meanwhile is seen (the lock waits
+    for it); a removal that starts later waits until this transaction ends."""
+    if getattr(actor, "pk", None) is not None:
+        list(
+            CareTeamMembership.objects.active()
+            .select_for_update()
+            .filter(plan=plan, user=actor)
+            .values_list("pk", flat=True)
+        )
+    return perms_on(actor, plan)
+
+
+@contextmanager
+def change_guarded(
+    actor: Actor,
+    permission: str,
+    plan: CarePlan,
+    *,
+    obj: models.Model | None = None,
+    allows: Allows | None = None,
+) -> Iterator[frozenset[str]]:
+    """The transaction of a change, entered only while the actor still holds
+    ``permission`` (or passes ``allows``), checked under ``locked_perms``.
+
+    Services also ``require`` before validating, so outsiders learn nothing from error
+    messages; this second check closes the gap between that check and the write, where a
+    member removed meanwhile could otherwise still change the plan. A refusal is recorded
+    after the transaction has rolled back, so the record stays.
+    """
+    allows = allows or (lambda perms: permission in perms)
+    try:
+        with transaction.atomic():
+            perms = locked_perms(actor, plan)
+            if not allows(perms):
+                raise _Refused(VIEW in perms)
+            yield perms
+    except _Refused as refused:
+        raise deny(
+            actor, permission, plan=plan, obj=obj, hide_existence=not refused.can_view
+        ) from None
+
+
 def touch_plan(plan: CarePlan, when=None) -> None:
     """Mark the plan as changed now (for "last change" on listings); not a version bump."""
     when = when or timezone.now()
@@ -82,13 +134,21 @@ def validate(instance: models.Model, fields: Iterable[str]) -> None:
 
 
 def create_audited(
-    instance: M, actor: Actor, plan: CarePlan, fields: Iterable[str], *, record_values: bool = True
+    instance: M,
+    actor: Actor,
+    plan: CarePlan,
+    fields: Iterable[str],
+    *,
+    permission: str,
+    allows: Allows | None = None,
+    record_values: bool = True,
 ) -> M:
-    """Validate, save and record 'created' (with the initial values for history)."""
+    """Validate, save and record 'created' (with the initial values for history), if the
+    actor still holds ``permission`` (see ``change_guarded``)."""
     fields = list(fields)
     validate(instance, fields)
     now = timezone.now()
-    with transaction.atomic():
+    with change_guarded(actor, permission, plan, allows=allows):
         instance.save()
         detail = {"values": snapshot(instance, fields)} if record_values else None
         record_event(actor, AuditAction.CREATED, instance, plan=plan, detail=detail)
@@ -112,8 +172,11 @@ def update_versioned(
     changes: dict[str, Any],
     *,
     editable: Iterable[str],
+    permission: str,
+    allows: Allows | None = None,
 ) -> dict[str, list[Any]]:
-    """Apply ``changes`` only if the row is still at ``expected_version``.
+    """Apply ``changes`` only if the row is still at ``expected_version`` and the actor
+    still holds ``permission`` (see ``change_guarded``).
 
     One ``UPDATE ... WHERE id = %s AND version = %s``: zero rows means someone else saved
     first, and ``StaleVersionError`` reports what is there now. Returns ``{field: [old,
@@ -142,7 +205,7 @@ def update_versioned(
             setattr(instance, name, old)
         raise
     now = timezone.now()
-    with transaction.atomic():
+    with change_guarded(actor, permission, plan, obj=instance, allows=allows):
         updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             **{name: new for name, (_old, new) in diff.items()},
             updated_by=actor,
@@ -173,12 +236,15 @@ def delete_versioned(
     expected_version: int,
     *,
     fields: Iterable[str],
+    permission: str,
+    allows: Allows | None = None,
 ) -> None:
-    """Delete only if still at ``expected_version``; history keeps the last values."""
+    """Delete only if still at ``expected_version`` and the actor still holds
+    ``permission``; history keeps the last values."""
     model = type(instance)
     fields = tuple(fields)
     values = snapshot(instance, fields)
-    with transaction.atomic():
+    with change_guarded(actor, permission, plan, obj=instance, allows=allows):
         deleted, _ = model._default_manager.filter(
             pk=instance.pk, version=expected_version
         ).delete()

@@ -24,7 +24,9 @@ def _clean_body(body: str) -> str:
 def add_team_note(plan: CarePlan, actor: Actor, body: str) -> TeamNote:
     require(actor, ADD_TEAM_NOTE, plan)
     note = TeamNote(plan=plan, author=actor, body=_clean_body(body))
-    return create_audited(note, actor, plan, ("body",), record_values=False)
+    return create_audited(
+        note, actor, plan, ("body",), permission=ADD_TEAM_NOTE, record_values=False
+    )
 
 
 def list_team_notes(plan: CarePlan, actor: Actor) -> QuerySet[TeamNote]:
@@ -38,7 +40,9 @@ def add_private_note(plan: CarePlan, actor: Actor, body: str) -> PrivateNote:
     require(actor, ACCESS_PRIVATE_NOTES, plan)
     note = PrivateNote(plan=plan, author=actor, body=_clean_body(body))
     # No text in the audit record: the lead reads the audit trail.
-    return create_audited(note, actor, plan, ("body",), record_values=False)
+    return create_audited(
+        note, actor, plan, ("body",), permission=ACCESS_PRIVATE_NOTES, record_values=False
+    )
 
 
 def list_private_notes(plan: CarePlan, actor: Actor) -> QuerySet[PrivateNote]:

@@ -127,7 +127,9 @@ def update_plan(plan: CarePlan, actor: Actor, expected_version: int, **changes: 
     ``ValidationError`` for bad values.
     """
     require(actor, CHANGE, plan)
-    update_versioned(plan, actor, plan, expected_version, changes, editable=PLAN_FIELDS)
+    update_versioned(
+        plan, actor, plan, expected_version, changes, editable=PLAN_FIELDS, permission=CHANGE
+    )
     return plan
 
 
@@ -137,7 +139,7 @@ def add_section(plan: CarePlan, actor: Actor, discipline: str) -> PlanSection:
     if plan.sections.filter(discipline=discipline).exists():
         raise ValidationError({"discipline": "This plan already has that section."})
     section = PlanSection(plan=plan, discipline=discipline, sort_order=plan.sections.count())
-    return create_audited(section, actor, plan, ("discipline",))
+    return create_audited(section, actor, plan, ("discipline",), permission=CHANGE)
 
 
 def add_precaution(
@@ -153,7 +155,7 @@ def add_precaution(
         created_by=actor,
         updated_by=actor,
     )
-    return create_audited(precaution, actor, plan, PRECAUTION_FIELDS)
+    return create_audited(precaution, actor, plan, PRECAUTION_FIELDS, permission=CHANGE)
 
 
 def update_precaution(
@@ -161,11 +163,21 @@ def update_precaution(
 ) -> Precaution:
     plan = precaution.plan
     require(actor, CHANGE, plan, obj=precaution)
-    update_versioned(precaution, actor, plan, expected_version, changes, editable=PRECAUTION_FIELDS)
+    update_versioned(
+        precaution,
+        actor,
+        plan,
+        expected_version,
+        changes,
+        editable=PRECAUTION_FIELDS,
+        permission=CHANGE,
+    )
     return precaution
 
 
 def delete_precaution(precaution: Precaution, actor: Actor, expected_version: int) -> None:
     plan = precaution.plan
     require(actor, CHANGE, plan, obj=precaution)
-    delete_versioned(precaution, actor, plan, expected_version, fields=PRECAUTION_FIELDS)
+    delete_versioned(
+        precaution, actor, plan, expected_version, fields=PRECAUTION_FIELDS, permission=CHANGE
+    )

@@ -43,16 +43,32 @@ ACTIVITY_FIELDS = (
 )
 
 
+def _section_permission(section: PlanSection) -> str:
+    return f"{EDIT_OWN_SECTION}:{section.discipline}"
+
+
+def _may_edit(actor: Actor, plan: CarePlan, section: PlanSection, perms: frozenset[str]) -> bool:
+    role = active_role(actor, plan) if EDIT_OWN_SECTION in perms else None
+    return EDIT_ALL_SECTIONS in perms or section_editable(perms, role, section)
+
+
+def _section_gate(actor: Actor, section: PlanSection) -> dict[str, Any]:
+    """The permission arguments for ``change_guarded`` (re-checked under a lock)."""
+    return {
+        "permission": _section_permission(section),
+        "allows": lambda perms: _may_edit(actor, section.plan, section, perms),
+    }
+
+
 def require_section_edit(actor: Actor, section: PlanSection, obj=None) -> CarePlan:
     """The section's plan if the actor may edit this section; else deny (recorded)."""
     plan = section.plan
     perms = perms_on(actor, plan)
-    role = active_role(actor, plan) if EDIT_OWN_SECTION in perms else None
-    if EDIT_ALL_SECTIONS in perms or section_editable(perms, role, section):
+    if _may_edit(actor, plan, section, perms):
         return plan
     raise deny(
         actor,
-        f"{EDIT_OWN_SECTION}:{section.discipline}",
+        _section_permission(section),
         plan=plan,
         obj=obj or section,
         hide_existence=VIEW not in perms,
@@ -70,19 +86,34 @@ def create_goal(section: PlanSection, actor: Actor, **fields: Any) -> Goal:
     plan = require_section_edit(actor, section)
     _check_fields(fields, GOAL_FIELDS)
     goal = Goal(section=section, created_by=actor, updated_by=actor, **fields)
-    return create_audited(goal, actor, plan, GOAL_FIELDS)
+    return create_audited(goal, actor, plan, GOAL_FIELDS, **_section_gate(actor, section))
 
 
 def update_goal(goal: Goal, actor: Actor, expected_version: int, **changes: Any) -> Goal:
     """Change a goal if it is still at ``expected_version`` (else ``StaleVersionError``)."""
     plan = require_section_edit(actor, goal.section, goal)
-    update_versioned(goal, actor, plan, expected_version, changes, editable=GOAL_FIELDS)
+    update_versioned(
+        goal,
+        actor,
+        plan,
+        expected_version,
+        changes,
+        editable=GOAL_FIELDS,
+        **_section_gate(actor, goal.section),
+    )
     return goal
 
 
 def delete_goal(goal: Goal, actor: Actor, expected_version: int) -> None:
     plan = require_section_edit(actor, goal.section, goal)
-    delete_versioned(goal, actor, plan, expected_version, fields=GOAL_FIELDS)
+    delete_versioned(
+        goal,
+        actor,
+        plan,
+        expected_version,
+        fields=GOAL_FIELDS,
+        **_section_gate(actor, goal.section),
+    )
 
 
 def create_activity(section: PlanSection, actor: Actor, **fields: Any) -> Activity:
@@ -91,7 +122,7 @@ def create_activity(section: PlanSection, actor: Actor, **fields: Any) -> Activi
     plan = require_section_edit(actor, section)
     _check_fields(fields, ACTIVITY_FIELDS)
     activity = Activity(section=section, created_by=actor, updated_by=actor, **fields)
-    return create_audited(activity, actor, plan, ACTIVITY_FIELDS)
+    return create_audited(activity, actor, plan, ACTIVITY_FIELDS, **_section_gate(actor, section))
 
 
 def update_activity(
@@ -100,10 +131,25 @@ def update_activity(
     """Change an activity if it is still at ``expected_version`` (else
     ``StaleVersionError``)."""
     plan = require_section_edit(actor, activity.section, activity)
-    update_versioned(activity, actor, plan, expected_version, changes, editable=ACTIVITY_FIELDS)
+    update_versioned(
+        activity,
+        actor,
+        plan,
+        expected_version,
+        changes,
+        editable=ACTIVITY_FIELDS,
+        **_section_gate(actor, activity.section),
+    )
     return activity
 
 
 def delete_activity(activity: Activity, actor: Actor, expected_version: int) -> None:
     plan = require_section_edit(actor, activity.section, activity)
-    delete_versioned(activity, actor, plan, expected_version, fields=ACTIVITY_FIELDS)
+    delete_versioned(
+        activity,
+        actor,
+        plan,
+        expected_version,
+        fields=ACTIVITY_FIELDS,
+        **_section_gate(actor, activity.section),
+    )

@@ -4,7 +4,7 @@ once. Membership rows are ended, never deleted, so past entries stay attributed.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -19,7 +19,7 @@ from ..models import (
     TeamRole,
 )
 from ..permissions import MANAGE_TEAM, ROLE_PERMISSIONS, Actor, plan_permission_objects
-from ._common import require, touch_plan
+from ._common import change_guarded, require, touch_plan
 
 # A role that reaches clinical records of one discipline needs a provider of it; the lead
 # is a pain-management physician. Contributors can be any provider.
@@ -106,7 +106,7 @@ def add_member(plan: CarePlan, actor: Actor, user: Actor, role: str) -> CareTeam
     if active_membership(plan, user) is not None:
         raise ValidationError("This provider is already on the team.")
     try:
-        with transaction.atomic():
+        with change_guarded(actor, MANAGE_TEAM, plan):
             membership = CareTeamMembership.objects.create(
                 plan=plan, user=user, role=role, added_by=actor
             )
@@ -129,7 +129,7 @@ def remove_member(plan: CarePlan, actor: Actor, user: Actor) -> CareTeamMembersh
     if membership.role == TeamRole.LEAD:
         raise ValidationError("The lead cannot be removed: hand the lead over first.")
     now = timezone.now()
-    with transaction.atomic():
+    with change_guarded(actor, MANAGE_TEAM, plan):
         ended = CareTeamMembership.objects.filter(pk=membership.pk, left_at__isnull=True).update(
             left_at=now, removed_by=actor
         )
@@ -158,7 +158,7 @@ def hand_over_lead(
     _check_role_fits(TeamRole.LEAD, _provider(new_lead_user))
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with change_guarded(actor, MANAGE_TEAM, plan):
             current_lead = (
                 CareTeamMembership.objects.active()
                 .select_for_update()
