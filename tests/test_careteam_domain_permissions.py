@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careteam.models import Discipline, TeamRole
+from careteam.models import Discipline, PrivateNote, TeamRole
 from careteam.permissions import (
     ALL_PLAN_PERMISSIONS,
     ROLE_PERMISSIONS,
@@ -16,7 +17,14 @@ from careteam.permissions import (
     plans_for_user,
     user_can,
 )
-from careteam.services import add_member
+from careteam.services import (
+    CareAccessDenied,
+    add_member,
+    list_private_notes,
+    list_team_notes,
+    plan_history,
+    record_plan_view,
+)
 from tests.careteam_domain_fixtures import make_plan, make_provider, make_user
 
 ROLES = (TeamRole.LEAD, TeamRole.PHYSICAL_THERAPY, TeamRole.MENTAL_HEALTH, TeamRole.CONTRIBUTOR)
@@ -185,3 +193,22 @@ def test_guardian_uses_the_direct_foreign_key_tables(care_team):
     assert PlanPermissions(care_team.outsider, [care_team.plan]).has(
         care_team.plan, "view_careplan"
     )
+
+
+def test_reads_given_known_permissions_skip_the_check_queries_but_still_refuse(
+    care_team, django_assert_num_queries
+):
+    plan, physio = care_team.plan, care_team.physio
+    known = PlanPermissions(physio, [plan]).perms(plan)
+    ContentType.objects.get_for_model(PrivateNote)  # cached for the process after this
+    with django_assert_num_queries(1):  # the audit record only
+        record_plan_view(plan, physio, known_perms=known)
+    with django_assert_num_queries(0):
+        list_team_notes(plan, physio, known_perms=known)
+        plan_history(plan, physio, known_perms=known)
+    with pytest.raises(CareAccessDenied) as refused:
+        list_private_notes(plan, physio, known_perms=known)
+    assert refused.value.status_code == 403
+    with pytest.raises(CareAccessDenied) as hidden:
+        record_plan_view(plan, care_team.outsider, known_perms=frozenset())
+    assert hidden.value.status_code == 404

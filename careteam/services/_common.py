@@ -49,10 +49,20 @@ def deny(
 
 
 def require(
-    actor: Actor, permission: str, plan: CarePlan, *, obj: models.Model | None = None
+    actor: Actor,
+    permission: str,
+    plan: CarePlan,
+    *,
+    obj: models.Model | None = None,
+    known_perms: Iterable[str] | None = None,
 ) -> frozenset[str]:
-    """The actor's permissions on ``plan`` if they include ``permission``; else deny."""
-    perms = perms_on(actor, plan)
+    """The actor's permissions on ``plan`` if they include ``permission``; else deny.
+
+    ``known_perms``: the actor's permissions on this plan as already read in this request
+    (a view's ``PlanPermissions``), sparing the two queries of reading them again. Reads
+    only: a change re-checks under a lock (``change_guarded``).
+    """
+    perms = perms_on(actor, plan) if known_perms is None else frozenset(known_perms)
     if permission not in perms:
         raise deny(actor, permission, plan=plan, obj=obj, hide_existence=VIEW not in perms)
     return perms

@@ -6,6 +6,8 @@ new]}``, a creation's or deletion's ``detail["values"]`` the values at that mome
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
@@ -17,10 +19,13 @@ from ..permissions import ACCESS_PRIVATE_NOTES, VIEW, VIEW_AUDIT_TRAIL, Actor
 from ._common import require
 
 
-def plan_history(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
+def plan_history(
+    plan: CarePlan, actor: Actor, *, known_perms: Iterable[str] | None = None
+) -> QuerySet[AuditEvent]:
     """Who changed what and when, newest first, for any team member. Private-note events
-    are left out unless the actor may read private notes."""
-    perms = require(actor, VIEW, plan)
+    are left out unless the actor may read private notes. ``known_perms``: the actor's
+    permissions on the plan already read in this request."""
+    perms = require(actor, VIEW, plan, known_perms=known_perms)
     events = AuditEvent.objects.for_plan(plan).changes().select_related("actor")
     if ACCESS_PRIVATE_NOTES not in perms:
         events = events.exclude(target_content_type=ContentType.objects.get_for_model(PrivateNote))

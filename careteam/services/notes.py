@@ -3,6 +3,8 @@ not the lead). Notes are never edited or deleted; a correction is a new note."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -29,10 +31,12 @@ def add_team_note(plan: CarePlan, actor: Actor, body: str) -> TeamNote:
     )
 
 
-def list_team_notes(plan: CarePlan, actor: Actor) -> QuerySet[TeamNote]:
+def list_team_notes(
+    plan: CarePlan, actor: Actor, *, known_perms: Iterable[str] | None = None
+) -> QuerySet[TeamNote]:
     """The plan's team notes, newest first. The page showing them records the read
-    (``record_plan_view``)."""
-    require(actor, VIEW, plan)
+    (``record_plan_view``). ``known_perms``: as in ``record_plan_view``."""
+    require(actor, VIEW, plan, known_perms=known_perms)
     return plan.team_notes.select_related("author", "author__provider_profile")
 
 
@@ -45,10 +49,12 @@ def add_private_note(plan: CarePlan, actor: Actor, body: str) -> PrivateNote:
     )
 
 
-def list_private_notes(plan: CarePlan, actor: Actor) -> QuerySet[PrivateNote]:
+def list_private_notes(
+    plan: CarePlan, actor: Actor, *, known_perms: Iterable[str] | None = None
+) -> QuerySet[PrivateNote]:
     """The plan's private notes for a mental-health member of its team; the read is
     recorded. Everyone else, the lead included, is refused (404 if they cannot see the
-    plan, 403 if they can)."""
-    require(actor, ACCESS_PRIVATE_NOTES, plan)
+    plan, 403 if they can). ``known_perms``: as in ``record_plan_view``."""
+    require(actor, ACCESS_PRIVATE_NOTES, plan, known_perms=known_perms)
     record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": "private_notes"})
     return plan.private_notes.select_related("author")

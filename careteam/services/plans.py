@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -70,9 +71,17 @@ def get_plan_for_user(user: Actor, plan_id: Any, perm: str = VIEW) -> CarePlan:
     return plan
 
 
-def record_plan_view(plan: CarePlan, actor: Actor, *, what: str = "plan") -> AuditEvent:
-    """Check the actor may view the plan and record that they did (once per page view)."""
-    require(actor, VIEW, plan)
+def record_plan_view(
+    plan: CarePlan,
+    actor: Actor,
+    *,
+    what: str = "plan",
+    known_perms: Iterable[str] | None = None,
+) -> AuditEvent:
+    """Check the actor may view the plan and record that they did (once per page view).
+
+    ``known_perms``: the actor's permissions on the plan already read in this request."""
+    require(actor, VIEW, plan, known_perms=known_perms)
     return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
 
 

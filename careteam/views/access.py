@@ -46,6 +46,11 @@ class PlanAccess:
         return self.perms.has(self.plan, perm)
 
     @property
+    def codenames(self) -> frozenset[str]:
+        """The user's permissions on the plan, for services that take ``known_perms``."""
+        return self.perms.perms(self.plan)
+
+    @property
     def role(self) -> str | None:
         return self.perms.role(self.plan)
 

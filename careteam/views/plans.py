@@ -76,8 +76,8 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
 
 @plan_view("GET")
 def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    plan, user = access.plan, request.user
-    record_plan_view(plan, user)
+    plan, user, known = access.plan, request.user, access.codenames
+    record_plan_view(plan, user, known_perms=known)
     team = (
         CareTeamMembership.objects.active()
         .filter(plan=plan)
@@ -97,12 +97,14 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "sections": plan_sections(access),
         "precautions": list(plan.precautions.select_related("avoid_tag")),
         "team": list(team),
-        "team_notes": list(list_team_notes(plan, user)),
-        "history": list(history_service.plan_history(plan, user)[:RECENT_HISTORY]),
+        "team_notes": list(list_team_notes(plan, user, known_perms=known)),
+        "history": list(
+            history_service.plan_history(plan, user, known_perms=known)[:RECENT_HISTORY]
+        ),
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
     }
     if context["can_private_notes"]:
-        context["private_notes"] = list(list_private_notes(plan, user))
+        context["private_notes"] = list(list_private_notes(plan, user, known_perms=known))
         context["private_note_form"] = NoteForm(
             auto_id="id_private_note_%s", label="New private note"
         )
@@ -136,8 +138,9 @@ def plan_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET")
 def plan_history(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    record_plan_view(access.plan, request.user, what="history")
-    events = history_service.plan_history(access.plan, request.user)
+    known = access.codenames
+    record_plan_view(access.plan, request.user, what="history", known_perms=known)
+    events = history_service.plan_history(access.plan, request.user, known_perms=known)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"plan": access.plan, "page": page, "heading": "Plan history", "trail": False}
     return render(request, "careteam/plan_events.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -34,12 +35,16 @@ class PlanPortalPanel:
         return bool(self.plan.patient.email) and self.access_state != "active"
 
 
-def plan_portal_panel(user, plan: CarePlan) -> PlanPortalPanel | None:
+def plan_portal_panel(
+    user, plan: CarePlan, *, known_perms: Iterable[str] | None = None
+) -> PlanPortalPanel | None:
     """The patient-portal part of the team's plan page; None for anyone not on the team.
 
     Reading the panel is part of viewing the plan, which the plan page already audits.
+    ``known_perms``: the user's permissions on the plan already read in this request.
     """
-    if not user_can(user, VIEW, plan):
+    can_view = user_can(user, VIEW, plan) if known_perms is None else VIEW in known_perms
+    if not can_view:
         return None
     patient = plan.patient
     invitation = latest_invitation(patient)
