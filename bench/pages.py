@@ -1,0 +1,183 @@
+"""The pages the benchmark measures, who views them, and how each is measured."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from dataclasses import asdict, dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from careteam.models import CarePlan
+from portal.models import ArticlePage, Topic, TreatmentPage
+
+from .scale import SEARCHED_FAMILY_NAME, alex_plan
+
+FLAGSHIP_SLUG = "hypermobile-lower-back-pain"
+
+PUBLIC = "public"
+PROVIDER = "provider"
+PATIENT = "patient"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One measured page: a name for the table, the URL, and who is signed in (None:
+    anonymous)."""
+
+    name: str
+    url: str
+    group: str
+    username: str | None = None
+
+
+@dataclass
+class Measurement:
+    name: str
+    url: str
+    group: str
+    status: int
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    queries: int
+    queries_min: int
+    bytes: int
+    peak_kib: float
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def page_specs() -> list[PageSpec]:
+    """Every measured page, with URLs looked up in the current database."""
+    flagship = ArticlePage.objects.live().get(slug=FLAGSHIP_SLUG)
+    treatment = TreatmentPage.objects.live().order_by("path").first()
+    topic = Topic.objects.filter(articles__live=True).distinct().order_by("slug").first()
+    plan = alex_plan()
+    plan_url = f"/care/plans/{plan.pk}/"
+    return [
+        PageSpec("home", "/", PUBLIC),
+        PageSpec("article index", "/articles/", PUBLIC),
+        PageSpec("articles by topic", f"/articles/?topic={topic.slug}", PUBLIC),
+        PageSpec("flagship article", flagship.url, PUBLIC),
+        PageSpec("treatment page", treatment.url, PUBLIC),
+        PageSpec("search", "/search/?q=stability", PUBLIC),
+        PageSpec("sitemap.xml", "/sitemap.xml", PUBLIC),
+        PageSpec("article feed", "/articles/feed/", PUBLIC),
+        PageSpec("care dashboard", "/care/", PROVIDER, "dr.lee"),
+        PageSpec("care dashboard search", f"/care/?q={SEARCHED_FAMILY_NAME}", PROVIDER, "dr.lee"),
+        PageSpec("large plan (lead)", plan_url, PROVIDER, "dr.lee"),
+        PageSpec("large plan (mental health)", plan_url, PROVIDER, "mh.rivera"),
+        PageSpec("my plan", "/my/plan/", PATIENT, "alex"),
+        PageSpec("my reading", "/my/reading/", PATIENT, "alex"),
+        PageSpec("my check-in (GET)", "/my/check-in/", PATIENT, "alex"),
+    ]
+
+
+def client_for(username: str | None) -> Client:
+    client = Client()
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure_page(spec: PageSpec, requests: int, warmup: int = 2) -> Measurement:
+    """GET the page ``warmup`` times, then ``requests`` times timing each and counting its
+    SQL queries; one more request under tracemalloc gives the peak Python memory."""
+    client = client_for(spec.username)
+    for _ in range(warmup):
+        client.get(spec.url)
+    timings, queries = [], []
+    response = None
+    for _ in range(max(1, requests)):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(spec.url)
+            elapsed = time.perf_counter() - started
+        timings.append(elapsed * 1000)
+        queries.append(len(captured))
+    tracemalloc.start()
+    try:
+        client.get(spec.url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return Measurement(
+        name=spec.name,
+        url=spec.url,
+        group=spec.group,
+        status=response.status_code,
+        requests=len(timings),
+        p50_ms=round(statistics.median(timings), 1),
+        p95_ms=round(_percentile(timings, 0.95), 1),
+        max_ms=round(max(timings), 1),
+        queries=max(queries),
+        queries_min=min(queries),
+        bytes=len(response.content),
+        peak_kib=round(peak / 1024, 1),
+    )
+
+
+def measure_plan_update(requests: int) -> Measurement:
+    """The lead saves the large plan's edit form (POST with the version it was shown), as the
+    UI does; each save bumps the version, so the next request posts the new one."""
+    plan = alex_plan()
+    url = f"/care/plans/{plan.pk}/edit/"
+    client = client_for("dr.lee")
+    timings, queries = [], []
+    status = 0
+    requests = max(1, requests)
+    peak = 0
+    for number in range(requests + 1):
+        plan = CarePlan.objects.get(pk=plan.pk)
+        data = {
+            "version": plan.version,
+            "title": plan.title,
+            "status": plan.status,
+            "period_start": plan.period_start.isoformat() if plan.period_start else "",
+            "period_end": plan.period_end.isoformat() if plan.period_end else "",
+            "conditions": plan.conditions,
+            "patient_summary": f"{plan.patient_summary.split(' [rev')[0]} [rev {number}]",
+            "red_flag_guidance": plan.red_flag_guidance,
+        }
+        if number == requests:
+            tracemalloc.start()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(url, data)
+            elapsed = time.perf_counter() - started
+        if number == requests:
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        status = response.status_code
+        if number == 0:
+            continue  # warm-up
+        timings.append(elapsed * 1000)
+        queries.append(len(captured))
+    return Measurement(
+        name="plan update (POST)",
+        url=url,
+        group=PROVIDER,
+        status=status,
+        requests=len(timings),
+        p50_ms=round(statistics.median(timings), 1),
+        p95_ms=round(_percentile(timings, 0.95), 1),
+        max_ms=round(max(timings), 1),
+        queries=max(queries),
+        queries_min=min(queries),
+        bytes=len(response.content),
+        peak_kib=round(peak / 1024, 1),
+    )
