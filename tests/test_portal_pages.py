@@ -7,7 +7,7 @@ import re
 import pytest
 
 from portal.blocks import CalloutBlock
-from portal.models import ArticleRelatedArticle, HomePageFeaturedArticle
+from portal.models import ArticlePage, ArticleRelatedArticle, HomePageFeaturedArticle
 from portal.services.reading import count_words, reading_time_minutes
 from tests.portal_fixtures import (
     heading,
@@ -279,3 +279,39 @@ def test_article_index_paginates(client, site_tree):
 def test_publish_date_defaults_to_first_publication(site_tree):
     article = make_article(site_tree.articles, "Undated")
     assert article.publish_date == article.first_published_at.date()
+
+
+def test_chosen_related_articles_keep_the_editors_order_before_the_limit(site_tree):
+    article = make_article(site_tree.articles, "Main")
+    dates = [datetime.date(2024, 1, 1), datetime.date(2026, 3, 1), datetime.date(2025, 6, 1)]
+    oldest_first = [
+        make_article(site_tree.articles, f"Chosen {n}", publish_date=day)
+        for n, day in enumerate(dates)
+    ]
+    newest = make_article(
+        site_tree.articles, "Newest chosen", publish_date=datetime.date(2026, 9, 1)
+    )
+    for order, chosen in enumerate([*oldest_first, newest]):
+        ArticleRelatedArticle.objects.create(page=article, article=chosen, sort_order=order)
+    assert article.related_articles(limit=2) == oldest_first[:2]
+    assert article.related_articles(limit=None) == [*oldest_first, newest]
+
+
+def test_a_preview_shows_related_articles_in_the_order_the_editor_left_them(site_tree):
+    article = make_article(site_tree.articles, "Main")
+    first, second, added = (
+        make_article(site_tree.articles, title, publish_date=datetime.date(2025, month, 1))
+        for month, title in ((1, "First"), (6, "Second"), (9, "Added in the form"))
+    )
+    for order, chosen in enumerate([first, second]):
+        ArticleRelatedArticle.objects.create(page=article, article=chosen, sort_order=order)
+    draft = article.get_latest_revision_as_object()
+    # The editor moved "Second" up and added a new link, none of it saved yet.
+    draft.related_article_links = [
+        ArticleRelatedArticle(article=added, sort_order=0),
+        ArticleRelatedArticle(article=second, sort_order=1),
+        ArticleRelatedArticle(article=first, sort_order=2),
+    ]
+    assert draft.related_articles(limit=2) == [added, second]
+    saved = ArticlePage.objects.get(pk=article.pk)
+    assert saved.related_articles() == [first, second]

@@ -290,15 +290,18 @@ class ArticlePage(MedicalReviewMixin, Page):
         from .orderables import ArticleRelatedArticle
 
         visible = for_cards(ArticlePage.objects.live().public().exclude(pk=self.pk))
-        link_order = ArticleRelatedArticle.objects.filter(
-            page=self.pk, article=models.OuterRef("pk")
-        ).values("sort_order")[:1]
-        chosen = (
-            visible.filter(pk__in=self.related_article_links.values_list("article_id", flat=True))
-            .annotate(link_order=models.Subquery(link_order))
-            .order_by("link_order", "pk")
-        )
-        chosen = list(chosen[:limit] if limit else chosen)
+        if self.related_article_links.is_deferring:
+            chosen = self._chosen_in_memory(visible)[:limit]
+        else:
+            link_order = ArticleRelatedArticle.objects.filter(
+                page=self.pk, article=models.OuterRef("pk")
+            ).values("sort_order")[:1]
+            chosen = (
+                visible.filter(pk__in=self.related_article_links.values("article_id"))
+                .annotate(link_order=models.Subquery(link_order))
+                .order_by("link_order", "pk")
+            )
+            chosen = list(chosen[:limit] if limit else chosen)
         if chosen:
             return chosen
         shared = (
@@ -307,6 +310,15 @@ class ArticlePage(MedicalReviewMixin, Page):
             .order_by("-shared_topics", "-publish_date", "pk")
         )
         return list(shared[:limit] if limit else shared)
+
+    def _chosen_in_memory(self, visible: QuerySet[ArticlePage]) -> list[ArticlePage]:
+        """A preview's links are unsaved: order them as the editor left them in the form."""
+        links = list(self.related_article_links.all())
+        position = {
+            link.article_id: (link.sort_order is None, link.sort_order or 0, index)
+            for index, link in enumerate(links)
+        }
+        return sorted(visible.filter(pk__in=position), key=lambda article: position[article.pk])
 
     def get_context(self, request, *args, **kwargs):
         from portal.services.page_context import article_page_context
