@@ -47,6 +47,10 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": DateInput}
 
 
+class PatientEditForm(VersionedFormMixin, PatientForm):
+    pass
+
+
 class PlanFieldsForm(forms.ModelForm):
     class Meta:
         model = CarePlan

@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/new/", plans.plan_create, name="plan-create"),
     path("plans/<id:plan_id>/", plans.plan_detail, name="plan-detail"),
     path("plans/<id:plan_id>/edit/", plans.plan_edit, name="plan-edit"),
+    path("plans/<id:plan_id>/patient/edit/", patients.patient_edit, name="patient-edit"),
     path("plans/<id:plan_id>/history/", plans.plan_history, name="plan-history"),
     path("plans/<id:plan_id>/audit/", plans.plan_audit, name="plan-audit"),
     path(

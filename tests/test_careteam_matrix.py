@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from audit.models import AuditAction, AuditEvent
 from careteam import urls as careteam_urls
-from careteam.models import Activity, CarePlan, Goal, Precaution
+from careteam.models import Activity, CarePlan, Goal, Patient, Precaution
 from tests.careteam_fixtures import PLAN_SECRETS, PRIVATE_NOTE_TEXT, UiTeam
 
 TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
@@ -58,6 +58,18 @@ def plan_post(ui: UiTeam) -> dict:
         "patient_summary": "Strength before stretch.",
         "red_flag_guidance": "New leg weakness: emergency department now.",
         **version_of(CarePlan, ui.plan.pk),
+    }
+
+
+def patient_post(ui: UiTeam) -> dict:
+    patient = ui.plan.patient
+    return {
+        "given_name": "Robin",
+        "family_name": patient.family_name,
+        "date_of_birth": "1990-05-17",
+        "record_number": patient.record_number,
+        "email": "robin@example.org",
+        **version_of(Patient, patient.pk),
     }
 
 
@@ -120,6 +132,7 @@ MATRIX: dict[str, Route] = {
     ),
     "plan-detail": plan_route(("GET",), TEAM),
     "plan-edit": plan_route(GET_POST, {"lead"}, post=plan_post),
+    "patient-edit": plan_route(GET_POST, {"lead"}, post=patient_post),
     "plan-history": plan_route(("GET",), TEAM),
     "plan-audit": plan_route(("GET",), {"lead"}),
     "precaution-create": plan_route(

@@ -9,7 +9,7 @@ instead of overwriting someone else's change.
 from .errors import CareAccessDenied, StaleVersionError
 from .history import plan_audit_trail, plan_history
 from .notes import add_private_note, add_team_note, list_private_notes, list_team_notes
-from .people import create_patient, create_provider, find_provider_user
+from .people import create_patient, create_provider, find_provider_user, update_patient
 from .plans import (
     add_precaution,
     add_section,
@@ -57,6 +57,7 @@ __all__ = [
     "remove_member",
     "update_activity",
     "update_goal",
+    "update_patient",
     "update_plan",
     "update_precaution",
 ]

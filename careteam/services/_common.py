@@ -167,7 +167,10 @@ def create_audited(
 
 
 def _stale(model: type[M], pk: Any, expected_version: int, fields: Iterable[str]):
-    current = model._default_manager.select_related("updated_by").filter(pk=pk).first()
+    current = model._default_manager.filter(pk=pk)
+    if any(field.name == "updated_by" for field in model._meta.concrete_fields):
+        current = current.select_related("updated_by")
+    current = current.first()
     values = snapshot(current, fields) if current is not None else None
     return StaleVersionError(
         model, expected_version=expected_version, current=current, current_values=values
@@ -215,11 +218,13 @@ def update_versioned(
             setattr(instance, name, old)
         raise
     now = timezone.now()
+    stamps: dict[str, Any] = {"updated_at": now}
+    if any(field.name == "updated_by" for field in model._meta.concrete_fields):
+        stamps["updated_by"] = actor
     with change_guarded(actor, permission, plan, obj=instance, allows=allows):
         updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             **{name: new for name, (_old, new) in diff.items()},
-            updated_by=actor,
-            updated_at=now,
+            **stamps,
             version=F("version") + 1,
         )
         if not updated:
@@ -227,8 +232,8 @@ def update_versioned(
                 setattr(instance, name, old)
             raise _stale(model, instance.pk, expected_version, editable)
         instance.version = expected_version + 1
-        instance.updated_by = actor
-        instance.updated_at = now
+        for name, value in stamps.items():
+            setattr(instance, name, value)
         changes_detail = {
             name: [audit_value(old), audit_value(new)] for name, (old, new) in diff.items()
         }

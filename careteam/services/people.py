@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from audit.models import AuditAction
 from audit.services import record_event
 
-from ..models import Discipline, Patient, Provider
-from ..permissions import PLAN_CREATOR_DISCIPLINE, Actor, can_create_plans, plan_creators_group
-from ._common import deny, validate
+from ..models import CarePlan, Discipline, Patient, Provider
+from ..permissions import (
+    CHANGE,
+    PLAN_CREATOR_DISCIPLINE,
+    Actor,
+    can_create_plans,
+    plan_creators_group,
+)
+from ._common import deny, require, update_versioned, validate
 
 PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
 
@@ -93,4 +101,44 @@ def create_patient(
             patient=patient,
             detail={"values": {name: getattr(patient, name) for name in PATIENT_FIELDS}},
         )
+    return patient
+
+
+RECORD_NUMBER_TAKEN = "Another patient already has this record number."
+
+
+def update_patient(
+    patient: Patient, actor: Actor, expected_version: int, *, plan: CarePlan, **changes: Any
+) -> Patient:
+    """Correct the patient's details (``PATIENT_FIELDS``) from one of their plans, whose
+    lead the actor must be. Refused with ``StaleVersionError`` if the patient changed since
+    ``expected_version``, ``ValidationError`` for bad values or a record number in use.
+    The change is recorded against the patient and the plan.
+    """
+    if plan.patient_id != patient.pk:
+        raise ValueError("The plan belongs to another patient.")
+    require(actor, CHANGE, plan, obj=patient)
+    changes = {
+        name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
+    }
+    number = changes.get("record_number")
+    if (
+        number is not None
+        and number != patient.record_number
+        and Patient.objects.filter(record_number=number).exclude(pk=patient.pk).exists()
+    ):
+        raise ValidationError({"record_number": RECORD_NUMBER_TAKEN})
+    try:
+        update_versioned(
+            patient,
+            actor,
+            plan,
+            expected_version,
+            changes,
+            editable=PATIENT_FIELDS,
+            permission=CHANGE,
+        )
+    except IntegrityError as error:  # the same number saved by someone else meanwhile
+        patient.refresh_from_db()
+        raise ValidationError({"record_number": RECORD_NUMBER_TAKEN}) from error
     return patient
