@@ -23,6 +23,28 @@ register_converter(RecordIdConverter, "id")
 
 app_name = "careteam"
 
+
+def item_paths(noun: str, plural: str, edit, delete) -> list:
+    """``plans/<plan>/<plural>/<item>/edit/`` and ``.../delete/``, named ``<noun>-edit`` and
+    ``<noun>-delete``."""
+    return [
+        path(f"plans/<id:plan_id>/{plural}/<id:item_id>/{action}/", view, name=f"{noun}-{action}")
+        for action, view in (("edit", edit), ("delete", delete))
+    ]
+
+
+def section_item_paths(noun: str, plural: str, create, edit, delete) -> list:
+    """Adding an item to a section, then editing and deleting it (``item_paths``)."""
+    return [
+        path(
+            f"plans/<id:plan_id>/sections/<id:section_id>/{plural}/new/",
+            create,
+            name=f"{noun}-create",
+        ),
+        *item_paths(noun, plural, edit, delete),
+    ]
+
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("patients/new/", patients.patient_create, name="patient-create"),
@@ -37,37 +59,14 @@ urlpatterns = [
         items.precaution_create,
         name="precaution-create",
     ),
-    path(
-        "plans/<id:plan_id>/precautions/<id:item_id>/edit/",
-        items.precaution_edit,
-        name="precaution-edit",
-    ),
-    path(
-        "plans/<id:plan_id>/precautions/<id:item_id>/delete/",
-        items.precaution_delete,
-        name="precaution-delete",
-    ),
-    path(
-        "plans/<id:plan_id>/sections/<id:section_id>/goals/new/",
-        items.goal_create,
-        name="goal-create",
-    ),
-    path("plans/<id:plan_id>/goals/<id:item_id>/edit/", items.goal_edit, name="goal-edit"),
-    path("plans/<id:plan_id>/goals/<id:item_id>/delete/", items.goal_delete, name="goal-delete"),
-    path(
-        "plans/<id:plan_id>/sections/<id:section_id>/activities/new/",
+    *item_paths("precaution", "precautions", items.precaution_edit, items.precaution_delete),
+    *section_item_paths("goal", "goals", items.goal_create, items.goal_edit, items.goal_delete),
+    *section_item_paths(
+        "activity",
+        "activities",
         items.activity_create,
-        name="activity-create",
-    ),
-    path(
-        "plans/<id:plan_id>/activities/<id:item_id>/edit/",
         items.activity_edit,
-        name="activity-edit",
-    ),
-    path(
-        "plans/<id:plan_id>/activities/<id:item_id>/delete/",
         items.activity_delete,
-        name="activity-delete",
     ),
     path("plans/<id:plan_id>/notes/new/", notes.team_note_create, name="team-note-create"),
     path("plans/<id:plan_id>/private-notes/", notes.private_notes, name="private-notes"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import copy
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
@@ -192,89 +195,69 @@ def precaution_delete(request: HttpRequest, access: PlanAccess, item_id: int) ->
     )
 
 
-@plan_view("GET", "POST")
-def goal_create(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
-    section = editable_section(access, section_id)
-    form = GoalForm(posted(request))
-    return create_page(
-        request,
-        access,
-        form,
-        lambda data: create_goal(section, request.user, **data),
-        noun="goal",
-        section=section,
-    )
+@dataclass(frozen=True)
+class SectionItemKind:
+    """Goals and activities are edited the same way; only these differ."""
+
+    noun: str
+    model: type[Goal] | type[Activity]
+    form_class: type[GoalForm] | type[ActivityForm]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
 
 
-@plan_view("GET", "POST")
-def goal_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    try:
-        goal = editable_item(access, Goal, item_id)
-    except Http404:
-        return deleted_meanwhile(request, access, Goal, item_id, GoalForm, "goal")
-    form = GoalForm(posted(request), instance=copy(goal))
-    return edit_page(
-        request,
-        access,
-        form,
-        lambda version, **fields: update_goal(goal, request.user, version, **fields),
-        noun="goal",
-        anchor=f"section-{goal.section_id}",
-    )
+def section_item_views(kind: SectionItemKind) -> tuple[Callable[..., HttpResponse], ...]:
+    """The create, edit and delete views for one kind of section item."""
+
+    def create_view(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
+        section = editable_section(access, section_id)
+        return create_page(
+            request,
+            access,
+            kind.form_class(posted(request)),
+            lambda data: kind.create(section, request.user, **data),
+            noun=kind.noun,
+            section=section,
+        )
+
+    def edit_view(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+        try:
+            item = editable_item(access, kind.model, item_id)
+        except Http404:
+            return deleted_meanwhile(
+                request, access, kind.model, item_id, kind.form_class, kind.noun
+            )
+        return edit_page(
+            request,
+            access,
+            kind.form_class(posted(request), instance=copy(item)),
+            lambda version, **fields: kind.update(item, request.user, version, **fields),
+            noun=kind.noun,
+            anchor=f"section-{item.section_id}",
+        )
+
+    def delete_view(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+        item = editable_item(access, kind.model, item_id)
+        return delete_page(
+            request,
+            access,
+            item,
+            lambda version: kind.delete(item, request.user, version),
+            noun=kind.noun,
+            anchor=f"section-{item.section_id}",
+        )
+
+    views = []
+    for action, view in (("create", create_view), ("edit", edit_view), ("delete", delete_view)):
+        view.__name__ = view.__qualname__ = f"{kind.noun}_{action}"
+        views.append(plan_view("GET", "POST")(view))
+    return tuple(views)
 
 
-@plan_view("GET", "POST")
-def goal_delete(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    goal = editable_item(access, Goal, item_id)
-    return delete_page(
-        request,
-        access,
-        goal,
-        lambda version: delete_goal(goal, request.user, version),
-        noun="goal",
-        anchor=f"section-{goal.section_id}",
-    )
-
-
-@plan_view("GET", "POST")
-def activity_create(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
-    section = editable_section(access, section_id)
-    form = ActivityForm(posted(request))
-    return create_page(
-        request,
-        access,
-        form,
-        lambda data: create_activity(section, request.user, **data),
-        noun="activity",
-        section=section,
-    )
-
-
-@plan_view("GET", "POST")
-def activity_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    try:
-        activity = editable_item(access, Activity, item_id)
-    except Http404:
-        return deleted_meanwhile(request, access, Activity, item_id, ActivityForm, "activity")
-    form = ActivityForm(posted(request), instance=copy(activity))
-    return edit_page(
-        request,
-        access,
-        form,
-        lambda version, **fields: update_activity(activity, request.user, version, **fields),
-        noun="activity",
-        anchor=f"section-{activity.section_id}",
-    )
-
-
-@plan_view("GET", "POST")
-def activity_delete(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-    activity = editable_item(access, Activity, item_id)
-    return delete_page(
-        request,
-        access,
-        activity,
-        lambda version: delete_activity(activity, request.user, version),
-        noun="activity",
-        anchor=f"section-{activity.section_id}",
-    )
+GOAL = SectionItemKind("goal", Goal, GoalForm, create_goal, update_goal, delete_goal)
+ACTIVITY = SectionItemKind(
+    "activity", Activity, ActivityForm, create_activity, update_activity, delete_activity
+)
+goal_create, goal_edit, goal_delete = section_item_views(GOAL)
+activity_create, activity_edit, activity_delete = section_item_views(ACTIVITY)
