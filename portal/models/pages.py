@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -13,9 +12,7 @@ from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
     MultiFieldPanel,
-    ObjectList,
     PageChooserPanel,
-    TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -29,7 +26,7 @@ from portal.blocks import (
     KeyTakeawayBlock,
     TreatmentSectionBlock,
 )
-from portal.panels import ReadabilityPanel
+from portal.panels import ReadabilityPanel, medical_page_editor, medical_review_panels
 from portal.services.page_context import breadcrumbs
 
 from .mixins import MedicalReviewMixin
@@ -236,33 +233,9 @@ class ArticlePage(MedicalReviewMixin, Page):
         InlinePanel("related_article_links", label="Related articles"),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("publish_date")]
-    review_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("author"),
-                FieldPanel("medical_reviewer"),
-                FieldPanel("last_reviewed"),
-                FieldPanel("next_review_due"),
-            ],
-            heading="Authorship and medical review",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("contraindications", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading="Classification",
-        ),
-    ]
-
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading="Content"),
-            ObjectList(review_panels, heading="Review and topics"),
-            ObjectList(promote_panels, heading="Promote"),
-            ObjectList(Page.settings_panels, heading="Settings"),
-        ]
+    review_panels = medical_review_panels("topics", "conditions", "contraindications")
+    edit_handler = medical_page_editor(
+        content_panels, review_panels, promote_panels, review_heading="Review and topics"
     )
 
     search_fields = Page.search_fields + [
@@ -394,32 +367,9 @@ class TreatmentPage(MedicalReviewMixin, Page):
         *[FieldPanel(name, heading=label) for name, label in TREATMENT_SECTIONS],
         InlinePanel("faq_items", label="Frequently asked questions"),
     ]
-    review_panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("author"),
-                FieldPanel("medical_reviewer"),
-                FieldPanel("last_reviewed"),
-                FieldPanel("next_review_due"),
-            ],
-            heading="Authorship and medical review",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("contraindications", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading="Classification",
-        ),
-    ]
-
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading="Content"),
-            ObjectList(review_panels, heading="Review and conditions"),
-            ObjectList(Page.promote_panels, heading="Promote"),
-            ObjectList(Page.settings_panels, heading="Settings"),
-        ]
+    review_panels = medical_review_panels("conditions", "contraindications")
+    edit_handler = medical_page_editor(
+        content_panels, review_panels, Page.promote_panels, review_heading="Review and conditions"
     )
 
     search_fields = Page.search_fields + [
