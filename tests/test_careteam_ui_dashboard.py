@@ -132,3 +132,11 @@ def test_plan_page_query_count_is_fixed(ui_team: UiTeam, role: str):
     assert small == PLAN_PAGE_QUERIES[role]
     body = client.get(url).content.decode()
     assert "Goal 5" in body and "Team note 5" in body and "t.extra5" in body
+
+
+@pytest.mark.django_db
+def test_plan_page_goal_and_activity_cells_name_their_column_for_phones(ui_team: UiTeam):
+    url = reverse("careteam:plan-detail", args=[ui_team.plan.pk])
+    html = client_for(ui_team.actor("lead")).get(url).content.decode()
+    assert 'class="careteam-stack"' in html
+    assert 'data-label="Measure and target"' in html and 'data-label="Instructions"' in html

@@ -86,3 +86,16 @@ def test_my_redirects_to_my_plan(client):
     response = client.get(reverse("patientportal:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("patientportal:plan")
+
+
+def test_red_flag_box_says_what_to_do_before_the_teams_own_advice(client, portal_world):
+    plan = portal_world.plan
+    plan.red_flag_guidance = "Ring the clinic if a flare lasts over two days."
+    plan.save(update_fields=["red_flag_guidance"])
+    client.force_login(portal_world.patient_user)
+
+    html = client.get(reverse("patientportal:plan")).content.decode()
+
+    box = html[html.index('id="red-flags-heading"') :]
+    call_now = box.index("Call 999 or go to your nearest emergency department")
+    assert call_now < box.index("Your team's advice for you") < box.index("Ring the clinic")
