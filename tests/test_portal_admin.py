@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import ArticleRelatedArticle, Person
-from tests.portal_fixtures import make_article, make_topic, make_treatment
+from portal.models import ArticleRelatedArticle, ContraindicationTag, Person
+from tests.portal_fixtures import make_article, make_condition, make_topic, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,23 @@ def test_page_type_rules_keep_the_tree_tidy(site_tree):
     assert not ArticlePage.can_create_at(site_tree.treatments)
     assert not TreatmentPage.can_create_at(site_tree.articles)
     assert not HomePage.can_create_at(site_tree.home)
+
+
+def test_article_and_treatment_editors_share_the_review_tab(admin_client, site_tree):
+    make_topic("Pacing")
+    make_condition("Hypermobility spectrum disorder")
+    ContraindicationTag.objects.create(name="Deep stretching", slug="deep-stretching")
+    article = make_article(site_tree.articles, "Main")
+    treatment = make_treatment(site_tree.treatments, "Prolotherapy")
+    expected = {
+        article: ("Review and topics", ["topics", "conditions", "contraindications"]),
+        treatment: ("Review and conditions", ["conditions", "contraindications"]),
+    }
+    for page, (tab, classification) in expected.items():
+        html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content
+        html = html.decode()
+        for heading in ("Content", tab, "Promote", "Settings", "Authorship and medical review"):
+            assert heading in html, (page, heading)
+        for field in ["author", "medical_reviewer", "last_reviewed", *classification]:
+            assert f'name="{field}"' in html, (page, field)
+        assert ('name="topics"' in html) == ("topics" in classification)
