@@ -7,64 +7,66 @@ from django.conf import settings
 from django.db import models
 
 
-class TeamNoteQuerySet(models.QuerySet):
-    def readable_by(self, user) -> "TeamNoteQuerySet":
-        """Notes of the plans where ``user`` may view the plan (object permissions only)."""
-        from ..permissions import VIEW, plans_for_user
+class NoteQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "NoteQuerySet":
+        """Notes of the plans where ``user`` holds the note kind's read permission (object
+        permissions only: never a superuser as such)."""
+        from .. import permissions
 
-        return self.filter(plan__in=plans_for_user(user, VIEW))
-
-
-class PrivateNoteQuerySet(models.QuerySet):
-    def readable_by(self, user) -> "PrivateNoteQuerySet":
-        """Notes of the plans where ``user`` holds ``access_private_notes``: mental-health
-        members of that team, never the lead, never a superuser as such."""
-        from ..permissions import ACCESS_PRIVATE_NOTES, plans_for_user
-
-        return self.filter(plan__in=plans_for_user(user, ACCESS_PRIVATE_NOTES))
+        permission = getattr(permissions, self.model.read_permission)
+        return self.filter(plan__in=permissions.plans_for_user(user, permission))
 
 
-class TeamNote(models.Model):
+class Note(models.Model):
+    """What team and private notes share. ``read_permission`` names the constant in
+    ``careteam.permissions`` that lets a member read this kind of note."""
+
+    read_permission: str
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class TeamNote(Note):
     """A note every member of the plan's team can read."""
 
+    read_permission = "VIEW"
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="team_notes"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_notes"
     )
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = TeamNoteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Note.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Team note {self.pk}"
 
 
-class PrivateNote(models.Model):
+class PrivateNote(Note):
     """A psychotherapy note: only the plan's mental-health members may read it, not the lead.
 
     Read these through ``careteam.services.list_private_notes`` (one plan) or
     ``PrivateNote.objects.readable_by(user)`` (listings).
     """
 
+    read_permission = "ACCESS_PRIVATE_NOTES"
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="private_notes"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="private_care_notes"
     )
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = PrivateNoteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Note.Meta):
+        pass
 
     def __str__(self) -> str:
         # Never the body: this string lands in audit records the lead can read.
