@@ -67,22 +67,23 @@ def current_plans_for_patient(patient: Patient) -> QuerySet[CarePlan]:
     return plans_for_patient(patient).filter(status__in=CURRENT_PLAN_STATUSES)
 
 
-def visible_goals(plan: CarePlan) -> QuerySet[Goal]:
+def _visible_items(model, plan: CarePlan, hidden: dict[str, tuple[str, ...]]) -> QuerySet:
+    """The plan's goals or activities marked for the patient, in section order, leaving out
+    those whose status field (the key of ``hidden``) has one of the hidden values."""
     return (
-        Goal.objects.filter(section__plan=plan, visible_to_patient=True)
-        .exclude(lifecycle_status__in=HIDDEN_GOAL_STATUSES)
+        model.objects.filter(section__plan=plan, visible_to_patient=True)
+        .exclude(**{f"{field}__in": values for field, values in hidden.items()})
         .select_related("section")
         .order_by("section__sort_order", "sort_order", "pk")
     )
+
+
+def visible_goals(plan: CarePlan) -> QuerySet[Goal]:
+    return _visible_items(Goal, plan, {"lifecycle_status": HIDDEN_GOAL_STATUSES})
 
 
 def visible_activities(plan: CarePlan) -> QuerySet[Activity]:
-    return (
-        Activity.objects.filter(section__plan=plan, visible_to_patient=True)
-        .exclude(status__in=FINISHED_ACTIVITY_STATUSES)
-        .select_related("section")
-        .order_by("section__sort_order", "sort_order", "pk")
-    )
+    return _visible_items(Activity, plan, {"status": FINISHED_ACTIVITY_STATUSES})
 
 
 def current_exercises(patient: Patient) -> QuerySet[Activity]:
