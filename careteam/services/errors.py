@@ -14,8 +14,10 @@ class CareAccessDenied(PermissionDenied):
 
     ``status_code`` is 404 when the actor may not even see the plan (its existence stays
     hidden), 403 when they can see it but not do this, or for model-level refusals.
-    Services check before they open a transaction, so the 'denied' record is committed
-    unless the caller itself rolls back a transaction around the call.
+    Services check before they open a transaction and again inside it (with the actor's
+    membership row locked); either way the 'denied' record is written outside the rolled
+    back change, so it is committed unless the caller rolls back a transaction around
+    the call.
     """
 
     def __init__(self, message: str, *, permission: str, hide_existence: bool = True):
