@@ -140,3 +140,10 @@ def test_plan_page_goal_and_activity_cells_name_their_column_for_phones(ui_team:
     html = client_for(ui_team.actor("lead")).get(url).content.decode()
     assert 'class="careteam-stack"' in html
     assert 'data-label="Measure and target"' in html and 'data-label="Instructions"' in html
+
+
+@pytest.mark.django_db
+def test_dashboard_rows_name_their_columns_for_phones(ui_team: UiTeam):
+    html = client_for(ui_team.actor("lead")).get(reverse("careteam:dashboard")).content.decode()
+    assert 'class="careteam-table careteam-stack"' in html
+    assert 'data-label="My role"' in html and 'data-label="Newest team note"' in html
