@@ -1,9 +1,11 @@
 """Wagtail admin registration: people and taxonomies as snippets under one menu."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.models import Condition, ContraindicationTag, Person, Topic
+from portal.rich_text_links import CachedPageLinkHandler
 
 
 class PersonViewSet(SnippetViewSet):
@@ -44,3 +46,9 @@ class ContentTaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(ContentTaxonomyGroup)
+
+
+# order=1: after Wagtail's own hook, so this handler replaces its "page" link type.
+@hooks.register("register_rich_text_features", order=1)
+def register_cached_page_links(features) -> None:
+    features.register_link_type(CachedPageLinkHandler)

@@ -300,6 +300,11 @@ class ArticlePage(MedicalReviewMixin, Page):
         context.update(article_page_context(self, request))
         return context
 
+    def serve(self, request, *args, **kwargs):
+        from portal.rich_text_links import serve_with_page_link_cache
+
+        return serve_with_page_link_cache(super().serve, request, *args, **kwargs)
+
 
 class TreatmentIndexPage(Page):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -398,3 +403,8 @@ class TreatmentPage(MedicalReviewMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(treatment_page_context(self, request))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from portal.rich_text_links import serve_with_page_link_cache
+
+        return serve_with_page_link_cache(super().serve, request, *args, **kwargs)

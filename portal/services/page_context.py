@@ -25,6 +25,9 @@ def breadcrumbs(page) -> list:
 
 
 def _common_context(page, request: HttpRequest, faq_items: list, conditions: list) -> dict:
+    from portal.rich_text_links import prime_page_links
+
+    prime_page_links(page, *faq_items)
     words = count_text_words(page_text(page, faq_items))
     structured = [medical_web_page_ld(page, request, conditions)]
     faq_ld = faq_page_ld(faq_items)
