@@ -31,7 +31,7 @@ PROVIDERS = (
     # username, first, last, discipline, credentials, description for the login list
     (
         "dr.lee",
-        "Jordan",
+        "Hannah",
         "Lee",
         Discipline.PAIN_MANAGEMENT,
         "MD, pain medicine",
@@ -39,7 +39,7 @@ PROVIDERS = (
     ),
     (
         "pt.morgan",
-        "Casey",
+        "Jordan",
         "Morgan",
         Discipline.PHYSICAL_THERAPY,
         "DPT",
@@ -47,10 +47,10 @@ PROVIDERS = (
     ),
     (
         "mh.rivera",
-        "Sofia",
+        "Priya",
         "Rivera",
         Discipline.MENTAL_HEALTH,
-        "Clinical psychologist",
+        "PsyD, clinical psychologist",
         "Mental-health professional on Alex's team (reads psychotherapy notes)",
     ),
     (

@@ -113,10 +113,11 @@ def grow_plan(ui: UiTeam, size: int) -> None:
         add_member(plan, lead, member, TeamRole.CONTRIBUTOR)
 
 
-# Session, user, plan, the rights read once (5), the view's audit record, sections, goals,
-# activities, precautions, team, notes, history, the patient-portal panel; mental health
-# adds private notes and their audit record. Services reuse the view's rights.
-PLAN_PAGE_QUERIES = {"lead": 28, "mental_health": 30, "contributor": 28}
+# Session, user, the navigation's profile look-up, plan, the rights read once (5), the view's
+# audit record, sections, goals, activities, precautions, team, notes, history, the
+# patient-portal panel; mental health adds private notes and their audit record. Services
+# reuse the view's rights.
+PLAN_PAGE_QUERIES = {"lead": 29, "mental_health": 31, "contributor": 29}
 
 
 @pytest.mark.django_db

@@ -14,13 +14,14 @@ from tests.portal_fixtures import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 
-# Both pages: session, user, patient, the audit insert, the Wagtail user bar's two permission
-# look-ups, and the session save (savepoint, update, release).
+# Both pages: session, user, the navigation's profile look-up, patient, the audit insert,
+# the Wagtail user bar's two permission look-ups, and the session save (savepoint, update,
+# release).
 # /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart,
 # ODI chart, latest ODI.
-MY_PLAN_QUERIES = 18
+MY_PLAN_QUERIES = 19
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
-MY_READING_QUERIES = 11
+MY_READING_QUERIES = 12
 
 
 def add_plan_items(world, count):
