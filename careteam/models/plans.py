@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from .tracking import VersionedRecord
+
 
 class CarePlanStatus(models.TextChoices):
     """FHIR R4 CarePlan.status values (request-status), minus the bookkeeping codes."""
@@ -105,7 +107,7 @@ class CarePlan(models.Model):
         return [line.strip() for line in self.conditions.splitlines() if line.strip()]
 
 
-class Precaution(models.Model):
+class Precaution(VersionedRecord):
     """Something the patient should avoid, e.g. "no deep or end-range stretching".
 
     ``avoid_tag`` names what the precaution rules out, so assigned reading tagged with
@@ -122,15 +124,6 @@ class Precaution(models.Model):
         related_name="precautions",
     )
     sort_order = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "pk"]

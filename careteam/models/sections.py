@@ -3,10 +3,10 @@
 Status values are FHIR R4's, so a CarePlan/Goal export can map them one to one.
 """
 
-from django.conf import settings
 from django.db import models
 
 from .people import Discipline
+from .tracking import VersionedRecord
 
 
 class PlanSection(models.Model):
@@ -76,20 +76,11 @@ class ActivityStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
-class SectionItem(models.Model):
+class SectionItem(VersionedRecord):
     """What goals and activities share: their section, patient visibility and versioning."""
 
     visible_to_patient = models.BooleanField(default=True)
     sort_order = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

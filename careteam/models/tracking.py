@@ -1,0 +1,22 @@
+"""Bookkeeping shared by the editable parts of a plan."""
+
+from django.conf import settings
+from django.db import models
+
+
+class VersionedRecord(models.Model):
+    """Who made and last changed a record, when, and the version that stale saves are
+    checked against (see careteam.services._common.update_versioned)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
