@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -83,7 +83,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "60") or 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -165,7 +165,7 @@ GUARDIAN_RENDER_403 = False
 
 # Audit trail: how many reverse proxies in front of the app append to X-Forwarded-For.
 # 0 (the default) trusts only REMOTE_ADDR.
-AUDIT_TRUSTED_PROXY_COUNT = int(env_str("AUDIT_TRUSTED_PROXY_COUNT", "0") or 0)
+AUDIT_TRUSTED_PROXY_COUNT = env_int("AUDIT_TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,
