@@ -89,12 +89,8 @@ class PlanCreateForm(PlanFieldsForm):
     class Meta(PlanFieldsForm.Meta):
         fields = ["record_number", *PlanFieldsForm.Meta.fields]
 
-    def clean_record_number(self) -> Patient:
-        record_number = self.cleaned_data["record_number"].strip()
-        patient = Patient.objects.filter(record_number__iexact=record_number).first()
-        if patient is None:
-            raise forms.ValidationError("No patient has this record number.")
-        return patient
+    def clean_record_number(self) -> str:
+        return self.cleaned_data["record_number"].strip()
 
 
 class PlanEditForm(VersionedFormMixin, PlanFieldsForm):

@@ -16,5 +16,7 @@ urlpatterns = [
     path("check-in/", my.check_in, name="check-in"),
     path("check-in/<int:check_in_id>/urgent/", my.check_in_urgent, name="check-in-urgent"),
     path("odi/", my.odi, name="odi"),
+    # The emailed one-time link; it puts its token in the session and redirects to the
+    # same pattern with "set-password" in place of the token (see views/welcome.py).
     path("welcome/<uidb64>/<token>/", welcome.welcome, name="welcome"),
 ]

@@ -68,6 +68,9 @@ class UiTeam:
     superuser: object
     free_provider: object
     contributor_membership: CareTeamMembership
+    # Filled by tests that need them: the lead of the patient's other plan, an open alert.
+    other_lead: object = None
+    alert: object = None
 
     def actor(self, name: str):
         return {
@@ -76,6 +79,7 @@ class UiTeam:
             "mental_health": self.team.mental_health,
             "contributor": self.team.contributor,
             "outsider": self.team.spare_physician,
+            "other_lead": self.other_lead,
             "removed": self.removed,
             "patient": self.patient_user,
             "editor": self.editor,

@@ -18,13 +18,23 @@ from careteam.services import (
     add_private_note,
     add_team_note,
     create_activity,
+    create_care_plan,
     create_goal,
+    hand_over_lead,
 )
 from patientportal.services.access import accept_invitation, invite_patient
 from portal.models import ContraindicationTag
 from tests.careteam_domain_fixtures import make_plan
 
 PATIENT_PASSWORD = "patient-pass-2026!"
+
+
+def second_plan_led_by(plan: CarePlan, lead, other_physician, *, title: str = "Injection pathway"):
+    """Another active plan for the same patient, started by ``lead`` (who cares for them)
+    and handed over to ``other_physician``: a patient with two plans, two leads."""
+    second = create_care_plan(lead, plan.patient, title=title)
+    hand_over_lead(second, lead, other_physician, former_lead_role=None)
+    return activate_plan(second)
 
 
 def activate_plan(plan: CarePlan) -> CarePlan:

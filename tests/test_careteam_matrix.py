@@ -1,10 +1,15 @@
-"""The authorization matrix of the provider UI: every URL in careteam.urls × GET and POST ×
-every kind of user. A URL added without a row here fails ``test_matrix_covers_every_url``.
+"""The authorization matrix of the provider UI: every URL under /care/ (found from the URL
+resolver, whichever app serves it) × GET and POST × every kind of user. A URL added without
+a row here fails ``test_matrix_covers_every_url``.
 
 Outcomes: allowed (GET 200, valid POST redirects), 403 for a team member whose role does
 not include the action, 404 for everyone who may not see the plan (existence stays
 hidden), 405 for a method the URL does not take, and the login page for anonymous
 visitors. Refusals must not contain the plan's data and must leave a 'denied' event.
+
+Besides the team, the actors include a physician on no team who may start plans
+("outsider") and the lead of the same patient's other plan ("other_lead"): a patient with
+two plans led by different physicians.
 """
 
 from __future__ import annotations
@@ -15,20 +20,28 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditAction, AuditEvent
-from careteam import urls as careteam_urls
-from careteam.models import Activity, CarePlan, Goal, Patient, Precaution
-from tests.careteam_fixtures import PLAN_SECRETS, PRIVATE_NOTE_TEXT, UiTeam
+from careteam.models import Activity, CarePlan, Discipline, Goal, Patient, Precaution
+from patientportal.models import RedFlag, RedFlagAlert
+from patientportal.services.checkins import record_check_in
+from tests.careteam_domain_fixtures import make_provider
+from tests.careteam_fixtures import (
+    PATIENT_FAMILY_NAME,
+    PLAN_SECRETS,
+    PRIVATE_NOTE_TEXT,
+    UiTeam,
+)
+from tests.patient_fixtures import activate_plan, second_plan_led_by
 
 TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
-OTHER_PROVIDERS = ("outsider", "removed")
+OTHER_PROVIDERS = ("outsider", "other_lead", "removed")
 NOT_PROVIDERS = ("patient", "editor", "superuser")
 ACTORS = (*TEAM, *OTHER_PROVIDERS, *NOT_PROVIDERS, "anonymous")
 PROVIDERS = frozenset(TEAM + OTHER_PROVIDERS)
-# Pain-management physicians: the lead and the outsider ("dr.shah").
-PLAN_CREATORS = frozenset({"lead", "outsider"})
+# Pain-management physicians: the lead, the outsider ("dr.shah") and the other plan's lead.
+PLAN_CREATORS = frozenset({"lead", "outsider", "other_lead"})
 SECTION_EDITORS = frozenset({"lead", "physical_therapy"})  # the items sit in the PT section
 
 
@@ -101,6 +114,11 @@ class Route:
     post: Callable[[UiTeam], dict] = lambda ui: {}
     # Actors who get 403 (may see the plan, or are providers on a provider page).
     forbidden: frozenset[str] = field(default=frozenset())
+    # What an allowed POST answers: a redirect, or 200 for a search shown in place.
+    post_status: int = 302
+    # Actors the page lets in whose POST the rule refuses with the form's 400 (and a
+    # 'denied' event), saying no more than it says for a record number that does not exist.
+    refused_post: frozenset[str] = field(default=frozenset())
 
 
 def plan_route(methods, allowed, kwargs=plan_kwargs, post=lambda ui: {}) -> Route:
@@ -114,7 +132,8 @@ def creator_route(post) -> Route:
 
 GET_POST = ("GET", "POST")
 MATRIX: dict[str, Route] = {
-    "dashboard": Route(("GET",), PROVIDERS),
+    # The search is a POST answered in place, so names stay out of URLs.
+    "dashboard": Route(GET_POST, PROVIDERS, post=lambda ui: {"q": "Example"}, post_status=200),
     "patient-create": creator_route(
         lambda ui: {
             "given_name": "Noor",
@@ -124,11 +143,16 @@ MATRIX: dict[str, Route] = {
             "email": "",
         }
     ),
-    "plan-create": creator_route(
-        lambda ui: (
-            {"record_number": ui.plan.patient.record_number, "title": "Second plan"}
+    # Only a physician who already cares for the patient may start them another plan.
+    "plan-create": Route(
+        GET_POST,
+        PLAN_CREATORS,
+        post=lambda ui: (
+            {"record_number": ui.plan.patient.record_number.lower(), "title": "Second plan"}
             | {"status": "draft"}
-        )
+        ),
+        forbidden=PROVIDERS - PLAN_CREATORS,
+        refused_post=frozenset({"outsider"}),
     ),
     "plan-detail": plan_route(("GET",), TEAM),
     "plan-edit": plan_route(GET_POST, {"lead"}, post=plan_post),
@@ -193,6 +217,16 @@ MATRIX: dict[str, Route] = {
         {"lead"},
         lambda ui: {"plan_id": ui.plan.pk, "membership_id": ui.contributor_membership.pk},
     ),
+    # The patient portal's actions on a plan page (served by patientportal).
+    "patientportal_team:invite": plan_route(("POST",), {"lead"}),
+    "patientportal_team:revoke": plan_route(("POST",), {"lead"}),
+    "patientportal_team:acknowledge-alert": plan_route(
+        ("POST",), TEAM, lambda ui: {"plan_id": ui.plan.pk, "alert_id": ui.alert.pk}
+    ),
+    # No page is chosen, so an allowed POST is the form's 400 with its message.
+    "patientportal_team:assign-reading": Route(
+        GET_POST, frozenset(TEAM), plan_kwargs, post_status=400
+    ),
     "lead-hand-over": plan_route(
         GET_POST,
         {"lead"},
@@ -204,22 +238,26 @@ MATRIX: dict[str, Route] = {
 }
 
 
-def pattern_names(patterns) -> set[str]:
+def care_url_names(patterns, prefix: str = "", namespace: str = "") -> set[str]:
+    """The name of every URL pattern under /care/, namespaced unless it is careteam's."""
     names = set()
     for pattern in patterns:
+        route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            names |= pattern_names(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern):
-            names.add(pattern.name)
+            inner = pattern.namespace or namespace
+            names |= care_url_names(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern) and route.startswith("care/"):
+            local = namespace in ("", "careteam")
+            names.add(pattern.name if local else f"{namespace}:{pattern.name}")
     return names
 
 
 def test_matrix_covers_every_url():
-    names = pattern_names(careteam_urls.urlpatterns)
-    assert None not in names, "Every careteam URL needs a name so the matrix can list it."
+    names = care_url_names(get_resolver().url_patterns)
+    assert None not in names, "Every /care/ URL needs a name so the matrix can list it."
     assert names == set(MATRIX), (
         f"Missing from the matrix: {sorted(names - set(MATRIX))}; "
-        f"no longer in careteam.urls: {sorted(set(MATRIX) - names)}"
+        f"no longer under /care/: {sorted(set(MATRIX) - names)}"
     )
 
 
@@ -228,13 +266,15 @@ def expected_status(route: Route, method: str, actor: str) -> int:
         return 302
     if method not in route.methods:
         return 405
+    if method == "POST" and actor in route.refused_post:
+        return 400
     if actor in route.allowed:
-        return 302 if method == "POST" else 200
+        return route.post_status if method == "POST" else 200
     return 403 if actor in route.forbidden else 404
 
 
 def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[str]:
-    url = reverse(f"careteam:{name}", kwargs=route.kwargs(ui))
+    url = reverse(name if ":" in name else f"careteam:{name}", kwargs=route.kwargs(ui))
     user = ui.actor(actor)
     client = Client()
     if user is not None:
@@ -250,8 +290,10 @@ def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[
     if expected == 302 and to_login != (actor == "anonymous"):
         problems.append(f"{where}: redirected to {response.get('Location')!r}")
     body = response.content.decode()
-    refused = expected in (403, 404)
+    refused = expected in (403, 404) or (method == "POST" and actor in route.refused_post)
     secrets = PLAN_SECRETS if refused or actor not in TEAM else ()
+    if actor == "other_lead" and not refused:  # the patient is theirs too, the plan is not
+        secrets = tuple(secret for secret in secrets if secret != PATIENT_FAMILY_NAME)
     if actor != "mental_health":
         secrets = (*secrets, PRIVATE_NOTE_TEXT)
     problems += [f"{where}: response shows {secret!r}" for secret in secrets if secret in body]
@@ -265,9 +307,28 @@ def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[
 CASES = [(name, method) for name in MATRIX for method in ("GET", "POST")]
 
 
+@pytest.fixture
+def matrix_team(ui_team: UiTeam) -> UiTeam:
+    """The UI team's plan, active, with an open red-flag alert, and the same patient's
+    second plan led by another physician."""
+    activate_plan(ui_team.plan)
+    other_lead = make_provider("t.otherlead", Discipline.PAIN_MANAGEMENT)
+    second_plan_led_by(ui_team.plan, ui_team.team.lead, other_lead)
+    check_in = record_check_in(
+        ui_team.plan.patient,
+        ui_team.patient_user,
+        pain_score=8,
+        red_flags=[RedFlag.LEG_NUMBNESS_OR_WEAKNESS],
+    )
+    ui_team.other_lead = other_lead
+    ui_team.alert = RedFlagAlert.objects.get(check_in=check_in, plan=ui_team.plan)
+    return ui_team
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method"), CASES, ids=[f"{n}-{m}" for n, m in CASES])
-def test_authorization_matrix(ui_team: UiTeam, name: str, method: str):
+def test_authorization_matrix(matrix_team: UiTeam, name: str, method: str):
+    ui_team = matrix_team
     route = MATRIX[name]
     problems = []
     for actor in ACTORS:

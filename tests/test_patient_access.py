@@ -13,9 +13,10 @@ from django_tasks import default_task_backend
 
 from audit.models import AuditEvent
 from careteam.models import Patient
+from careteam.services import CareAccessDenied
 from patientportal.models import PatientInvitation
 from patientportal.services.access import invite_patient, revoke_patient_access
-from patientportal.services.errors import PortalAccessDenied, PortalActionError
+from patientportal.services.errors import PortalActionError
 from patientportal.tasks import send_invitation_email
 from patientportal.tokens import InvitationTokenGenerator
 from tests.patient_fixtures import PATIENT_PASSWORD, activate_plan
@@ -33,6 +34,15 @@ def plan(care_team):
     return plan
 
 
+def open_link(client, link: str) -> str:
+    """Follow the emailed link: its token goes into the session and the browser is sent on
+    to the set-password URL, which is returned."""
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/set-password/")
+    return response["Location"]
+
+
 def invite_and_get_link(plan, actor, capture):
     with capture(execute=True):
         invitation = invite_patient(plan, actor)
@@ -44,9 +54,7 @@ def invite_and_get_link(plan, actor, capture):
 def test_invitation_creates_an_inactive_login_and_emails_a_link(
     care_team, plan, django_capture_on_commit_callbacks
 ):
-    invitation, link = invite_and_get_link(
-        plan, care_team.physio, django_capture_on_commit_callbacks
-    )
+    invitation, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
     user = invitation.user
     plan.patient.refresh_from_db()
     assert plan.patient.user == user
@@ -55,7 +63,7 @@ def test_invitation_creates_an_inactive_login_and_emails_a_link(
     assert mail.outbox[-1].to == ["pat@example.com"]
     assert user.username in mail.outbox[-1].body
     assert AuditEvent.objects.filter(
-        action="granted", care_plan_id=plan.pk, actor=care_team.physio
+        action="granted", care_plan_id=plan.pk, actor=care_team.lead
     ).exists()
     assert link.startswith("/my/welcome/")
 
@@ -77,8 +85,9 @@ def test_the_link_sets_the_password_once_and_logs_the_patient_in(
     client, care_team, plan, django_capture_on_commit_callbacks
 ):
     invitation, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
-    assert client.get(link).status_code == 200
-    response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    form_url = open_link(client, link)
+    assert client.get(form_url).status_code == 200
+    response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("patientportal:plan")
     assert client.get(reverse("patientportal:plan")).status_code == 200
@@ -87,11 +96,10 @@ def test_the_link_sets_the_password_once_and_logs_the_patient_in(
     assert authenticate(username=invitation.user.username, password=NEW_PASSWORD)
 
     client.logout()
-    reused = client.post(
-        link, {"new_password1": "x-other-pass-991", "new_password2": "x-other-pass-991"}
-    )
-    assert reused.status_code == 400
-    assert b"no longer works" in reused.content
+    other = {"new_password1": "x-other-pass-991", "new_password2": "x-other-pass-991"}
+    for reused in (client.get(link), client.post(link, other), client.post(form_url, other)):
+        assert reused.status_code == 400
+        assert b"no longer works" in reused.content
     assert authenticate(username=invitation.user.username, password=NEW_PASSWORD)
 
 
@@ -129,16 +137,25 @@ def test_a_new_invitation_voids_the_earlier_link(
     client, care_team, plan, django_capture_on_commit_callbacks
 ):
     _, first_link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    first_form_url = open_link(client, first_link)  # opened, but not used yet
     _, second_link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
     assert client.get(first_link).status_code == 400
-    assert client.get(second_link).status_code == 200
+    assert client.get(first_form_url).status_code == 400  # its token, kept in the session
+    assert client.get(open_link(client, second_link)).status_code == 200
 
 
-def test_only_team_members_can_invite(care_team, plan):
-    with pytest.raises(PortalAccessDenied):
+def test_only_the_lead_of_an_open_plan_can_invite(care_team, plan):
+    with pytest.raises(CareAccessDenied) as outsider:
         invite_patient(plan, care_team.outsider)
+    assert outsider.value.status_code == 404  # not on any of the patient's teams
+    with pytest.raises(CareAccessDenied, match="Only the lead physician") as physio:
+        invite_patient(plan, care_team.physio)
+    assert physio.value.status_code == 403
     assert not PatientInvitation.objects.exists()
-    assert AuditEvent.objects.filter(action="denied", actor=care_team.outsider).exists()
+    for refused in (care_team.outsider, care_team.physio):
+        assert AuditEvent.objects.filter(
+            action="denied", actor=refused, detail__permission="manage_portal_access"
+        ).exists()
 
 
 def test_inviting_needs_an_email_and_refuses_an_active_login(
@@ -174,9 +191,10 @@ def test_revocation_ends_access_at_once(client, portal_world):
     ).exists()
 
 
-def test_outsiders_cannot_revoke(portal_world):
-    with pytest.raises(PortalAccessDenied):
-        revoke_patient_access(portal_world.patient, portal_world.team.outsider)
+def test_outsiders_and_other_roles_cannot_revoke(portal_world):
+    for refused in (portal_world.team.outsider, portal_world.team.contributor):
+        with pytest.raises(CareAccessDenied):
+            revoke_patient_access(portal_world.patient, refused)
     portal_world.patient_user.refresh_from_db()
     assert portal_world.patient_user.is_active
 
@@ -185,8 +203,12 @@ def test_a_revoked_pending_invitation_link_stops_working(
     client, care_team, plan, django_capture_on_commit_callbacks
 ):
     _, link = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
+    form_url = open_link(client, link)
     revoke_patient_access(plan.patient, care_team.lead)
     assert client.get(link).status_code == 400
+    password = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post(form_url, password).status_code == 400
+    assert client.get(reverse("patientportal:plan")).status_code == 302  # not logged in
 
 
 def test_a_revoked_invitation_is_not_emailed_by_a_late_worker(care_team, plan):
@@ -211,7 +233,7 @@ def test_a_staff_login_linked_to_a_patient_is_never_switched_off(care_team, plan
     assert care_team.contributor.has_usable_password()
 
 
-def test_invite_and_revoke_buttons_work_for_team_members_only(
+def test_invite_and_revoke_buttons_work_for_the_lead_only(
     client, care_team, plan, django_capture_on_commit_callbacks
 ):
     invite_url = reverse("patientportal_team:invite", args=[plan.pk])
@@ -221,6 +243,11 @@ def test_invite_and_revoke_buttons_work_for_team_members_only(
     assert not PatientInvitation.objects.exists()
 
     client.force_login(care_team.contributor)
+    assert client.post(invite_url).status_code == 403
+    assert client.post(revoke_url).status_code == 403
+    assert not PatientInvitation.objects.exists()
+
+    client.force_login(care_team.lead)
     assert client.get(invite_url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(invite_url, follow=True)
@@ -230,6 +257,6 @@ def test_invite_and_revoke_buttons_work_for_team_members_only(
 
     response = client.post(revoke_url, follow=True)
     assert "switched off" in response.content.decode()
-    assert PatientInvitation.objects.get().revoked_by == care_team.contributor
+    assert PatientInvitation.objects.get().revoked_by == care_team.lead
     again = client.post(revoke_url, follow=True)
     assert again.status_code == 200  # a clear message, never a 500

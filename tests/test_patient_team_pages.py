@@ -39,4 +39,8 @@ def test_plan_page_shows_the_portal_panel(client, portal_world, site_tree):
     assert "Pacing basics" in html and "Unread" in html
     assert reverse("patientportal_team:assign-reading", args=[portal_world.plan.pk]) in html
     assert "Pain score over time" in html and "pain 5/10" in html
-    assert reverse("patientportal_team:revoke", args=[portal_world.plan.pk]) in html
+    revoke_url = reverse("patientportal_team:revoke", args=[portal_world.plan.pk])
+    assert revoke_url not in html  # portal access is the lead's to manage
+    client.force_login(portal_world.lead)
+    html = client.get(reverse("careteam:plan-detail", args=[portal_world.plan.pk])).content.decode()
+    assert revoke_url in html

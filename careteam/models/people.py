@@ -54,6 +54,15 @@ class Patient(models.Model):
         on_delete=models.SET_NULL,
         related_name="patient_profile",
     )
+    # Who registered the patient: until a plan is started for them, the only physician
+    # who may start one (careteam.policy).
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patients_registered",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

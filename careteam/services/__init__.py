@@ -6,6 +6,7 @@ the audit trail. Edits take the version the user saw and raise ``StaleVersionErr
 instead of overwriting someone else's change.
 """
 
+from ._common import require_patient_action
 from .errors import CareAccessDenied, StaleVersionError
 from .history import plan_audit_trail, plan_history
 from .notes import add_private_note, add_team_note, list_private_notes, list_team_notes
@@ -16,6 +17,7 @@ from .plans import (
     create_care_plan,
     delete_precaution,
     get_plan_for_user,
+    patient_for_new_plan,
     record_plan_view,
     update_plan,
     update_precaution,
@@ -51,10 +53,12 @@ __all__ = [
     "hand_over_lead",
     "list_private_notes",
     "list_team_notes",
+    "patient_for_new_plan",
     "plan_audit_trail",
     "plan_history",
     "record_plan_view",
     "remove_member",
+    "require_patient_action",
     "update_activity",
     "update_goal",
     "update_patient",

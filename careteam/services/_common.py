@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -13,10 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import EventSpec, record_event, record_events
 
-from ..models import CarePlan, CareTeamMembership
+from ..models import CarePlan, CareTeamMembership, Patient
 from ..permissions import VIEW, Actor, perms_on
+from ..policy import PATIENT_ACTION_ROLES, REFUSALS, cares_for, roles_on_patient
 from .errors import CareAccessDenied, StaleVersionError
 
 M = TypeVar("M", bound=models.Model)
@@ -29,10 +30,13 @@ def deny(
     *,
     plan: CarePlan | int | None = None,
     obj: models.Model | None = None,
+    patient: Patient | int | None = None,
     hide_existence: bool = True,
     reason: str = "",
+    message: str = "",
 ) -> CareAccessDenied:
-    """Record a refusal and return the exception to raise.
+    """Record a refusal and return the exception to raise. ``message`` is the sentence a
+    member who may see the plan reads; someone who may not gets a plain "no access".
 
     Call it outside any transaction that will roll back, or the record goes with it.
     """
@@ -40,12 +44,53 @@ def deny(
     if reason:
         detail["reason"] = reason
     target = obj if obj is not None else (plan if isinstance(plan, models.Model) else None)
-    record_event(actor, AuditAction.DENIED, target, plan=plan, detail=detail)
-    return CareAccessDenied(
-        "You do not have access to this." if hide_existence else "You may not do this.",
-        permission=permission,
-        hide_existence=hide_existence,
+    record_event(actor, AuditAction.DENIED, target, plan=plan, patient=patient, detail=detail)
+    if hide_existence:
+        text = "You do not have access to this."
+    else:
+        text = message or "You may not do this."
+    return CareAccessDenied(text, permission=permission, hide_existence=hide_existence)
+
+
+def refuse_patient_action(
+    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
+) -> CareAccessDenied:
+    """Record a refused patient-level action (``careteam.policy``) and return the exception:
+    404 for someone on none of the patient's teams, else 403 with the action's sentence."""
+    return deny(
+        actor,
+        action,
+        plan=plan,
+        obj=patient,
+        patient=patient,
+        hide_existence=not cares_for(actor, patient),
+        message=REFUSALS[action],
     )
+
+
+def require_patient_action(
+    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
+) -> None:
+    """Refuse (recorded) unless the actor may take the patient-level ``action``."""
+    if not roles_on_patient(actor, patient) & PATIENT_ACTION_ROLES[action]:
+        raise refuse_patient_action(actor, action, patient, plan=plan)
+
+
+@contextmanager
+def patient_action_guarded(
+    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
+) -> Iterator[None]:
+    """The transaction of a patient-level change, entered only while the actor may still
+    take ``action``: the rule re-read with their membership rows on the patient's plans
+    locked (as ``change_guarded`` does for a plan). A refusal is recorded after the
+    rollback, so the record stays."""
+    try:
+        with transaction.atomic():
+            if not roles_on_patient(actor, patient, lock=True) & PATIENT_ACTION_ROLES[action]:
+                raise _Refused(can_view=False)
+            yield
+    except _Refused:
+        raise refuse_patient_action(actor, action, patient, plan=plan) from None
 
 
 def require(
@@ -187,9 +232,13 @@ def update_versioned(
     editable: Iterable[str],
     permission: str,
     allows: Allows | None = None,
+    guard: AbstractContextManager | None = None,
+    also_record_on: Iterable[CarePlan] = (),
 ) -> dict[str, list[Any]]:
     """Apply ``changes`` only if the row is still at ``expected_version`` and the actor
-    still holds ``permission`` (see ``change_guarded``).
+    still holds ``permission`` (see ``change_guarded``), or passes ``guard``, a context
+    manager standing in for ``change_guarded`` (a patient-level rule). The change is
+    recorded against ``plan`` and each plan in ``also_record_on``.
 
     One ``UPDATE ... WHERE id = %s AND version = %s``: zero rows means someone else saved
     first, and ``StaleVersionError`` reports what is there now. Returns ``{field: [old,
@@ -221,7 +270,9 @@ def update_versioned(
     stamps: dict[str, Any] = {"updated_at": now}
     if any(field.name == "updated_by" for field in model._meta.concrete_fields):
         stamps["updated_by"] = actor
-    with change_guarded(actor, permission, plan, obj=instance, allows=allows):
+    if guard is None:
+        guard = change_guarded(actor, permission, plan, obj=instance, allows=allows)
+    with guard:
         updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             **{name: new for name, (_old, new) in diff.items()},
             **stamps,
@@ -237,8 +288,14 @@ def update_versioned(
         changes_detail = {
             name: [audit_value(old), audit_value(new)] for name, (old, new) in diff.items()
         }
-        record_event(
-            actor, AuditAction.CHANGED, instance, plan=plan, detail={"changes": changes_detail}
+        record_events(
+            actor,
+            (
+                EventSpec(
+                    AuditAction.CHANGED, instance, plan=each, detail={"changes": changes_detail}
+                )
+                for each in (plan, *also_record_on)
+            ),
         )
         touch_plan(plan, now)
     return changes_detail

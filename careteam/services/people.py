@@ -16,13 +16,21 @@ from audit.services import record_event
 
 from ..models import CarePlan, Discipline, Patient, Provider
 from ..permissions import (
-    CHANGE,
     PLAN_CREATOR_DISCIPLINE,
+    VIEW,
     Actor,
     can_create_plans,
     plan_creators_group,
 )
-from ._common import deny, require, update_versioned, validate
+from ..policy import CHANGE_PATIENT_DETAILS
+from ._common import (
+    deny,
+    patient_action_guarded,
+    require,
+    require_patient_action,
+    update_versioned,
+    validate,
+)
 
 PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
 
@@ -77,7 +85,8 @@ def create_patient(
     record_number: str,
     email: str = "",
 ) -> Patient:
-    """Register a patient. Physicians who may create plans may register patients.
+    """Register a patient. Physicians who may create plans may register patients; until a
+    plan is started for the patient, only the one who registered them may start it.
 
     Raises ``ValidationError`` for bad values, including a record number already in use.
     """
@@ -89,6 +98,7 @@ def create_patient(
         date_of_birth=date_of_birth,
         record_number=record_number.strip(),
         email=email.strip(),
+        registered_by=actor,
     )
     validate(patient, PATIENT_FIELDS)
     patient.validate_unique()
@@ -110,14 +120,18 @@ RECORD_NUMBER_TAKEN = "Another patient already has this record number."
 def update_patient(
     patient: Patient, actor: Actor, expected_version: int, *, plan: CarePlan, **changes: Any
 ) -> Patient:
-    """Correct the patient's details (``PATIENT_FIELDS``) from one of their plans, whose
-    lead the actor must be. Refused with ``StaleVersionError`` if the patient changed since
-    ``expected_version``, ``ValidationError`` for bad values or a record number in use.
-    The change is recorded against the patient and the plan.
+    """Correct the patient's shared details (``PATIENT_FIELDS``), seen from one of their
+    plans. The record belongs to the patient, not the plan, so the rule is the
+    patient-level ``CHANGE_PATIENT_DETAILS`` (the lead of one of their open plans), and the
+    change is recorded on every plan of the patient.
+
+    Refused with ``StaleVersionError`` if the patient changed since ``expected_version``,
+    ``ValidationError`` for bad values or a record number in use.
     """
     if plan.patient_id != patient.pk:
         raise ValueError("The plan belongs to another patient.")
-    require(actor, CHANGE, plan, obj=patient)
+    require(actor, VIEW, plan, obj=patient)
+    require_patient_action(actor, CHANGE_PATIENT_DETAILS, patient, plan=plan)
     changes = {
         name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
     }
@@ -136,7 +150,9 @@ def update_patient(
             expected_version,
             changes,
             editable=PATIENT_FIELDS,
-            permission=CHANGE,
+            permission=CHANGE_PATIENT_DETAILS,
+            guard=patient_action_guarded(actor, CHANGE_PATIENT_DETAILS, patient, plan=plan),
+            also_record_on=patient.care_plans.exclude(pk=plan.pk).order_by("pk"),
         )
     except IntegrityError as error:  # the same number saved by someone else meanwhile
         patient.refresh_from_db()

@@ -22,6 +22,7 @@ from ..models import (
     TeamRole,
 )
 from ..permissions import CHANGE, VIEW, Actor, can_create_plans
+from ..policy import REFUSALS, START_PLAN, may_start_plan_for
 from ._common import (
     create_audited,
     delete_versioned,
@@ -85,6 +86,27 @@ def record_plan_view(
     return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
 
 
+def patient_for_new_plan(actor: Actor, record_number: str) -> Patient | None:
+    """The patient with this record number (any case) if the actor may start a plan for
+    them (``careteam.policy.may_start_plan_for``); else None, recorded as 'denied'.
+
+    A record number that exists and one that does not get the same answer, so the form
+    cannot be used to find out who is a patient here.
+    """
+    record_number = (record_number or "").strip()
+    patient = Patient.objects.filter(record_number__iexact=record_number).first()
+    if patient is not None and may_start_plan_for(actor, patient):
+        return patient
+    deny(
+        actor,
+        START_PLAN,
+        obj=patient,
+        patient=patient,
+        reason="no care relationship" if patient is not None else "no such record number",
+    )
+    return None
+
+
 def create_care_plan(
     actor: Actor,
     patient: Patient,
@@ -94,10 +116,18 @@ def create_care_plan(
     sections: tuple[str, ...] = DEFAULT_SECTIONS,
     **fields: Any,
 ) -> CarePlan:
-    """Start a plan for ``patient``; the actor (a physician with ``careteam.add_careplan``)
-    becomes its lead. Creates one section per discipline in ``sections``."""
+    """Start a plan for ``patient``; the actor becomes its lead. Creates one section per
+    discipline in ``sections``.
+
+    The actor must hold ``careteam.add_careplan`` and already care for the patient (or
+    have registered them, before any plan): ``careteam.policy.may_start_plan_for``,
+    checked again inside the transaction with the patient row and the actor's places on
+    the patient's teams locked.
+    """
     if not can_create_plans(actor):
         raise deny(actor, "careteam.add_careplan", hide_existence=False)
+    if not may_start_plan_for(actor, patient):
+        raise deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Not plan fields: {', '.join(sorted(unknown))}")
@@ -105,28 +135,45 @@ def create_care_plan(
         patient=patient, title=title, status=status, created_by=actor, updated_by=actor, **fields
     )
     validate(plan, PLAN_FIELDS)
+    refused = False
     with transaction.atomic():
-        plan.save()
-        PlanSection.objects.bulk_create(
-            PlanSection(plan=plan, discipline=discipline, sort_order=index)
-            for index, discipline in enumerate(sections)
+        Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+        list(
+            CareTeamMembership.objects.active()
+            .select_for_update()
+            .filter(user=actor, plan__patient=patient)
+            .values_list("pk", flat=True)
         )
-        record_event(
-            actor,
-            AuditAction.CREATED,
-            plan,
-            plan=plan,
-            detail={
-                "values": {name: getattr(plan, name) for name in PLAN_FIELDS},
-                "sections": list(sections),
-            },
-        )
-        membership = CareTeamMembership.objects.create(
-            plan=plan, user=actor, role=TeamRole.LEAD, added_by=actor
-        )
-        grant_role(plan, actor, membership)
-        touch_plan(plan)
+        if may_start_plan_for(actor, patient):
+            _save_new_plan(plan, actor, sections)
+        else:
+            refused = True
+    if refused:
+        raise deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
     return plan
+
+
+def _save_new_plan(plan: CarePlan, actor: Actor, sections: tuple[str, ...]) -> None:
+    plan.save()
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=plan, discipline=discipline, sort_order=index)
+        for index, discipline in enumerate(sections)
+    )
+    record_event(
+        actor,
+        AuditAction.CREATED,
+        plan,
+        plan=plan,
+        detail={
+            "values": {name: getattr(plan, name) for name in PLAN_FIELDS},
+            "sections": list(sections),
+        },
+    )
+    membership = CareTeamMembership.objects.create(
+        plan=plan, user=actor, role=TeamRole.LEAD, added_by=actor
+    )
+    grant_role(plan, actor, membership)
+    touch_plan(plan)
 
 
 def update_plan(plan: CarePlan, actor: Actor, expected_version: int, **changes: Any) -> CarePlan:

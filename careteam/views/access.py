@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +27,8 @@ from careteam.models import CarePlan, Provider
 from careteam.permissions import PlanPermissions, can_create_plans
 from careteam.services.errors import CareAccessDenied
 from careteam.services.plans import get_plan_for_user
+
+M = TypeVar("M", bound=models.Model)
 
 
 class ActionNotAllowed(PermissionDenied):
@@ -73,6 +78,29 @@ def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
     except CareAccessDenied as exc:
         raise Http404("No such care plan.") from exc
     return PlanAccess(plan=plan, perms=PlanPermissions(request.user, [plan]))
+
+
+def deny_not_found(request: HttpRequest, plan: CarePlan | None, what: str, pk: int) -> Http404:
+    """Record an id asked for under a plan it does not belong to (another plan's goal,
+    section, member or alert) as 'denied', and return the 404 to raise."""
+    record_event(
+        request.user,
+        AuditAction.DENIED,
+        None,
+        request=request,
+        plan=plan,
+        detail={"reason": f"no such {what} in this plan", "id": pk},
+    )
+    return Http404(f"No such {what} in this plan.")
+
+
+def get_or_deny(request: HttpRequest, queryset: QuerySet[M], plan: CarePlan, /, **lookup) -> M:
+    """``queryset.get(**lookup)``, where the lookup ties the row to ``plan``; a missing row
+    is a 404 recorded as 'denied' like any other refusal."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise deny_not_found(request, plan, queryset.model._meta.verbose_name, lookup.get("pk"))
+    return obj
 
 
 def render_forbidden(

@@ -1,5 +1,11 @@
-"""The provider's home at /care/: the plans whose team they are on."""
+"""The provider's home at /care/: the plans whose team they are on.
 
+The search by patient name or record number is a POST to the same URL, answered with the
+filtered page itself (no redirect), so a patient's name or record number never appears in
+a URL, the audit trail's path or the server's access logs. A GET ignores any ``?q=``.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +19,7 @@ from careteam.permissions import can_create_plans, plans_for_user
 from .access import provider_view
 
 PLANS_PER_PAGE = 20
+MAX_QUERY_LENGTH = 100
 ROLE_LABELS = dict(TeamRole.choices)
 
 
@@ -27,7 +34,7 @@ def search_plans(plans: QuerySet[CarePlan], query: str) -> QuerySet[CarePlan]:
     return plans
 
 
-def dashboard_plans(user, query: str = "") -> QuerySet[CarePlan]:
+def dashboard_plans(user: AbstractBaseUser, query: str = "") -> QuerySet[CarePlan]:
     """The user's plans with their role and the newest team note, in one query."""
     newest_note = TeamNote.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-pk")
     my_membership = CareTeamMembership.objects.active().filter(plan=OuterRef("pk"), user=user)
@@ -46,11 +53,20 @@ def dashboard_plans(user, query: str = "") -> QuerySet[CarePlan]:
     return search_plans(plans, query) if query else plans
 
 
-@provider_view("GET")
+def search_query(request: HttpRequest) -> str:
+    """The search words from a POST; a GET never searches."""
+    if request.method != "POST":
+        return ""
+    return request.POST.get("q", "").strip()[:MAX_QUERY_LENGTH]
+
+
+@provider_view("GET", "POST")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
+    # A search's later pages are POSTs too (the query rides in a hidden field).
+    params = request.POST if request.method == "POST" else request.GET
     page = Paginator(dashboard_plans(request.user, query), PLANS_PER_PAGE).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
     for plan in page:
         plan.my_role_label = ROLE_LABELS.get(plan.my_role, "")

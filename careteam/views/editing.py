@@ -98,9 +98,9 @@ def handle_form(
                 return redirect(success_url)
         else:
             status = 400
-    else:
-        # Edit pages show the plan's data too: a read like any other.
-        record_plan_view(access.plan, request.user, what=request.resolver_match.url_name)
+    # Edit pages show the plan's data too (a 409 the values saved now): a read like any
+    # other, whether first shown or shown again after a refused save.
+    record_plan_view(access.plan, request.user, what=request.resolver_match.url_name)
     context = {
         "plan": access.plan,
         "access": access,

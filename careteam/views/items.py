@@ -28,7 +28,7 @@ from careteam.services import (
 )
 from careteam.services import history as history_service
 
-from .access import ActionNotAllowed, PlanAccess, plan_view
+from .access import ActionNotAllowed, PlanAccess, deny_not_found, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, FORM_TEMPLATE, handle_form, plan_url, without_version
 from .forms_util import posted
 
@@ -46,8 +46,10 @@ def require_section(access: PlanAccess, section: PlanSection) -> PlanSection:
     return section
 
 
-def editable_section(access: PlanAccess, section_id: int) -> PlanSection:
-    section = get_object_or_404(PlanSection, pk=section_id, plan=access.plan)
+def editable_section(request: HttpRequest, access: PlanAccess, section_id: int) -> PlanSection:
+    section = get_or_deny(
+        request, PlanSection.objects.all(), access.plan, pk=section_id, plan=access.plan
+    )
     return require_section(access, section)
 
 
@@ -87,7 +89,7 @@ def deleted_meanwhile(
             .first()
         )
     if deletion is None:
-        raise Http404(f"No such {noun} in this plan.")
+        raise deny_not_found(request, access.plan, noun, item_id)
     who = deletion.actor.get_full_name() if deletion.actor else ""
     form = form_class(posted(request))
     form.is_valid()
@@ -211,7 +213,7 @@ def section_item_views(kind: SectionItemKind) -> tuple[Callable[..., HttpRespons
     """The create, edit and delete views for one kind of section item."""
 
     def create_view(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
-        section = editable_section(access, section_id)
+        section = editable_section(request, access, section_id)
         return create_page(
             request,
             access,

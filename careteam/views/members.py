@@ -1,7 +1,6 @@
 """The care team: inviting a provider, removing a member, handing over the lead."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from careteam.forms import (
@@ -14,7 +13,7 @@ from careteam.models import CareTeamMembership, TeamRole
 from careteam.permissions import MANAGE_TEAM
 from careteam.services import add_member, hand_over_lead, remove_member
 
-from .access import PlanAccess, plan_view
+from .access import PlanAccess, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, handle_form, plan_url
 from .forms_util import posted
 
@@ -43,8 +42,10 @@ def member_add(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 @plan_view("GET", "POST")
 def member_remove(request: HttpRequest, access: PlanAccess, membership_id: int) -> HttpResponse:
     access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
-    membership = get_object_or_404(
+    membership = get_or_deny(
+        request,
         CareTeamMembership.objects.active().select_related("user"),
+        access.plan,
         pk=membership_id,
         plan=access.plan,
     )

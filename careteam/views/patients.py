@@ -2,21 +2,20 @@
 their details (the lead of one of their plans)."""
 
 from copy import copy
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from careteam.forms import PatientEditForm, PatientForm
-from careteam.permissions import CHANGE
-from careteam.services.people import create_patient, update_patient
+from careteam.policy import CHANGE_PATIENT_DETAILS
+from careteam.services import create_patient, require_patient_action, update_patient
 
 from .access import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
 from .forms_util import add_service_errors, posted
+from .plans import NEW_PATIENT_SESSION_KEY
 
 
 @provider_view("GET", "POST", creators_only=True)
@@ -29,16 +28,16 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{patient.full_name} is registered. Now start their plan.")
-            query = urlencode({"record_number": patient.record_number})
-            return redirect(f"{reverse('careteam:plan-create')}?{query}")
+            request.session[NEW_PATIENT_SESSION_KEY] = patient.record_number
+            return redirect("careteam:plan-create")
     status = 400 if request.method == "POST" else 200
     return render(request, "careteam/patient_form.html", {"form": form}, status=status)
 
 
 @plan_view("GET", "POST")
 def patient_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(CHANGE, "Only the team lead can change the patient's details.")
     patient = access.plan.patient
+    require_patient_action(request.user, CHANGE_PATIENT_DETAILS, patient, plan=access.plan)
     # The form validates on a copy, so the service diffs against the stored values.
     form = PatientEditForm(posted(request), instance=copy(patient))
 

@@ -26,10 +26,12 @@ from careteam.permissions import (
     MANAGE_TEAM,
     VIEW_AUDIT_TRAIL,
 )
+from careteam.policy import CHANGE_PATIENT_DETAILS, REFUSALS, START_PLAN, may_act_on_patient
 from careteam.services import (
     create_care_plan,
     list_private_notes,
     list_team_notes,
+    patient_for_new_plan,
     plan_audit_trail,
     record_plan_view,
     update_plan,
@@ -44,20 +46,28 @@ RECENT_HISTORY = 10
 EVENTS_PER_PAGE = 50
 
 
+# Set by patient registration so the plan form opens with the new patient's record
+# number, which never travels in a URL.
+NEW_PATIENT_SESSION_KEY = "careteam_new_patient_record_number"
+
+
 @provider_view("GET", "POST", creators_only=True)
 def plan_create(request: HttpRequest) -> HttpResponse:
-    initial = {"record_number": request.GET.get("record_number", "")[:32]}
+    initial = {"record_number": request.session.pop(NEW_PATIENT_SESSION_KEY, "")}
     form = PlanCreateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        patient = fields.pop("record_number")
-        try:
-            plan = create_care_plan(request.user, patient, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        patient = patient_for_new_plan(request.user, fields.pop("record_number"))
+        if patient is None:
+            form.add_error("record_number", REFUSALS[START_PLAN])
         else:
-            messages.success(request, "The care plan is started and you lead its team.")
-            return redirect("careteam:plan-detail", plan_id=plan.pk)
+            try:
+                plan = create_care_plan(request.user, patient, **fields)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "The care plan is started and you lead its team.")
+                return redirect("careteam:plan-detail", plan_id=plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "careteam/plan_create.html", {"form": form}, status=status)
 
@@ -90,6 +100,7 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "access": access,
         "role_label": TeamRole(access.role).label if access.role else "",
         "can_change": access.has(CHANGE),
+        "can_edit_patient": may_act_on_patient(user, CHANGE_PATIENT_DETAILS, plan.patient),
         "can_manage_team": can_manage,
         "can_view_audit": access.has(VIEW_AUDIT_TRAIL),
         "can_add_note": access.has(ADD_TEAM_NOTE),

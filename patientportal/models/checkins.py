@@ -34,6 +34,10 @@ class CheckIn(models.Model):
     )
     note = models.TextField(blank=True)
     red_flags = models.JSONField(default=list, blank=True)
+    # The plans current when the patient checked in: only their teams see it.
+    plans = models.ManyToManyField(
+        "careteam.CarePlan", blank=True, related_name="check_ins", verbose_name="shared with"
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
@@ -90,6 +94,10 @@ class OdiResponse(models.Model):
     answers = models.JSONField(help_text="Section key to score 0-5; null when skipped.")
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     answered_sections = models.PositiveSmallIntegerField()
+    # The plans current when the patient answered: only their teams see it.
+    plans = models.ManyToManyField(
+        "careteam.CarePlan", blank=True, related_name="odi_responses", verbose_name="shared with"
+    )
 
     class Meta:
         ordering = ["-completed_at", "-pk"]

@@ -1,5 +1,11 @@
-"""Patient logins: a team member invites the patient, the patient sets a password through a
-one-time link, and a team member can switch the access off again."""
+"""Patient logins: the lead of one of the patient's open plans invites the patient, the
+patient sets a password through a one-time link, and such a lead can switch the access off
+again (the patient-level ``MANAGE_PORTAL_ACCESS`` rule of ``careteam.policy``).
+
+Where an invitation goes: to the email on the patient's record while the login has never
+been used; once the patient has set a password through a link, only to the address that
+link reached. A changed address on the record never redirects an existing login.
+"""
 
 from __future__ import annotations
 
@@ -11,34 +17,21 @@ from django.utils.text import slugify
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Patient
-from careteam.permissions import VIEW, plans_for_user, user_can
+from careteam.policy import MANAGE_PORTAL_ACCESS
+from careteam.services import require_patient_action
+from careteam.services._common import patient_action_guarded
 
 from ..models import PatientInvitation
 from ..tasks import send_invitation_email
-from .errors import PortalAccessDenied, PortalActionError
+from .errors import PortalActionError
 
 User = get_user_model()
 
 
-def _plan_for_actor(plan_or_patient: CarePlan | Patient, actor) -> CarePlan:
-    """The plan through which ``actor`` acts for this patient; refuses non-members."""
+def _patient_and_plan(plan_or_patient: CarePlan | Patient) -> tuple[Patient, CarePlan | None]:
     if isinstance(plan_or_patient, CarePlan):
-        plan = plan_or_patient
-        allowed = user_can(actor, VIEW, plan)
-    else:
-        plan = plans_for_user(actor, VIEW).filter(patient=plan_or_patient).first()
-        allowed = plan is not None
-    if not allowed:
-        record_event(
-            actor,
-            AuditAction.DENIED,
-            plan_or_patient,
-            plan=plan if isinstance(plan_or_patient, CarePlan) else None,
-            patient=getattr(plan_or_patient, "patient_id", plan_or_patient.pk),
-            detail={"reason": "not on the care team", "action": "patient portal access"},
-        )
-        raise PortalAccessDenied("Only members of this patient's care team can do this.")
-    return plan
+        return plan_or_patient.patient, plan_or_patient
+    return plan_or_patient, None
 
 
 def _refuse_staff_account(user) -> None:
@@ -67,15 +60,22 @@ def _unique_username(patient: Patient) -> str:
     return candidate
 
 
+def has_confirmed_address(user) -> bool:
+    """Whether the patient has set a password through a link sent to ``user.email``."""
+    return PatientInvitation.objects.filter(user=user, accepted_at__isnull=False).exists()
+
+
 def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitation:
     """Create (or re-send) the patient's login and email a link to set a password.
 
-    The account stays inactive with no usable password until the patient sets one. Sending
-    again replaces the earlier link.
+    ``plan_or_patient``: the patient, or the plan the lead acts from (recorded with the
+    event). The account stays inactive with no usable password until the patient sets one.
+    Sending again replaces the earlier link.
     """
-    plan = _plan_for_actor(plan_or_patient, actor)
-    with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=plan.patient_id)
+    patient, plan = _patient_and_plan(plan_or_patient)
+    require_patient_action(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan)
+    with patient_action_guarded(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan):
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if not patient.email:
             raise PortalActionError(
                 "Add the patient's email address to their record before inviting them."
@@ -98,8 +98,9 @@ def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitat
             patient.user = user
             patient.save(update_fields=["user", "updated_at"])
         else:
+            if not has_confirmed_address(user):
+                user.email = patient.email
             # A fresh unusable password value voids every earlier link.
-            user.email = patient.email
             user.is_active = False
             user.set_unusable_password()
             user.save(update_fields=["email", "is_active", "password"])
@@ -109,16 +110,18 @@ def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitat
             AuditAction.GRANTED,
             invitation,
             plan=plan,
+            patient=patient,
             detail={"access": "patient portal invitation sent", "username": user.username},
         )
         transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
     return invitation
 
 
-def revoke_patient_access(patient: Patient, actor) -> None:
+def revoke_patient_access(plan_or_patient: CarePlan | Patient, actor) -> None:
     """Switch the patient's login off at once (open sessions end on their next request)."""
-    plan = _plan_for_actor(patient, actor)
-    with transaction.atomic():
+    patient, plan = _patient_and_plan(plan_or_patient)
+    require_patient_action(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan)
+    with patient_action_guarded(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan):
         patient = (
             Patient.objects.select_for_update(of=("self",))
             .select_related("user")
@@ -141,6 +144,7 @@ def revoke_patient_access(patient: Patient, actor) -> None:
             AuditAction.REVOKED,
             patient,
             plan=plan,
+            patient=patient,
             detail={"access": "patient portal", "username": user.username},
         )
 

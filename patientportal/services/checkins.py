@@ -57,6 +57,8 @@ def record_check_in(
             note=note.strip(),
             red_flags=flags,
         )
+        plans = list(current_plans_for_patient(patient))
+        check_in.plans.set(plans)
         ActivityReport.objects.bulk_create(
             ActivityReport(check_in=check_in, activity_id=activity_id, outcome=outcome)
             for activity_id, outcome in outcomes.items()
@@ -69,13 +71,13 @@ def record_check_in(
             detail={"pain_score": pain_score, "red_flags": flags},
         )
         if flags:
-            _raise_alerts(check_in, user)
+            _raise_alerts(check_in, user, plans)
     return check_in
 
 
-def _raise_alerts(check_in: CheckIn, user) -> list[RedFlagAlert]:
+def _raise_alerts(check_in: CheckIn, user, plans: Iterable[CarePlan]) -> list[RedFlagAlert]:
     alerts = []
-    for plan in current_plans_for_patient(check_in.patient):
+    for plan in plans:
         alert = RedFlagAlert.objects.create(plan=plan, check_in=check_in, flags=check_in.red_flags)
         record_event(
             user,
@@ -94,16 +96,18 @@ def record_odi(patient: Patient, user, answers: Mapping[str, int | None]) -> Odi
     if patient.user_id != user.pk:
         raise PortalAccessDenied("Patients can only answer for themselves.")
     result = score_odi(answers)
-    response = OdiResponse.objects.create(
-        patient=patient,
-        completed_at=timezone.now(),
-        answers=dict(answers),
-        score=result.score,
-        answered_sections=result.answered_sections,
-    )
-    record_event(
-        user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
-    )
+    with transaction.atomic():
+        response = OdiResponse.objects.create(
+            patient=patient,
+            completed_at=timezone.now(),
+            answers=dict(answers),
+            score=result.score,
+            answered_sections=result.answered_sections,
+        )
+        response.plans.set(list(current_plans_for_patient(patient)))
+        record_event(
+            user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
+        )
     return response
 
 
@@ -156,14 +160,29 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def pain_chart(patient: Patient | int, *, chart_id: str = "pain-trend") -> TrendChart:
+def pain_chart(
+    patient: Patient | int, *, shared_with: CarePlan | None = None, chart_id: str = "pain-trend"
+) -> TrendChart:
+    """The patient's pain scores over the last months; with ``shared_with``, only those
+    shared with that plan (what its team may see)."""
     since = timezone.now() - TREND_WINDOW
-    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=since).values_list(
-        "recorded_at", "pain_score"
+    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=since)
+    if shared_with is not None:
+        rows = rows.filter(plans=shared_with)
+    points = rows.values_list("recorded_at", "pain_score")
+    return pain_trend(
+        (TrendPoint(_local_date(at), score) for at, score in points), chart_id=chart_id
     )
-    return pain_trend((TrendPoint(_local_date(at), score) for at, score in rows), chart_id=chart_id)
 
 
-def odi_chart(patient: Patient | int, *, chart_id: str = "odi-trend") -> TrendChart:
-    rows = OdiResponse.objects.filter(patient=patient).values_list("completed_at", "score")
-    return odi_trend((TrendPoint(_local_date(at), score) for at, score in rows), chart_id=chart_id)
+def odi_chart(
+    patient: Patient | int, *, shared_with: CarePlan | None = None, chart_id: str = "odi-trend"
+) -> TrendChart:
+    """The patient's ODI scores; with ``shared_with``, only those shared with that plan."""
+    rows = OdiResponse.objects.filter(patient=patient)
+    if shared_with is not None:
+        rows = rows.filter(plans=shared_with)
+    points = rows.values_list("completed_at", "score")
+    return odi_trend(
+        (TrendPoint(_local_date(at), score) for at, score in points), chart_id=chart_id
+    )

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from careteam.models import CarePlan
 from careteam.permissions import VIEW, user_can
+from careteam.policy import MANAGE_PORTAL_ACCESS, may_act_on_patient
 
 from ..charts import TrendChart
 from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
@@ -29,10 +30,19 @@ class PlanPortalPanel:
     recent_check_ins: list[CheckIn]
     pain_chart: TrendChart
     odi_chart: TrendChart
+    can_manage_access: bool
 
     @property
     def can_invite(self) -> bool:
-        return bool(self.plan.patient.email) and self.access_state != "active"
+        return (
+            self.can_manage_access
+            and bool(self.plan.patient.email)
+            and self.access_state != "active"
+        )
+
+    @property
+    def can_revoke(self) -> bool:
+        return self.can_manage_access and self.access_state in ("active", "pending")
 
 
 def plan_portal_panel(
@@ -49,11 +59,15 @@ def plan_portal_panel(
     patient = plan.patient
     invitation = latest_invitation(patient)
     state = "none" if patient.user_id is None or invitation is None else invitation.state
+    # Only what the patient shared with this plan: never another plan's check-ins, nor
+    # how they went with another plan's exercises.
     recent = list(
-        CheckIn.objects.filter(patient_id=plan.patient_id).prefetch_related(
+        CheckIn.objects.filter(patient_id=plan.patient_id, plans=plan).prefetch_related(
             Prefetch(
                 "activity_reports",
-                queryset=ActivityReport.objects.select_related("activity").order_by("pk"),
+                queryset=ActivityReport.objects.filter(activity__section__plan=plan)
+                .select_related("activity")
+                .order_by("pk"),
             )
         )[:RECENT_CHECK_INS]
     )
@@ -64,6 +78,7 @@ def plan_portal_panel(
         reading=list(reading_for_plan(plan)),
         alerts=list(open_alerts_for_plan(plan)),
         recent_check_ins=recent,
-        pain_chart=pain_chart(plan.patient_id, chart_id=f"plan-{plan.pk}-pain"),
-        odi_chart=odi_chart(plan.patient_id, chart_id=f"plan-{plan.pk}-odi"),
+        pain_chart=pain_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-pain"),
+        odi_chart=odi_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-odi"),
+        can_manage_access=may_act_on_patient(user, MANAGE_PORTAL_ACCESS, patient),
     )

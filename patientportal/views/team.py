@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from wagtail.models import Page
 
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
-from careteam.permissions import VIEW, user_can
+from careteam.views.access import PlanAccess, get_or_deny, plan_view
 
 from ..forms import AssignReadingForm
 from ..models import RedFlagAlert
@@ -22,30 +20,13 @@ from ..services.errors import PortalActionError
 from ..services.reading import ContraindicationConflict, assign_reading, page_choices
 
 
-def _team_plan(request: HttpRequest, plan_id: int) -> CarePlan:
-    """The plan, if the user is on its team; otherwise 404 with a 'denied' audit record."""
-    plan = CarePlan.objects.select_related("patient").filter(pk=plan_id).first()
-    if plan is None or not user_can(request.user, VIEW, plan):
-        record_event(
-            request.user,
-            AuditAction.DENIED,
-            plan,
-            request=request,
-            plan=plan,
-            detail={"reason": "not on the care team", "area": "patient portal"},
-        )
-        raise Http404("No such plan.")
-    return plan
-
-
 def _back_to_plan(plan: CarePlan) -> HttpResponse:
     return redirect("careteam:plan-detail", plan_id=plan.pk)
 
 
-@require_POST
-@login_required
-def invite(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _team_plan(request, plan_id)
+@plan_view("POST")
+def invite(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    plan = access.plan
     try:
         invitation = invite_patient(plan, request.user)
     except PortalActionError as error:
@@ -58,12 +39,11 @@ def invite(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _back_to_plan(plan)
 
 
-@require_POST
-@login_required
-def revoke(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _team_plan(request, plan_id)
+@plan_view("POST")
+def revoke(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    plan = access.plan
     try:
-        revoke_patient_access(plan.patient, request.user)
+        revoke_patient_access(plan, request.user)
     except PortalActionError as error:
         messages.error(request, str(error))
     else:
@@ -71,11 +51,12 @@ def revoke(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _back_to_plan(plan)
 
 
-@require_POST
-@login_required
-def acknowledge(request: HttpRequest, plan_id: int, alert_id: int) -> HttpResponse:
-    plan = _team_plan(request, plan_id)
-    alert = get_object_or_404(RedFlagAlert.objects.select_related("plan"), pk=alert_id, plan=plan)
+@plan_view("POST")
+def acknowledge(request: HttpRequest, access: PlanAccess, alert_id: int) -> HttpResponse:
+    plan = access.plan
+    alert = get_or_deny(
+        request, RedFlagAlert.objects.select_related("plan"), plan, plan=plan, pk=alert_id
+    )
     acknowledge_alert(alert, request.user)
     messages.success(request, "Alert acknowledged.")
     if request.POST.get("next") == "dashboard":
@@ -83,9 +64,9 @@ def acknowledge(request: HttpRequest, plan_id: int, alert_id: int) -> HttpRespon
     return _back_to_plan(plan)
 
 
-@login_required
-def assign(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _team_plan(request, plan_id)
+@plan_view("GET", "POST")
+def assign(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    plan = access.plan
     query = request.GET.get("q", "").strip()[:100]
     choices = page_choices(plan, query)
     form = AssignReadingForm(request.POST or None)
