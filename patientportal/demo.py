@@ -160,6 +160,7 @@ def _seed_check_ins(patient: Patient, pains: list[int], notes: dict[int, str]) -
     if patient.check_ins.exists():
         return 0
     exercises = list(current_exercises(patient))
+    plans = list(current_plans_for_patient(patient))
     total = len(pains)
     for index, pain in enumerate(pains):
         days_ago = (total - index) * 14 // 6  # about three a week over six weeks
@@ -169,6 +170,7 @@ def _seed_check_ins(patient: Patient, pains: list[int], notes: dict[int, str]) -
             pain_score=pain,
             note=notes.get(index, ""),
         )
+        check_in.plans.set(plans)
         outcomes = ("done", "partly", "done", "not_done") if pain >= 7 else ("done",)
         ActivityReport.objects.bulk_create(
             ActivityReport(
@@ -184,16 +186,18 @@ def _seed_check_ins(patient: Patient, pains: list[int], notes: dict[int, str]) -
 def _seed_odi(patient: Patient) -> int:
     if patient.odi_responses.exists():
         return 0
+    plans = list(current_plans_for_patient(patient))
     for days, values in ALEX_ODI:
         answers = dict(zip(SECTION_KEYS, values, strict=True))
         result = score_odi(answers)
-        OdiResponse.objects.create(
+        response = OdiResponse.objects.create(
             patient=patient,
             completed_at=_days_ago(days, 20),
             answers=answers,
             score=result.score,
             answered_sections=result.answered_sections,
         )
+        response.plans.set(plans)
     return len(ALEX_ODI)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from careteam.demo import seed_care_teams
+from careteam.models import CarePlan
 from patientportal.demo import seed_patients
 from patientportal.models import CheckIn, OdiResponse, ReadingAssignment
 from portal.demo_users import demo_password
@@ -65,6 +66,10 @@ def test_alex_has_reading_check_ins_and_two_odi_scores(seeded):
         .values_list("score", flat=True)
     )
     assert len(scores) == 2 and scores[0] > scores[1]
+    # Shared with the plan the team works on, so its page charts them.
+    plan = CarePlan.objects.get(patient__record_number="NB-100234", status="active")
+    assert plan.check_ins.count() == check_ins.count()
+    assert plan.odi_responses.count() == 2
 
 
 def test_seeded_history_sends_no_email(seeded, mailoutbox):
