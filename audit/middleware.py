@@ -1,10 +1,26 @@
-"""Lets audit events recorded anywhere during a request carry its IP address and path."""
+"""Lets audit events recorded anywhere during a request carry its IP address and path, and
+makes sure every refusal under /care/ and /my/ leaves a 'denied' event."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .services import request_context
+from .models import AuditAction
+from .services import denied_recorded, record_event, request_context
+
+# Where a 403 or 404 is a refusal of patient data (the provider UI and the patient's pages).
+REFUSAL_AUDIT_PREFIXES = ("/care/", "/my/")
+REFUSAL_STATUSES = frozenset({403, 404})
+
+
+def is_unrecorded_refusal(request: HttpRequest, response: HttpResponse) -> bool:
+    """A 403/404 under a private prefix that no view or service recorded as 'denied'
+    (e.g. an id probed through ``get_object_or_404`` or rejected by a URL converter)."""
+    return (
+        response.status_code in REFUSAL_STATUSES
+        and request.path_info.startswith(REFUSAL_AUDIT_PREFIXES)
+        and not denied_recorded()
+    )
 
 
 class AuditContextMiddleware:
@@ -13,4 +29,13 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_context(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if is_unrecorded_refusal(request, response):
+                record_event(
+                    getattr(request, "user", None),
+                    AuditAction.DENIED,
+                    None,
+                    request=request,
+                    detail={"reason": "refused", "status": response.status_code},
+                )
+            return response

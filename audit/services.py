@@ -2,7 +2,9 @@
 patient data; it never raises for a missing request (services may run outside one).
 
 The client IP and path come from ``request`` when given, else from the request the
-``audit.middleware.AuditContextMiddleware`` saw on this thread/task.
+``audit.middleware.AuditContextMiddleware`` saw on this thread/task. Inside that request,
+``denied_recorded()`` tells whether a 'denied' event was written, so the middleware can add
+one for a refusal that no view recorded.
 """
 
 from __future__ import annotations
@@ -28,14 +30,45 @@ _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.Conte
 )
 
 
+class _RequestTrail:
+    """What was recorded during one request. Mutated in place, so a copied context (a
+    thread or task the request runs part of its work in) still reports to the request."""
+
+    __slots__ = ("denied",)
+
+    def __init__(self) -> None:
+        self.denied = False
+
+
+_request_trail: contextvars.ContextVar[_RequestTrail | None] = contextvars.ContextVar(
+    "audit_request_trail", default=None
+)
+
+
 @contextmanager
 def request_context(request: HttpRequest) -> Iterator[None]:
-    """Make ``request`` the source of IP and path for events recorded inside the block."""
-    token = _current_request.set(request)
+    """Make ``request`` the source of IP and path for events recorded inside the block,
+    and start a fresh record of whether a 'denied' event was written."""
+    request_token = _current_request.set(request)
+    trail_token = _request_trail.set(_RequestTrail())
     try:
         yield
     finally:
-        _current_request.reset(token)
+        _request_trail.reset(trail_token)
+        _current_request.reset(request_token)
+
+
+def denied_recorded() -> bool:
+    """Whether a 'denied' event was recorded in the current ``request_context`` block
+    (False outside one)."""
+    trail = _request_trail.get()
+    return trail is not None and trail.denied
+
+
+def _note_recorded(actions: Iterable[str]) -> None:
+    trail = _request_trail.get()
+    if trail is not None and AuditAction.DENIED in actions:
+        trail.denied = True
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -106,7 +139,8 @@ def _build_event(
         care_plan_id=plan_id,
         patient_id=patient_id,
         ip_address=client_ip(request),
-        path=request.get_full_path()[:500] if request is not None else "",
+        # The path only: a query string can carry a patient's name or a one-time token.
+        path=request.path[:500] if request is not None else "",
         detail=_json_safe(detail),
     )
 
@@ -131,6 +165,7 @@ def record_event(
         actor, action, obj, request=request, plan=plan, patient=patient, detail=detail
     )
     event.save()
+    _note_recorded([action])
     return event
 
 
@@ -150,4 +185,8 @@ def record_events(
         )
         for spec in events
     ]
-    return AuditEvent.objects.bulk_create(rows) if rows else []
+    if not rows:
+        return []
+    created = AuditEvent.objects.bulk_create(rows)
+    _note_recorded([row.action for row in rows])
+    return created

@@ -34,9 +34,15 @@ def test_an_event_records_who_what_when_and_where(actor):
     assert (event.target_content_type.model, event.target_object_id) == ("user", str(actor.pk))
     assert event.object_repr == "auditor"
     assert (event.care_plan_id, event.ip_address) == (7, "203.0.113.9")
-    assert event.path == "/care/plans/7/?tab=team"
+    assert event.path == "/care/plans/7/"
     assert event.occurred_at is not None and event.detail == {"a": 1}
     assert list(AuditEvent.objects.for_plan(7)) == [event]
+
+
+def test_the_path_is_kept_without_its_query_string_which_may_carry_names(actor):
+    request = RequestFactory().get("/care/?q=Rivera-Kim+NB-100234")
+    event = record_event(actor, "viewed", None, request=request)
+    assert AuditEvent.objects.get(pk=event.pk).path == "/care/"
 
 
 def test_anonymous_refusals_are_recorded_too(db):

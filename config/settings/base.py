@@ -13,6 +13,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "core",
     "portal",
     "careteam",
     "audit",
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages under PRIVATE_PATH_PREFIXES are never cached, whichever layer below answers.
+    "core.middleware.PrivateNoStoreMiddleware",
+    # A NUL character in the path, query or form fields is a 400 before any view runs.
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -58,6 +63,10 @@ MIDDLEWARE = [
     # Old blog addresses keep working after a clinic moves its content in.
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Responses under these paths carry patient data or credentials: "Cache-Control: no-store,
+# private" on every one of them (core.middleware.PrivateNoStoreMiddleware).
+PRIVATE_PATH_PREFIXES = ("/care/", "/my/", "/accounts/")
 
 ROOT_URLCONF = "config.urls"
 
