@@ -26,13 +26,17 @@ PATIENT = "patient"
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One measured page: a name for the table, the URL, and who is signed in (None:
-    anonymous)."""
+    """One measured page: a name for the table, the URL, who is signed in (None:
+    anonymous), and the form to post for a page answered to a POST (a search by name)."""
 
     name: str
     url: str
     group: str
     username: str | None = None
+    form: dict[str, str] | None = None
+
+    def fetch(self, client: Client):
+        return client.post(self.url, self.form) if self.form is not None else client.get(self.url)
 
 
 @dataclass
@@ -72,7 +76,9 @@ def page_specs() -> list[PageSpec]:
         PageSpec("sitemap.xml", "/sitemap.xml", PUBLIC),
         PageSpec("article feed", "/articles/feed/", PUBLIC),
         PageSpec("care dashboard", "/care/", PROVIDER, "dr.lee"),
-        PageSpec("care dashboard search", f"/care/?q={SEARCHED_FAMILY_NAME}", PROVIDER, "dr.lee"),
+        PageSpec(
+            "care dashboard search", "/care/", PROVIDER, "dr.lee", {"q": SEARCHED_FAMILY_NAME}
+        ),
         PageSpec("large plan (lead)", plan_url, PROVIDER, "dr.lee"),
         PageSpec("large plan (mental health)", plan_url, PROVIDER, "mh.rivera"),
         PageSpec("my plan", "/my/plan/", PATIENT, "alex"),
@@ -99,19 +105,19 @@ def measure_page(spec: PageSpec, requests: int, warmup: int = 2) -> Measurement:
     SQL queries; one more request under tracemalloc gives the peak Python memory."""
     client = client_for(spec.username)
     for _ in range(warmup):
-        client.get(spec.url)
+        spec.fetch(client)
     timings, queries = [], []
     response = None
     for _ in range(max(1, requests)):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(spec.url)
+            response = spec.fetch(client)
             elapsed = time.perf_counter() - started
         timings.append(elapsed * 1000)
         queries.append(len(captured))
     tracemalloc.start()
     try:
-        client.get(spec.url)
+        spec.fetch(client)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

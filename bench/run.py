@@ -138,9 +138,9 @@ def baseline_queries(specs) -> dict[str, int]:
     counts = {}
     for spec in specs:
         client = client_for(spec.username)
-        client.get(spec.url)
+        spec.fetch(client)
         with CaptureQueriesContext(connection) as captured:
-            client.get(spec.url)
+            spec.fetch(client)
         counts[spec.name] = len(captured)
     return counts
 
