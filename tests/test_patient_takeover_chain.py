@@ -100,6 +100,23 @@ def test_a_patient_without_a_care_relationship_gets_the_same_answer_as_an_unknow
     }
 
 
+def test_registering_a_taken_record_number_is_refused_and_leaves_a_trace(portal_world, attacker):
+    before = denials(attacker)
+    response = client_for(attacker).post(
+        reverse("careteam:patient-create"),
+        {
+            "given_name": "Any",
+            "family_name": "Body",
+            "date_of_birth": "1990-01-01",
+            "record_number": portal_world.patient.record_number.lower(),
+        },
+    )
+    assert response.status_code == 400
+    assert portal_world.patient.family_name not in response.content.decode()
+    assert Patient.objects.filter(given_name="Any").count() == 0
+    assert denials(attacker) == before + 1
+
+
 def test_the_physician_who_registered_a_patient_starts_their_first_plan_and_nobody_else(
     portal_world, attacker
 ):

@@ -33,6 +33,11 @@ from ._common import (
 )
 
 PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
+RECORD_NUMBER_TAKEN = "Another patient already has this record number."
+RECORD_NUMBER_IN_USE = (
+    "This record number is already registered. If the patient is in the clinic's care, ask "
+    "their lead physician to add you to their care team."
+)
 
 
 def create_provider(user: AbstractBaseUser, *, discipline: str, credentials: str = "") -> Provider:
@@ -101,7 +106,17 @@ def create_patient(
         registered_by=actor,
     )
     validate(patient, PATIENT_FIELDS)
-    patient.validate_unique()
+    existing = Patient.objects.filter(record_number__iexact=patient.record_number).first()
+    if existing is not None:
+        # Registration cannot hide that a number is taken; it leaves a trace of who asked.
+        deny(
+            actor,
+            "careteam.add_patient",
+            obj=existing,
+            patient=existing,
+            reason="record number in use",
+        )
+        raise ValidationError({"record_number": RECORD_NUMBER_IN_USE})
     with transaction.atomic():
         patient.save()
         record_event(
@@ -112,9 +127,6 @@ def create_patient(
             detail={"values": {name: getattr(patient, name) for name in PATIENT_FIELDS}},
         )
     return patient
-
-
-RECORD_NUMBER_TAKEN = "Another patient already has this record number."
 
 
 def update_patient(
