@@ -123,6 +123,7 @@ def _build_event(
     plan: Any,
     patient: Any,
     detail: dict | None,
+    path: str | None = None,
 ) -> AuditEvent:
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
@@ -140,7 +141,7 @@ def _build_event(
         patient_id=patient_id,
         ip_address=client_ip(request),
         # The path only: a query string can carry a patient's name or a one-time token.
-        path=request.path[:500] if request is not None else "",
+        path=(path if path is not None else request.path if request is not None else "")[:500],
         detail=_json_safe(detail),
     )
 
@@ -154,15 +155,18 @@ def record_event(
     plan: Any = None,
     patient: Any = None,
     detail: dict | None = None,
+    path: str | None = None,
 ) -> AuditEvent:
     """Append one audit event.
+
+    ``path``: what to record instead of the request's path (one that holds a secret).
 
     ``plan`` / ``patient`` are model instances or ids; with a plan, the patient id is taken
     from ``plan.patient_id``. ``detail`` must be JSON-serialisable (dates are converted);
     for a change use ``{"changes": {field: [old, new]}}``.
     """
     event = _build_event(
-        actor, action, obj, request=request, plan=plan, patient=patient, detail=detail
+        actor, action, obj, request=request, plan=plan, patient=patient, detail=detail, path=path
     )
     event.save()
     _note_recorded([action])

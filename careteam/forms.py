@@ -46,6 +46,9 @@ class PatientForm(forms.ModelForm):
         fields = ["given_name", "family_name", "date_of_birth", "record_number", "email"]
         widgets = {"date_of_birth": DateInput}
 
+    def validate_unique(self) -> None:
+        """A record number in use is the service's to refuse (in any case, audited)."""
+
 
 class PatientEditForm(VersionedFormMixin, PatientForm):
     pass

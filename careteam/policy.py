@@ -6,10 +6,10 @@ email), their portal login, and the start of a new plan. Plan-level rights come 
 role table in ``careteam.permissions``; the rules here decide the patient-level actions,
 from the roles the user holds on the patient's plans:
 
-- ``START_PLAN``: a physician who may start plans (``can_create_plans``) and already cares
-  for the patient (an active place on the team of one of their plans), or who registered
-  the patient and nobody has started a plan for them yet. Anyone else gets the same answer
-  as for a record number that does not exist.
+- ``START_PLAN``: a physician who may start plans (``can_create_plans``) and already leads
+  one of the patient's open plans, or who registered the patient and nobody has started a
+  plan for them yet. Other team members ask that lead; anyone else gets the same answer as
+  for a record number that does not exist.
 - ``CHANGE_PATIENT_DETAILS`` and ``MANAGE_PORTAL_ACCESS``: the lead of one of the patient's
   open plans (draft, active or on hold). The change is audited on every plan of the
   patient, so the other plans' teams see it in their history.
@@ -49,8 +49,8 @@ PATIENT_ACTION_ROLES: dict[str, frozenset[str]] = {
 # The one sentence a refused user reads for each action.
 REFUSALS: dict[str, str] = {
     START_PLAN: (
-        "No patient in your care has this record number. Register a new patient, or ask "
-        "the patient's lead physician to add you to their care team."
+        "No patient whose care you lead has this record number. Register a new patient, "
+        "or ask the patient's lead physician to start the plan or hand it to you."
     ),
     CHANGE_PATIENT_DETAILS: (
         "Only the lead physician of one of this patient's open care plans can change their details."
@@ -88,10 +88,13 @@ def cares_for(user: Actor, patient: Patient | int) -> bool:
 
 
 def may_start_plan_for(user: Actor, patient: Patient) -> bool:
-    """Whether the user may attach a new plan to this existing patient."""
+    """Whether the user may attach a new plan to this existing patient: they lead one of
+    the patient's open plans, or registered the patient and no plan exists yet. A plain
+    place on a team is not enough: a new plan makes its starter the lead, who speaks for
+    the patient's shared record and login."""
     if not can_create_plans(user):
         return False
-    if cares_for(user, patient):
+    if TeamRole.LEAD in roles_on_patient(user, patient):
         return True
     return patient.registered_by_id == user.pk and not patient.care_plans.exists()
 

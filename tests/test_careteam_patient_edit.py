@@ -144,4 +144,4 @@ def test_duplicate_record_number_in_the_form_is_a_400_with_a_message(ui_team: Ui
     )
 
     assert response.status_code == 400
-    assert "record number already exists" in response.content.decode().lower()
+    assert "already has this record number" in response.content.decode().lower()

@@ -181,7 +181,7 @@ def test_patient_registration_and_plan_start_through_the_ui(ui_team: UiTeam):
         {"record_number": "NOPE-1", "title": "Plan", "status": "draft"},
     )
     assert unknown.status_code == 400
-    assert "No patient in your care has this record number" in unknown.content.decode()
+    assert "No patient whose care you lead has this record number" in unknown.content.decode()
 
     started = outsider.post(
         reverse("careteam:plan-create"),

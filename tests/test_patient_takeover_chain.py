@@ -14,14 +14,21 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
-from careteam.models import CarePlan, Discipline, Patient
+from careteam.models import CarePlan, Discipline, Patient, TeamRole
 from careteam.policy import REFUSALS, START_PLAN
-from careteam.services import CareAccessDenied, create_care_plan, create_patient, update_patient
+from careteam.services import (
+    CareAccessDenied,
+    add_member,
+    create_care_plan,
+    create_patient,
+    update_patient,
+)
 from patientportal.models import PatientInvitation, RedFlag
 from patientportal.services.access import invite_patient, revoke_patient_access
 from patientportal.services.checkins import record_check_in
@@ -100,7 +107,10 @@ def test_a_patient_without_a_care_relationship_gets_the_same_answer_as_an_unknow
     }
 
 
-def test_registering_a_taken_record_number_is_refused_and_leaves_a_trace(portal_world, attacker):
+@pytest.mark.parametrize("case", [str.lower, str.upper])
+def test_registering_a_taken_record_number_is_refused_and_leaves_a_trace(
+    portal_world, attacker, case
+):
     before = denials(attacker)
     response = client_for(attacker).post(
         reverse("careteam:patient-create"),
@@ -108,13 +118,51 @@ def test_registering_a_taken_record_number_is_refused_and_leaves_a_trace(portal_
             "given_name": "Any",
             "family_name": "Body",
             "date_of_birth": "1990-01-01",
-            "record_number": portal_world.patient.record_number.lower(),
+            "record_number": case(portal_world.patient.record_number),
         },
     )
     assert response.status_code == 400
     assert portal_world.patient.family_name not in response.content.decode()
     assert Patient.objects.filter(given_name="Any").count() == 0
     assert denials(attacker) == before + 1
+
+
+def test_a_team_member_who_does_not_lead_cannot_start_a_plan_and_lead_the_patient(
+    portal_world,
+):
+    """Otherwise a contributor (or a former lead) could lead a new plan and, as its lead,
+    change the patient's email and invite a login that was never used."""
+    physician = make_provider("t.contrib-md", Discipline.PAIN_MANAGEMENT)
+    add_member(portal_world.plan, portal_world.lead, physician, TeamRole.CONTRIBUTOR)
+    response = client_for(physician).post(
+        reverse("careteam:plan-create"),
+        {"record_number": portal_world.patient.record_number, "title": "Mine", "status": "draft"},
+    )
+    assert response.status_code == 400
+    assert not CarePlan.objects.filter(title="Mine").exists()
+
+
+def test_a_record_number_cannot_be_copied_onto_another_patient_in_another_case(
+    portal_world, attacker
+):
+    decoy = create_patient(
+        attacker,
+        given_name="Decoy",
+        family_name="Aaaa",
+        date_of_birth=datetime.date(1990, 1, 1),
+        record_number="Z-1",
+    )
+    plan = create_care_plan(attacker, decoy, title="Decoy plan")
+    with pytest.raises(ValidationError):
+        update_patient(
+            decoy,
+            attacker,
+            decoy.version,
+            plan=plan,
+            record_number=portal_world.patient.record_number.lower(),
+        )
+    decoy.refresh_from_db()
+    assert decoy.record_number == "Z-1"
 
 
 def test_the_physician_who_registered_a_patient_starts_their_first_plan_and_nobody_else(

@@ -106,3 +106,9 @@ def test_a_wrong_token_in_the_link_is_the_invalid_page_and_stores_nothing(
     assert response.status_code == 400
     assert SESSION_TOKEN_KEY not in client.session
     assert client.get("/my/welcome/!!!/set-password/").status_code == 400
+    # Guessing at links leaves a trace, without the guessed token.
+    guesses = AuditEvent.objects.filter(
+        action="denied", detail__reason="invalid or used invitation link"
+    )
+    assert guesses.count() == 2
+    assert not any("1-abc" in event.path for event in guesses)

@@ -151,7 +151,7 @@ def update_patient(
     if (
         number is not None
         and number != patient.record_number
-        and Patient.objects.filter(record_number=number).exclude(pk=patient.pk).exists()
+        and Patient.objects.filter(record_number__iexact=number).exclude(pk=patient.pk).exists()
     ):
         raise ValidationError({"record_number": RECORD_NUMBER_TAKEN})
     try:

@@ -19,6 +19,9 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from audit.models import AuditAction
+from audit.services import record_event
+
 from ..services.access import accept_invitation, pending_invitation_for
 from ..tokens import invitation_token_generator
 
@@ -42,7 +45,20 @@ def set_password_url(uidb64: str) -> str:
     )
 
 
+# What the audit trail records for a link, whose path holds a user id and a token.
+TOKENLESS_AUDIT_PATH = "/my/welcome/"
+
+
 def _invalid(request: HttpRequest) -> HttpResponse:
+    """A link that is wrong, used, replaced or revoked; guessing at links leaves a trace."""
+    record_event(
+        request.user,
+        AuditAction.DENIED,
+        None,
+        request=request,
+        detail={"reason": "invalid or used invitation link"},
+        path=TOKENLESS_AUDIT_PATH,
+    )
     return render(request, "patientportal/welcome_invalid.html", status=400)
 
 
