@@ -84,7 +84,8 @@ def _codename(perm: str) -> str:
     return perm.split(".", 1)[1] if "." in perm else perm
 
 
-def _is_usable(user: Actor) -> bool:
+def is_usable(user: Actor) -> bool:
+    """A signed-in, active account (anonymous visitors and switched-off logins hold nothing)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -99,7 +100,7 @@ def _object_permission_checker(user: Actor) -> ObjectPermissionChecker:
 
 def plans_for_user(user: Actor, perm: str = "careteam.view_careplan") -> QuerySet[CarePlan]:
     """Plans on which ``user`` holds ``perm`` as an object permission (user or group grant)."""
-    if not _is_usable(user):
+    if not is_usable(user):
         return CarePlan.objects.none()
     return get_objects_for_user(
         user,
@@ -112,21 +113,21 @@ def plans_for_user(user: Actor, perm: str = "careteam.view_careplan") -> QuerySe
 
 def user_can(user: Actor, perm: str, plan: CarePlan) -> bool:
     """Whether ``user`` holds ``perm`` on this plan (object permissions only)."""
-    if not _is_usable(user) or plan is None or plan.pk is None:
+    if not is_usable(user) or plan is None or plan.pk is None:
         return False
     return _object_permission_checker(user).has_perm(_codename(perm), plan)
 
 
 def perms_on(user: Actor, plan: CarePlan) -> frozenset[str]:
     """All the user's permission codenames on this plan (object grants only; 2 queries)."""
-    if not _is_usable(user) or plan is None or plan.pk is None:
+    if not is_usable(user) or plan is None or plan.pk is None:
         return frozenset()
     return frozenset(_object_permission_checker(user).get_perms(plan))
 
 
 def active_role(user: Actor, plan: CarePlan) -> str | None:
     """The user's role on the plan's team now, or None."""
-    if not _is_usable(user):
+    if not is_usable(user):
         return None
     return (
         CareTeamMembership.objects.active()
@@ -150,7 +151,7 @@ def section_editable(perms: Iterable[str], role: str | None, section: PlanSectio
 
 def can_edit_section(user: Actor, plan: CarePlan, section: PlanSection) -> bool:
     """Whether ``user`` may add, change or remove goals and activities in ``section``."""
-    if not _is_usable(user) or section.plan_id != plan.pk:
+    if not is_usable(user) or section.plan_id != plan.pk:
         return False
     perms = _object_permission_checker(user).get_perms(plan)
     if EDIT_ALL_SECTIONS in perms:
@@ -173,7 +174,7 @@ class PlanPermissions:
         plans = list(plans)
         self._perms: dict[int, frozenset[str]] = {}
         self._roles: dict[int, str] = {}
-        if not (_is_usable(user) and plans):
+        if not (is_usable(user) and plans):
             return
         checker = _object_permission_checker(user)
         checker.prefetch_perms(plans)
@@ -205,7 +206,7 @@ def can_create_plans(user: Actor) -> bool:
     """The model-level right to start a plan (and lead it): ``careteam.add_careplan``
     granted directly or through the "Pain management physicians" group, plus a provider
     profile. The superuser flag does not count."""
-    if not _is_usable(user) or not hasattr(user, "provider_profile"):
+    if not is_usable(user) or not hasattr(user, "provider_profile"):
         return False
     return Permission.objects.filter(
         Q(user=user) | Q(group__user=user),
@@ -253,6 +254,7 @@ __all__ = [
     "active_role",
     "can_create_plans",
     "can_edit_section",
+    "is_usable",
     "plan_creators_group",
     "plan_permission_objects",
     "perms_on",

@@ -18,8 +18,8 @@ Use:
 
 - ``may_start_plan_for(user, patient)`` before attaching a new plan to a patient;
 - ``may_act_on_patient(user, action, patient)`` for a single check (links and buttons);
-- ``roles_on_patient(user, patient, lock=True)`` inside a write's transaction, to re-read
-  the rule with the user's membership rows locked.
+- ``may_act_on_patient(user, action, patient, lock=True)`` inside a write's transaction,
+  to re-read the rule with the user's membership rows locked.
 
 Services turn a refusal into ``CareAccessDenied`` with the action's sentence from
 ``REFUSALS`` (``careteam.services._common.require_patient_action`` and
@@ -31,7 +31,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from .models import CarePlanStatus, CareTeamMembership, Patient, TeamRole
-from .permissions import Actor, can_create_plans
+from .permissions import Actor, can_create_plans, is_usable
 
 START_PLAN = "start_plan"
 CHANGE_PATIENT_DETAILS = "change_patient_details"
@@ -62,10 +62,6 @@ REFUSALS: dict[str, str] = {
 }
 
 
-def _usable(user: Actor) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def _memberships(user: Actor, patient: Patient | int) -> QuerySet[CareTeamMembership]:
     return CareTeamMembership.objects.active().filter(user=user, plan__patient=patient)
 
@@ -74,7 +70,7 @@ def roles_on_patient(user: Actor, patient: Patient | int, *, lock: bool = False)
     """The user's roles on the patient's open plans (one query). With ``lock``, inside a
     transaction, their membership rows stay locked until it ends, so a removal from the
     team cannot slip between this check and the write."""
-    if not _usable(user):
+    if not is_usable(user):
         return set()
     rows = _memberships(user, patient).filter(plan__status__in=OPEN_PLAN_STATUSES)
     if lock:
@@ -84,7 +80,7 @@ def roles_on_patient(user: Actor, patient: Patient | int, *, lock: bool = False)
 
 def cares_for(user: Actor, patient: Patient | int) -> bool:
     """Whether the user is on the team of any of the patient's plans now."""
-    return _usable(user) and _memberships(user, patient).exists()
+    return is_usable(user) and _memberships(user, patient).exists()
 
 
 def may_start_plan_for(user: Actor, patient: Patient) -> bool:
@@ -99,9 +95,12 @@ def may_start_plan_for(user: Actor, patient: Patient) -> bool:
     return patient.registered_by_id == user.pk and not patient.care_plans.exists()
 
 
-def may_act_on_patient(user: Actor, action: str, patient: Patient | int) -> bool:
-    """Whether the user may take a patient-level ``action`` (not ``START_PLAN``)."""
-    return bool(roles_on_patient(user, patient) & PATIENT_ACTION_ROLES[action])
+def may_act_on_patient(
+    user: Actor, action: str, patient: Patient | int, *, lock: bool = False
+) -> bool:
+    """Whether the user may take a patient-level ``action`` (not ``START_PLAN``); ``lock``
+    as for ``roles_on_patient``."""
+    return bool(roles_on_patient(user, patient, lock=lock) & PATIENT_ACTION_ROLES[action])
 
 
 __all__ = [

@@ -17,7 +17,7 @@ from audit.services import EventSpec, record_event, record_events
 
 from ..models import CarePlan, CareTeamMembership, Patient
 from ..permissions import VIEW, Actor, perms_on
-from ..policy import PATIENT_ACTION_ROLES, REFUSALS, cares_for, roles_on_patient
+from ..policy import REFUSALS, cares_for, may_act_on_patient
 from .errors import CareAccessDenied, StaleVersionError
 
 M = TypeVar("M", bound=models.Model)
@@ -72,7 +72,7 @@ def require_patient_action(
     actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
 ) -> None:
     """Refuse (recorded) unless the actor may take the patient-level ``action``."""
-    if not roles_on_patient(actor, patient) & PATIENT_ACTION_ROLES[action]:
+    if not may_act_on_patient(actor, action, patient):
         raise refuse_patient_action(actor, action, patient, plan=plan)
 
 
@@ -86,7 +86,7 @@ def patient_action_guarded(
     rollback, so the record stays."""
     try:
         with transaction.atomic():
-            if not roles_on_patient(actor, patient, lock=True) & PATIENT_ACTION_ROLES[action]:
+            if not may_act_on_patient(actor, action, patient, lock=True):
                 raise _Refused(can_view=False)
             yield
     except _Refused:

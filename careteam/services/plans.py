@@ -32,6 +32,7 @@ from ._common import (
     update_versioned,
     validate,
 )
+from .errors import CareAccessDenied
 from .team import grant_role
 
 PLAN_FIELDS = (
@@ -127,7 +128,7 @@ def create_care_plan(
     if not can_create_plans(actor):
         raise deny(actor, "careteam.add_careplan", hide_existence=False)
     if not may_start_plan_for(actor, patient):
-        raise deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
+        raise _refuse_start(actor, patient)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Not plan fields: {', '.join(sorted(unknown))}")
@@ -149,8 +150,12 @@ def create_care_plan(
         else:
             refused = True
     if refused:
-        raise deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
+        raise _refuse_start(actor, patient)
     return plan
+
+
+def _refuse_start(actor: Actor, patient: Patient) -> CareAccessDenied:
+    return deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
 
 
 def _save_new_plan(plan: CarePlan, actor: Actor, sections: tuple[str, ...]) -> None:
