@@ -39,8 +39,8 @@ from careteam.permissions import ROLE_PERMISSIONS, plan_permission_objects
 from careteam.services.plans import DEFAULT_SECTIONS
 from patientportal.demo import ALEX_RECORD
 from patientportal.models import ActivityReport, CheckIn, ReadingAssignment
+from patientportal.services.assigned_reading import ContraindicationConflict, assign_reading
 from patientportal.services.patients import current_exercises, current_plans_for_patient
-from patientportal.services.reading import ContraindicationConflict, assign_reading
 from portal.demo_users import ensure_demo_user
 from portal.importing import import_markdown_files
 from portal.models import ArticlePage

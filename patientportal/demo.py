@@ -17,13 +17,13 @@ from portal.demo_users import ensure_demo_user
 
 from .models import ActivityReport, CheckIn, OdiResponse, PatientInvitation, ReadingAssignment
 from .odi import SECTION_KEYS, score_odi
-from .services.errors import PortalActionError
-from .services.patients import current_exercises, current_plans_for_patient
-from .services.reading import (
+from .services.assigned_reading import (
     ContraindicationConflict,
     assign_reading,
     page_choices,
 )
+from .services.errors import PortalActionError
+from .services.patients import current_exercises, current_plans_for_patient
 
 ALEX_RECORD = "NB-100234"
 SAM_RECORD = "NB-100871"

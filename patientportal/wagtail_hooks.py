@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from .services.reading import mark_read_by_patient
+from .services.assigned_reading import mark_read_by_patient
 
 
 @hooks.register("before_serve_page")

@@ -22,7 +22,7 @@ from careteam.services import (
     create_goal,
     hand_over_lead,
 )
-from patientportal.services.access import accept_invitation, invite_patient
+from patientportal.services.logins import accept_invitation, invite_patient
 from portal.models import ContraindicationTag
 from tests.careteam_domain_fixtures import make_plan
 

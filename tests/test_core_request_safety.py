@@ -38,9 +38,9 @@ from careteam.models import Activity, CarePlan, CareTeamMembership, Goal, Precau
 from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
 from patientportal.forms import AssignReadingForm, CheckInForm, OdiForm, ReadingFeedbackForm
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
+from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises
-from patientportal.services.reading import assign_reading
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import make_article, make_topic
 

@@ -9,8 +9,8 @@ from careteam import urls as careteam_urls
 from patientportal import team_urls
 from patientportal import urls as patient_urls
 from patientportal.models import CheckIn, ReadingAssignment
+from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
-from patientportal.services.reading import assign_reading
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db

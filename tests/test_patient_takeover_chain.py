@@ -30,8 +30,8 @@ from careteam.services import (
     update_patient,
 )
 from patientportal.models import PatientInvitation, RedFlag
-from patientportal.services.access import invite_patient, revoke_patient_access
 from patientportal.services.checkins import record_check_in
+from patientportal.services.logins import invite_patient, revoke_patient_access
 from tests.careteam_domain_fixtures import make_provider
 from tests.patient_fixtures import PATIENT_PASSWORD, second_plan_led_by
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django_tasks import default_task_backend
 
 from patientportal.models import RedFlag
-from patientportal.services.access import invite_patient
+from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
-from patientportal.services.reading import assign_reading
+from patientportal.services.logins import invite_patient
 from patientportal.tasks import (
     send_invitation_email,
     send_reading_assigned_email,

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from patientportal.models import RedFlag
+from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
-from patientportal.services.reading import assign_reading
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from careteam.models import Patient
-from patientportal.services.access import invite_patient
+from patientportal.services.logins import invite_patient
 from patientportal.views.welcome import SESSION_TOKEN_KEY
 from tests.patient_fixtures import activate_plan
 

@@ -12,7 +12,7 @@ from portal.importing import ArticleParseError, parse_markdown_file, parse_markd
 from portal.importing.document import Callout, Heading, Paragraph, Quote
 from portal.importing.rich_text import plain_text
 from portal.services.readability import flesch_kincaid_grade
-from portal.services.reading import count_text_words
+from portal.services.reading_time import count_text_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "portal" / "demo_content" / "articles"

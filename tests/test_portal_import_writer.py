@@ -348,7 +348,7 @@ def test_demo_articles_import_and_publish(site_tree):
     assert report.warnings == []
     assert ArticlePage.objects.live().count() == len(list(demo.glob("*.md")))
     flagship = ArticlePage.objects.get(slug="hypermobile-lower-back-pain")
-    from portal.services.reading import reading_time_minutes
+    from portal.services.reading_time import reading_time_minutes
 
     assert reading_time_minutes(flagship) >= 15
     assert flagship.author.display_name == "Dr Hannah Lee, MD"

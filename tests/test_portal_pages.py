@@ -8,7 +8,7 @@ import pytest
 
 from portal.blocks import CalloutBlock
 from portal.models import ArticlePage, ArticleRelatedArticle, HomePageFeaturedArticle
-from portal.services.reading import count_words, reading_time_minutes
+from portal.services.reading_time import count_words, reading_time_minutes
 from tests.portal_fixtures import (
     heading,
     make_article,

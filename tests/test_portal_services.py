@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from portal.services.readability import flesch_kincaid_grade
-from portal.services.reading import count_text_words, minutes_for_words
+from portal.services.reading_time import count_text_words, minutes_for_words
 from portal.services.text import as_sentence, html_chunks, html_to_text
 from portal.templatetags.portal_tags import relative_date
 

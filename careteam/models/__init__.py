@@ -1,6 +1,6 @@
+from .grants import CarePlanGroupObjectPermission, CarePlanUserObjectPermission
 from .notes import PrivateNote, TeamNote
 from .people import Discipline, Patient, Provider
-from .permissions import CarePlanGroupObjectPermission, CarePlanUserObjectPermission
 from .plans import CarePlan, CarePlanStatus, Precaution
 from .sections import (
     Activity,

@@ -16,7 +16,7 @@ from audit.services import EventSpec, record_events
 from careteam.models import CarePlan, CareTeamMembership, TeamNote, TeamRole
 from careteam.permissions import can_create_plans, plans_for_user
 
-from .access import provider_view
+from .authorization import provider_view
 
 PLANS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 100

@@ -16,7 +16,7 @@ from django.urls import reverse
 from careteam.services import record_plan_view
 from careteam.services.errors import StaleVersionError
 
-from .access import PlanAccess
+from .authorization import PlanAccess
 from .forms_util import add_service_errors
 
 FORM_TEMPLATE = "careteam/edit_form.html"

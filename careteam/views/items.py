@@ -28,7 +28,7 @@ from careteam.services import (
 )
 from careteam.services import history as history_service
 
-from .access import ActionNotAllowed, PlanAccess, deny_not_found, get_or_deny, plan_view
+from .authorization import ActionNotAllowed, PlanAccess, deny_not_found, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, FORM_TEMPLATE, handle_form, plan_url, without_version
 from .forms_util import posted
 

@@ -13,7 +13,7 @@ from careteam.models import CareTeamMembership, TeamRole
 from careteam.permissions import MANAGE_TEAM
 from careteam.services import add_member, hand_over_lead, remove_member
 
-from .access import PlanAccess, get_or_deny, plan_view
+from .authorization import PlanAccess, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, handle_form, plan_url
 from .forms_util import posted
 

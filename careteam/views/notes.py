@@ -6,7 +6,7 @@ from careteam.forms import NoteForm
 from careteam.permissions import ACCESS_PRIVATE_NOTES, ADD_TEAM_NOTE
 from careteam.services import add_private_note, add_team_note, list_private_notes
 
-from .access import PlanAccess, plan_view
+from .authorization import PlanAccess, plan_view
 from .editing import handle_form, plan_url
 from .forms_util import posted
 

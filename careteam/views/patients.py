@@ -12,7 +12,7 @@ from careteam.forms import PatientEditForm, PatientForm
 from careteam.policy import CHANGE_PATIENT_DETAILS
 from careteam.services import create_patient, require_patient_action, update_patient
 
-from .access import PlanAccess, plan_view, provider_view
+from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
 from .forms_util import add_service_errors, posted
 from .plans import NEW_PATIENT_SESSION_KEY

@@ -38,7 +38,7 @@ from careteam.services import (
 )
 from careteam.services import history as history_service
 
-from .access import PlanAccess, plan_view, provider_view
+from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
 from .forms_util import add_service_errors, posted
 

@@ -1,6 +1,6 @@
-from .access import PatientInvitation
+from .assigned_reading import ReadingAssignment
 from .checkins import ActivityOutcome, ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
-from .reading import ReadingAssignment
+from .logins import PatientInvitation
 
 __all__ = [
     "ActivityOutcome",

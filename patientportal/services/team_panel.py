@@ -13,9 +13,9 @@ from careteam.policy import MANAGE_PORTAL_ACCESS, may_act_on_patient
 
 from ..charts import TrendChart
 from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
-from .access import latest_invitation
+from .assigned_reading import reading_for_plan
 from .checkins import odi_chart, open_alerts_for_plan, pain_chart
-from .reading import reading_for_plan
+from .logins import latest_invitation
 
 RECENT_CHECK_INS = 5
 

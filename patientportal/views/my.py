@@ -18,9 +18,9 @@ from ..decorators import patient_required
 from ..forms import CheckInForm, OdiForm, ReadingFeedbackForm
 from ..models import CheckIn, ReadingAssignment
 from ..odi import band_for
+from ..services.assigned_reading import reading_for_patient, record_feedback
 from ..services.checkins import odi_chart, pain_chart, record_check_in, record_odi
 from ..services.patients import current_exercises, plan_overview, plans_for_patient
-from ..services.reading import reading_for_patient, record_feedback
 
 RECENT_PAIN_WINDOW = datetime.timedelta(days=14)
 

@@ -10,14 +10,14 @@ from wagtail.models import Page
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
-from careteam.views.access import PlanAccess, get_or_deny, plan_view
+from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
 
 from ..forms import AssignReadingForm
 from ..models import RedFlagAlert
-from ..services.access import invite_patient, revoke_patient_access
+from ..services.assigned_reading import ContraindicationConflict, assign_reading, page_choices
 from ..services.checkins import acknowledge_alert
 from ..services.errors import PortalActionError
-from ..services.reading import ContraindicationConflict, assign_reading, page_choices
+from ..services.logins import invite_patient, revoke_patient_access
 
 
 def _back_to_plan(plan: CarePlan) -> HttpResponse:

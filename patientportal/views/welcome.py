@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from audit.models import AuditAction
 from audit.services import record_event
 
-from ..services.access import accept_invitation, pending_invitation_for
+from ..services.logins import accept_invitation, pending_invitation_for
 from ..tokens import invitation_token_generator
 
 # Stands in for the token in the URL once the token is in the session. A real token

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .reading import count_text_words, minutes_for_words
+from .reading_time import count_text_words, minutes_for_words
 from .structured_data import faq_page_ld, json_ld_script, medical_web_page_ld
 from .text import page_text
 from .toc import heading_anchors, table_of_contents

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import textstat
 from django.conf import settings
 
-from .reading import count_text_words
+from .reading_time import count_text_words
 from .text import page_text
 
 

@@ -15,8 +15,8 @@ from audit.models import AuditEvent
 from careteam.models import Patient
 from careteam.services import CareAccessDenied
 from patientportal.models import PatientInvitation
-from patientportal.services.access import invite_patient, revoke_patient_access
 from patientportal.services.errors import PortalActionError
+from patientportal.services.logins import invite_patient, revoke_patient_access
 from patientportal.tasks import send_invitation_email
 from patientportal.tokens import InvitationTokenGenerator
 from tests.patient_fixtures import PATIENT_PASSWORD, activate_plan
@@ -168,7 +168,7 @@ def test_inviting_needs_an_email_and_refuses_an_active_login(
     Patient.objects.filter(pk=plan.patient_id).update(email="pat@example.com")
     plan.patient.refresh_from_db()
     invitation, _ = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
-    from patientportal.services.access import accept_invitation
+    from patientportal.services.logins import accept_invitation
 
     accept_invitation(invitation, PATIENT_PASSWORD)
     with pytest.raises(PortalActionError, match="already has access"):

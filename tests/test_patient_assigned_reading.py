@@ -11,13 +11,13 @@ from wagtail.models import PageViewRestriction
 
 from audit.models import AuditEvent
 from patientportal.models import ReadingAssignment
-from patientportal.services.errors import PortalAccessDenied, PortalActionError
-from patientportal.services.reading import (
+from patientportal.services.assigned_reading import (
     ContraindicationConflict,
     ReviewExpiredError,
     assign_reading,
     page_choices,
 )
+from patientportal.services.errors import PortalAccessDenied, PortalActionError
 from tests.portal_fixtures import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
