@@ -64,6 +64,7 @@ def recreate_database(url: str) -> None:
     if url.startswith("sqlite"):
         Path(urlsplit(url).path).unlink(missing_ok=True)
         return
+    # Here, not at the top: only a PostgreSQL run needs the driver.
     import psycopg2
     from psycopg2 import sql
 
@@ -79,12 +80,14 @@ def recreate_database(url: str) -> None:
 
 
 def drop_database(url: str) -> None:
+    # Django modules are imported only after setup_django() has configured settings.
     from django.db import connections
 
     connections.close_all()
     if url.startswith("sqlite"):
         Path(urlsplit(url).path).unlink(missing_ok=True)
         return
+    # Here, not at the top: only a PostgreSQL run needs the driver.
     import psycopg2
     from psycopg2 import sql
 
@@ -103,6 +106,7 @@ def setup_django(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    # Imported once the environment above is set, just before setting Django up.
     import django
 
     django.setup()
@@ -110,6 +114,7 @@ def setup_django(database_url: str) -> None:
 
 def targets_for(group: str) -> tuple[float, int]:
     """(p95 target in ms, query budget) for a page group."""
+    # bench.pages imports models, which needs Django set up first (setup_django()).
     from bench.pages import PUBLIC
 
     if group == PUBLIC:
@@ -130,6 +135,7 @@ def verdict(p95_ms: float, queries: int, baseline: int | None, target: float, bu
 
 def baseline_queries(specs) -> dict[str, int]:
     """Query count of each page on the plain demo, to compare with the count at scale."""
+    # Django and bench.pages (which imports models) only after setup_django().
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -174,6 +180,7 @@ def rss_kib() -> dict[str, int]:
 
 
 def machine() -> dict:
+    # Django modules are imported only after setup_django() has configured settings.
     import django
     import wagtail
     from django.db import connection
@@ -194,6 +201,7 @@ def machine() -> dict:
 
 
 def run(args: argparse.Namespace) -> dict:
+    # Django and the bench modules (which import models) only after setup_django().
     from django.core.management import call_command
 
     from bench import pages, scale

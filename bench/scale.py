@@ -23,6 +23,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import EventSpec, record_events
 from careteam import services as care
+from careteam.grants import grant_objects
 from careteam.models import (
     CarePlan,
     CarePlanStatus,
@@ -35,13 +36,13 @@ from careteam.models import (
     TeamNote,
     TeamRole,
 )
-from careteam.permissions import ROLE_PERMISSIONS, plan_permission_objects
+from careteam.policy import ROLE_GRANTS
 from careteam.services.plans import DEFAULT_SECTIONS
+from core.demo_users import ensure_demo_user
 from patientportal.demo import ALEX_RECORD
 from patientportal.models import ActivityReport, CheckIn, ReadingAssignment
 from patientportal.services.assigned_reading import ContraindicationConflict, assign_reading
 from patientportal.services.patients import current_exercises, current_plans_for_patient
-from portal.demo_users import ensure_demo_user
 from portal.importing import import_markdown_files
 from portal.models import ArticlePage
 
@@ -225,7 +226,7 @@ def _bulk_plans(lead, numbers: range) -> None:
         CareTeamMembership(plan=plan, user=lead, role=TeamRole.LEAD, added_by=lead)
         for plan in plans
     )
-    permissions = plan_permission_objects(sorted(ROLE_PERMISSIONS[TeamRole.LEAD]))
+    permissions = grant_objects(sorted(ROLE_GRANTS[TeamRole.LEAD]))
     CarePlanUserObjectPermission.objects.bulk_create(
         CarePlanUserObjectPermission(user=lead, permission=permission, content_object=plan)
         for plan in plans

@@ -1,7 +1,7 @@
 """Demo care teams: four providers and two fictional patients with hypermobility back-pain
 plans, written through the services so their history and audit trail are real.
 
-Run by ``manage.py seed_demo`` (settings.DEMO_SEEDERS). Idempotent: providers are updated
+Run by ``manage.py seed_demo`` (this app's ``demo_seeder``). Idempotent: providers are updated
 in place, and a plan that already exists is left as it is. Patient logins are added by the
 patient portal's seeder.
 """
@@ -24,7 +24,7 @@ from careteam.services import (
     create_provider,
     update_plan,
 )
-from portal.demo_users import ensure_demo_user
+from core.demo_users import ensure_demo_user
 from portal.models import ContraindicationTag
 
 PROVIDERS = (

@@ -1,5 +1,7 @@
 """Forms for the provider UI. They validate input only; saving goes through
-``careteam.services`` so the web UI and a future API share the same rules."""
+``careteam.services`` so the web UI and a future API share the same rules. Each model
+form's fields are the service's editable fields (``GOAL_FIELDS`` and the like), so a field
+is made editable in one place."""
 
 from __future__ import annotations
 
@@ -13,7 +15,15 @@ from careteam.models import (
     Precaution,
     TeamRole,
 )
-from careteam.services.people import find_provider_user
+from careteam.services.people import PATIENT_FIELDS, find_provider_user
+from careteam.services.plans import PLAN_FIELDS, PRECAUTION_FIELDS
+from careteam.services.sections import ACTIVITY_FIELDS, GOAL_FIELDS
+
+
+def form_fields(editable: tuple[str, ...]) -> list[str]:
+    """A service's editable fields as a page offers them: all but the sort order, which
+    follows the order of entry (no page reorders items)."""
+    return [name for name in editable if name != "sort_order"]
 
 
 class DateInput(forms.DateInput):
@@ -43,7 +53,7 @@ class VersionedFormMixin(forms.Form):
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["given_name", "family_name", "date_of_birth", "record_number", "email"]
+        fields = PATIENT_FIELDS
         widgets = {"date_of_birth": DateInput}
 
     def validate_unique(self) -> None:
@@ -57,15 +67,7 @@ class PatientEditForm(VersionedFormMixin, PatientForm):
 class PlanFieldsForm(forms.ModelForm):
     class Meta:
         model = CarePlan
-        fields = [
-            "title",
-            "status",
-            "period_start",
-            "period_end",
-            "conditions",
-            "patient_summary",
-            "red_flag_guidance",
-        ]
+        fields = PLAN_FIELDS
         widgets = {
             "period_start": DateInput,
             "period_end": DateInput,
@@ -103,7 +105,7 @@ class PlanEditForm(VersionedFormMixin, PlanFieldsForm):
 class PrecautionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Precaution
-        fields = ["description", "avoid_tag"]
+        fields = form_fields(PRECAUTION_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {"avoid_tag": "What it rules out"}
         help_texts = {
@@ -114,31 +116,14 @@ class PrecautionForm(VersionedFormMixin, forms.ModelForm):
 class GoalForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Goal
-        fields = [
-            "description",
-            "measure",
-            "target",
-            "due_date",
-            "lifecycle_status",
-            "achievement_status",
-            "visible_to_patient",
-        ]
+        fields = form_fields(GOAL_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput}
 
 
 class ActivityForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = [
-            "kind",
-            "title",
-            "status",
-            "schedule",
-            "scheduled_on",
-            "instructions",
-            "do_not_perform",
-            "visible_to_patient",
-        ]
+        fields = form_fields(ACTIVITY_FIELDS)
         widgets = {
             "scheduled_on": DateInput,
             "instructions": forms.Textarea(attrs={"rows": 4}),

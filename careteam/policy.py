@@ -1,65 +1,320 @@
-"""Who may act on a patient, as opposed to one of their plans.
+"""The rulebook: who may do what to a care plan, to a patient, and in the clinic.
 
-A patient can have several care plans, each with its own team. Some things belong to the
-patient, not to any one plan: their shared details (name, date of birth, record number,
-email), their portal login, and the start of a new plan. Plan-level rights come from the
-role table in ``careteam.permissions``; the rules here decide the patient-level actions,
-from the roles the user holds on the patient's plans:
+Every rule about care plans lives here, and nowhere else. An action has one name (what a
+refusal is audited as), the level it belongs to, the roles that may take it, and the one
+sentence a refused user reads. Three levels:
 
-- ``START_PLAN``: a physician who may start plans (``can_create_plans``) and already leads
-  one of the patient's open plans, or who registered the patient and nobody has started a
-  plan for them yet. Other team members ask that lead; anyone else gets the same answer as
-  for a record number that does not exist.
-- ``CHANGE_PATIENT_DETAILS`` and ``MANAGE_PORTAL_ACCESS``: the lead of one of the patient's
-  open plans (draft, active or on hold). The change is audited on every plan of the
-  patient, so the other plans' teams see it in their history.
+- **Plan** (``PlanAction``): on one plan, from the user's role on its team. Roles hold
+  grants (``ROLE_GRANTS``: guardian object permissions, granted on joining a team and
+  revoked on leaving); each action needs one grant (``PLAN_RULES``). Editing goals and
+  activities is bound to a section: the lead edits every section, the physical therapist
+  and the mental-health professional their own discipline's (``ROLE_SECTION_DISCIPLINE``).
+- **Patient** (``PatientAction``): things that belong to the patient, not to any one plan
+  (their shared details, their portal login, the start of another plan), decided from the
+  roles the user holds on the patient's open plans.
+- **Clinic** (``ClinicAction``): opening the provider pages at all (providers only), and
+  the model-level right to register patients and start plans (pain-management physicians).
 
 Use:
 
-- ``may_start_plan_for(user, patient)`` before attaching a new plan to a patient;
-- ``may_act_on_patient(user, action, patient)`` for a single check (links and buttons);
-- ``may_act_on_patient(user, action, patient, lock=True)`` inside a write's transaction,
-  to re-read the rule with the user's membership rows locked.
+- ``may(user, action, plan, section=...)`` for a single check (a link or a button);
+- ``PlanRights(user, plans)`` once per request when a page shows many plans, then
+  ``rights.on(plan).allows(action)``: no further queries;
+- ``rights_on(user, plan, lock=True)`` inside a write's transaction: re-read with the
+  user's membership row locked, so a removal from the team cannot slip in between;
+- ``may_act_on_patient(user, action, patient, lock=...)`` and ``may_start_plan_for`` for
+  the patient level; ``may_open_provider_pages(user)`` and ``may_register_patients(user)``
+  for the clinic level;
+- ``plans_where(user, action)`` for a list of plans.
 
-Services turn a refusal into ``CareAccessDenied`` with the action's sentence from
-``REFUSALS`` (``careteam.services._common.require_patient_action`` and
-``patient_action_guarded``).
+Services turn a refusal into ``CareAccessDenied`` with ``refusal(action)``
+(``careteam.services.require``, ``change_guarded``, ``require_patient_action``,
+``patient_action_guarded``); views turn that into 404 or 403 and never state a rule. A user
+who may not see the plan gets 404 and never the sentence. Being staff or superuser adds
+nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.db.models import QuerySet
 
-from .models import CarePlanStatus, CareTeamMembership, Patient, TeamRole
-from .permissions import Actor, can_create_plans, is_usable
+from . import grants
+from .grants import Actor, is_usable
+from .models import (
+    CarePlan,
+    CarePlanStatus,
+    CareTeamMembership,
+    Discipline,
+    Patient,
+    PlanSection,
+    Provider,
+    TeamRole,
+)
 
-START_PLAN = "start_plan"
-CHANGE_PATIENT_DETAILS = "change_patient_details"
-MANAGE_PORTAL_ACCESS = "manage_portal_access"
+
+class PlanAction(StrEnum):
+    """What a member may do to one plan. The value is the name refusals are audited as."""
+
+    VIEW = "view_careplan"
+    EDIT_PLAN = "change_careplan"
+    EDIT_PRECAUTIONS = "edit_precautions"
+    EDIT_SECTION = "edit_section"
+    ADD_TEAM_NOTE = "add_teamnote"
+    PRIVATE_NOTES = "access_private_notes"
+    MANAGE_TEAM = "manage_team"
+    HAND_OVER_LEAD = "hand_over_lead"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"
+    ASSIGN_READING = "assign_reading"
+    ACKNOWLEDGE_ALERT = "acknowledge_alert"
+
+
+class PatientAction(StrEnum):
+    """What a provider may do to a patient across their plans."""
+
+    START_PLAN = "start_plan"
+    CHANGE_PATIENT_DETAILS = "change_patient_details"
+    INVITE_PATIENT = "invite_patient"
+    SWITCH_OFF_PORTAL_ACCESS = "switch_off_portal_access"
+
+
+class ClinicAction(StrEnum):
+    """What a user may do in the clinic, before any patient or plan is in question."""
+
+    OPEN_PROVIDER_PAGES = "open_provider_pages"
+    REGISTER_PATIENTS = "register_patients"
+
+
+REGISTER_PATIENTS = ClinicAction.REGISTER_PATIENTS
+
+# Providers of this discipline may register patients and start plans (they join the
+# group that holds ``careteam.add_careplan`` when their profile is saved).
+PLAN_CREATOR_DISCIPLINE = Discipline.PAIN_MANAGEMENT
+
+# Which grants each role holds on a plan. The lead edits every section but never reads
+# psychotherapy notes.
+ROLE_GRANTS: dict[str, frozenset[str]] = {
+    TeamRole.LEAD: frozenset(
+        {
+            grants.VIEW,
+            grants.CHANGE,
+            grants.EDIT_ALL_SECTIONS,
+            grants.ADD_TEAM_NOTE,
+            grants.MANAGE_TEAM,
+            grants.VIEW_AUDIT_TRAIL,
+        }
+    ),
+    TeamRole.PHYSICAL_THERAPY: frozenset(
+        {grants.VIEW, grants.EDIT_OWN_SECTION, grants.ADD_TEAM_NOTE}
+    ),
+    TeamRole.MENTAL_HEALTH: frozenset(
+        {grants.VIEW, grants.EDIT_OWN_SECTION, grants.ADD_TEAM_NOTE, grants.ACCESS_PRIVATE_NOTES}
+    ),
+    TeamRole.CONTRIBUTOR: frozenset({grants.VIEW, grants.ADD_TEAM_NOTE}),
+}
+
+# Who may fill a role: one that reaches the clinical records of a discipline needs a
+# provider of it; the lead is a pain-management physician. Contributors can be anyone.
+ROLE_REQUIRED_DISCIPLINE: dict[str, str] = {
+    TeamRole.LEAD: Discipline.PAIN_MANAGEMENT,
+    TeamRole.PHYSICAL_THERAPY: Discipline.PHYSICAL_THERAPY,
+    TeamRole.MENTAL_HEALTH: Discipline.MENTAL_HEALTH,
+}
+
+# The section a discipline-bound role may edit ("own discipline's section").
+ROLE_SECTION_DISCIPLINE: dict[str, str] = {
+    TeamRole.PHYSICAL_THERAPY: Discipline.PHYSICAL_THERAPY,
+    TeamRole.MENTAL_HEALTH: Discipline.MENTAL_HEALTH,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The grant an action needs, and the sentence a member without it reads."""
+
+    grant: str
+    refusal: str
+
+
+# Each plan action: the grant it needs and the sentence a refused member reads.
+PLAN_RULES: dict[PlanAction, Rule] = {
+    PlanAction.VIEW: Rule(grants.VIEW, "You do not have access to this."),
+    PlanAction.EDIT_PLAN: Rule(
+        grants.CHANGE, "Only the team lead can edit the plan's summary, status and dates."
+    ),
+    PlanAction.EDIT_PRECAUTIONS: Rule(
+        grants.CHANGE, "Only the team lead can change the plan's precautions."
+    ),
+    # The lead's grant; discipline-bound roles pass through ROLE_SECTION_DISCIPLINE.
+    PlanAction.EDIT_SECTION: Rule(
+        grants.EDIT_ALL_SECTIONS,
+        "Your role on this team lets you edit goals and activities only in your own "
+        "discipline's section.",
+    ),
+    PlanAction.ADD_TEAM_NOTE: Rule(
+        grants.ADD_TEAM_NOTE, "Your role on this team cannot add team notes."
+    ),
+    PlanAction.PRIVATE_NOTES: Rule(
+        grants.ACCESS_PRIVATE_NOTES,
+        "Psychotherapy notes are visible only to the mental-health members of this team.",
+    ),
+    PlanAction.MANAGE_TEAM: Rule(
+        grants.MANAGE_TEAM, "Only the team lead can change who is on the team."
+    ),
+    PlanAction.HAND_OVER_LEAD: Rule(
+        grants.MANAGE_TEAM, "Only the team lead can hand over the lead."
+    ),
+    PlanAction.VIEW_AUDIT_TRAIL: Rule(
+        grants.VIEW_AUDIT_TRAIL, "Only the team lead can read the plan's audit trail."
+    ),
+    PlanAction.ASSIGN_READING: Rule(
+        grants.VIEW, "Only members of this patient's care team can assign reading."
+    ),
+    PlanAction.ACKNOWLEDGE_ALERT: Rule(
+        grants.VIEW, "Only members of this patient's care team can acknowledge an alert."
+    ),
+}
 
 # Plans whose lead speaks for the patient's shared record and login.
 OPEN_PLAN_STATUSES = (CarePlanStatus.DRAFT, CarePlanStatus.ACTIVE, CarePlanStatus.ON_HOLD)
 
-# Which roles, on an open plan of the patient, allow each patient-level action.
-PATIENT_ACTION_ROLES: dict[str, frozenset[str]] = {
-    CHANGE_PATIENT_DETAILS: frozenset({TeamRole.LEAD}),
-    MANAGE_PORTAL_ACCESS: frozenset({TeamRole.LEAD}),
+# Which roles, on an open plan of the patient, allow each patient-level action. Starting a
+# plan has its own rule (``may_start_plan_for``).
+PATIENT_ACTION_ROLES: dict[PatientAction, frozenset[str]] = {
+    PatientAction.CHANGE_PATIENT_DETAILS: frozenset({TeamRole.LEAD}),
+    PatientAction.INVITE_PATIENT: frozenset({TeamRole.LEAD}),
+    PatientAction.SWITCH_OFF_PORTAL_ACCESS: frozenset({TeamRole.LEAD}),
 }
 
-# The one sentence a refused user reads for each action.
-REFUSALS: dict[str, str] = {
-    START_PLAN: (
+_REFUSALS: dict[str, str] = {
+    PatientAction.START_PLAN: (
         "No patient whose care you lead has this record number. Register a new patient, "
         "or ask the patient's lead physician to start the plan or hand it to you."
     ),
-    CHANGE_PATIENT_DETAILS: (
+    PatientAction.CHANGE_PATIENT_DETAILS: (
         "Only the lead physician of one of this patient's open care plans can change their details."
     ),
-    MANAGE_PORTAL_ACCESS: (
+    PatientAction.INVITE_PATIENT: (
         "Only the lead physician of one of this patient's open care plans can invite the "
-        "patient or switch off their portal access."
+        "patient to the portal."
+    ),
+    PatientAction.SWITCH_OFF_PORTAL_ACCESS: (
+        "Only the lead physician of one of this patient's open care plans can switch off "
+        "the patient's portal access."
+    ),
+    ClinicAction.OPEN_PROVIDER_PAGES: "These pages are for the clinic's providers.",
+    ClinicAction.REGISTER_PATIENTS: (
+        "Only pain-management physicians can register patients and start care plans."
     ),
 }
+
+
+def refusal(action: str) -> str:
+    """The one sentence a user refused ``action`` reads (if they may see the plan)."""
+    if action in PLAN_RULES:
+        return PLAN_RULES[PlanAction(action)].refusal
+    return _REFUSALS[action]
+
+
+def roles_allowed(action: PlanAction) -> frozenset[str]:
+    """The team roles that may take a plan action (on some section, for section edits)."""
+    if action is PlanAction.EDIT_SECTION:
+        return frozenset({TeamRole.LEAD, *ROLE_SECTION_DISCIPLINE})
+    grant = PLAN_RULES[action].grant
+    return frozenset(role for role, held in ROLE_GRANTS.items() if grant in held)
+
+
+# --- Plan level -----------------------------------------------------------------------
+
+
+def needs_role(action: str, codenames: Iterable[str]) -> bool:
+    """Whether deciding ``action`` from these grants also needs the user's role: only a
+    section edit by someone who edits their own discipline's section."""
+    codenames = frozenset(codenames)
+    return (
+        action == PlanAction.EDIT_SECTION
+        and grants.EDIT_ALL_SECTIONS not in codenames
+        and grants.EDIT_OWN_SECTION in codenames
+    )
+
+
+@dataclass(frozen=True)
+class Rights:
+    """One user's grants and role on one plan, as read once; decisions cost no query."""
+
+    codenames: frozenset[str]
+    role: str | None = None
+
+    @property
+    def can_view(self) -> bool:
+        return grants.VIEW in self.codenames
+
+    def allows(self, action: PlanAction, section: PlanSection | None = None) -> bool:
+        """Whether these rights allow ``action``. For ``EDIT_SECTION``, on ``section`` (or,
+        without one, on at least one section)."""
+        if action is PlanAction.EDIT_SECTION:
+            if grants.EDIT_ALL_SECTIONS in self.codenames:
+                return True
+            if grants.EDIT_OWN_SECTION not in self.codenames:
+                return False
+            if section is None:
+                return True
+            own = ROLE_SECTION_DISCIPLINE.get(self.role or "")
+            return own is not None and own == section.discipline
+        return PLAN_RULES[action].grant in self.codenames
+
+
+def rights_on(user: Actor, plan: CarePlan, *, action: str = "", lock: bool = False) -> Rights:
+    """The user's rights on ``plan``. The role is read when ``lock`` is set (in the same
+    query that locks their membership row until the transaction ends) or when ``action``
+    needs it; two queries otherwise."""
+    role = grants.active_role(user, plan, lock=True) if lock else None
+    codenames = grants.perms_on(user, plan)
+    if not lock and needs_role(action, codenames):
+        role = grants.active_role(user, plan)
+    return Rights(codenames, role)
+
+
+def may(
+    user: Actor, action: PlanAction, plan: CarePlan, *, section: PlanSection | None = None
+) -> bool:
+    """A single check of a plan action (two or three queries)."""
+    if section is not None and section.plan_id != plan.pk:
+        return False
+    return rights_on(user, plan, action=action).allows(action, section)
+
+
+class PlanRights:
+    """The user's rights on many plans, read in a fixed number of queries::
+
+    rights = PlanRights(request.user, plans)
+    rights.on(plan).allows(PlanAction.EDIT_PLAN)
+    """
+
+    def __init__(self, user: Actor, plans: Iterable[CarePlan] | QuerySet[CarePlan]):
+        self.user = user
+        self._grants = grants.PlanGrants(user, plans)
+
+    def on(self, plan: CarePlan) -> Rights:
+        return Rights(self._grants.perms(plan), self._grants.role(plan))
+
+    def allows(
+        self, plan: CarePlan, action: PlanAction, section: PlanSection | None = None
+    ) -> bool:
+        if section is not None and section.plan_id != plan.pk:
+            return False
+        return self.on(plan).allows(action, section)
+
+
+def plans_where(user: Actor, action: PlanAction = PlanAction.VIEW) -> QuerySet[CarePlan]:
+    """Plans on which the user may take ``action`` (one query; any section for edits)."""
+    return grants.plans_for_user(user, PLAN_RULES[action].grant)
+
+
+# --- Patient level --------------------------------------------------------------------
 
 
 def _memberships(user: Actor, patient: Patient | int) -> QuerySet[CareTeamMembership]:
@@ -83,35 +338,76 @@ def cares_for(user: Actor, patient: Patient | int) -> bool:
     return is_usable(user) and _memberships(user, patient).exists()
 
 
-def may_start_plan_for(user: Actor, patient: Patient) -> bool:
+def may_start_plan_for(user: Actor, patient: Patient, *, lock: bool = False) -> bool:
     """Whether the user may attach a new plan to this existing patient: they lead one of
     the patient's open plans, or registered the patient and no plan exists yet. A plain
     place on a team is not enough: a new plan makes its starter the lead, who speaks for
-    the patient's shared record and login."""
-    if not can_create_plans(user):
+    the patient's shared record and login. ``lock`` as for ``roles_on_patient``."""
+    if not may_register_patients(user):
         return False
-    if TeamRole.LEAD in roles_on_patient(user, patient):
+    if TeamRole.LEAD in roles_on_patient(user, patient, lock=lock):
         return True
     return patient.registered_by_id == user.pk and not patient.care_plans.exists()
 
 
 def may_act_on_patient(
-    user: Actor, action: str, patient: Patient | int, *, lock: bool = False
+    user: Actor, action: PatientAction, patient: Patient | int, *, lock: bool = False
 ) -> bool:
     """Whether the user may take a patient-level ``action`` (not ``START_PLAN``); ``lock``
     as for ``roles_on_patient``."""
     return bool(roles_on_patient(user, patient, lock=lock) & PATIENT_ACTION_ROLES[action])
 
 
+def patient_actions_allowed(user: Actor, patient: Patient | int) -> frozenset[PatientAction]:
+    """Every patient-level action (but ``START_PLAN``) the user may take now, in one query:
+    for pages that show several of them."""
+    roles = roles_on_patient(user, patient)
+    return frozenset(action for action, allowed in PATIENT_ACTION_ROLES.items() if roles & allowed)
+
+
+# --- Clinic level ---------------------------------------------------------------------
+
+
+def may_open_provider_pages(user: Actor) -> bool:
+    """The provider pages at /care/ are for signed-in users with a provider profile (their
+    plans then depend on their teams); patients, editors and superusers get none."""
+    return is_usable(user) and Provider.objects.filter(user=user).exists()
+
+
+def may_register_patients(user: Actor) -> bool:
+    """Registering patients and starting plans: a provider holding ``careteam.add_careplan``
+    (pain-management physicians, through their group)."""
+    return grants.can_create_plans(user)
+
+
 __all__ = [
-    "CHANGE_PATIENT_DETAILS",
-    "MANAGE_PORTAL_ACCESS",
     "OPEN_PLAN_STATUSES",
     "PATIENT_ACTION_ROLES",
-    "REFUSALS",
-    "START_PLAN",
+    "PLAN_CREATOR_DISCIPLINE",
+    "PLAN_RULES",
+    "REGISTER_PATIENTS",
+    "ROLE_GRANTS",
+    "ROLE_REQUIRED_DISCIPLINE",
+    "ROLE_SECTION_DISCIPLINE",
+    "Actor",
+    "ClinicAction",
+    "PatientAction",
+    "PlanAction",
+    "PlanRights",
+    "Rights",
+    "Rule",
     "cares_for",
+    "is_usable",
+    "may",
     "may_act_on_patient",
+    "may_open_provider_pages",
+    "may_register_patients",
     "may_start_plan_for",
+    "patient_actions_allowed",
+    "needs_role",
+    "plans_where",
+    "refusal",
+    "rights_on",
+    "roles_allowed",
     "roles_on_patient",
 ]

@@ -1,25 +1,10 @@
 """The provider web UI at /care/. Every view checks the user's rights on the plan it touches;
 tests/test_careteam_matrix.py lists every pattern here with who may use it."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+from careteam import converters  # noqa: F401  (registers <id:...>)
 from careteam.views import dashboard, items, members, notes, patients, plans
-
-
-class RecordIdConverter:
-    """A positive database id. Longer numbers could not be ids (bigint), so such URLs are
-    a plain 404 instead of reaching the database."""
-
-    regex = "[1-9][0-9]{0,17}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(RecordIdConverter, "id")
 
 app_name = "careteam"
 

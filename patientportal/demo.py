@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from careteam.models import CarePlan, Patient
-from portal.demo_users import ensure_demo_user
+from core.demo_users import ensure_demo_user
 
 from .models import ActivityReport, CheckIn, OdiResponse, PatientInvitation, ReadingAssignment
 from .odi import SECTION_KEYS, score_odi

@@ -1,4 +1,5 @@
-"""The care team's patient-portal actions, mounted at /care/plans/<plan_id>/portal/."""
+"""The care team's patient-portal actions, mounted at /care/plans/<plan_id>/portal/. Ids use
+careteam's ``<id:...>`` converter (careteam.converters): too long to be an id is a 404."""
 
 from django.urls import path
 
@@ -10,5 +11,5 @@ urlpatterns = [
     path("invite/", team.invite, name="invite"),
     path("revoke/", team.revoke, name="revoke"),
     path("reading/assign/", team.assign, name="assign-reading"),
-    path("alerts/<int:alert_id>/acknowledge/", team.acknowledge, name="acknowledge-alert"),
+    path("alerts/<id:alert_id>/acknowledge/", team.acknowledge, name="acknowledge-alert"),
 ]

@@ -4,6 +4,8 @@ from django import forms
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
 from wagtail.models import Page
 
+from portal.services.readability import page_readability
+
 
 class ReadabilityPanel(Panel):
     """Flesch–Kincaid grade of the revision being edited, warning above the target grade."""
@@ -12,8 +14,6 @@ class ReadabilityPanel(Panel):
         template_name = "portal/admin/readability_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from portal.services.readability import page_readability
-
             context = super().get_context_data(parent_context)
             context["readability"] = page_readability(self.instance)
             return context

@@ -3,9 +3,12 @@
 Wagtail batches the `<a linktype="page">` lookups of one rich text value, but a StreamField
 renders each paragraph on its own, so an article costs two queries per linked paragraph.
 `serve_with_page_link_cache` opens a cache for the duration of one render; the page's context
-code primes it with every page id its rich text mentions in one query; the link handler reads
-from it and falls back to Wagtail's own lookup for anything not primed. Outside a render the
-handler is Wagtail's, unchanged.
+code primes it with every page id its rich text mentions in one query; the link handler
+(`portal.rich_text_link_handler`) reads from it and falls back to Wagtail's own lookup for
+anything not primed. Outside a render the handler is Wagtail's, unchanged.
+
+The page models import this module, so it must not import `wagtail.rich_text.pages`, which
+needs the app registry ready; the handler has its own module for that reason.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
-from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 # page id (as written in the rich text) -> page, or None when it no longer exists
@@ -96,21 +98,9 @@ def prime_page_links(*objects: Model) -> None:
     cache.update({page_id: found.get(page_id) for page_id in ids})
 
 
-class CachedPageLinkHandler(PageLinkHandler):
-    """Wagtail's page link handler, reading primed pages first."""
-
-    @classmethod
-    def get_many(cls, attrs_list: list[dict]) -> list[Model]:
-        cache = _linked_pages.get()
-        if cache is None:
-            return super().get_many(attrs_list)
-        missing = [attrs for attrs in attrs_list if str(attrs.get("id")) not in cache]
-        if missing:
-            loaded = super().get_many(missing)
-            cache.update(
-                {str(attrs.get("id")): page for attrs, page in zip(missing, loaded, strict=True)}
-            )
-        return [cache[str(attrs.get("id"))] for attrs in attrs_list]
+def open_cache() -> dict[str, Page | None] | None:
+    """The cache of the render in progress (page id -> page or None), or None outside one."""
+    return _linked_pages.get()
 
 
 def serve_with_page_link_cache(

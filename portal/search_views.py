@@ -5,10 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.models import ArticlePage
+from portal.models import ArticlePage, TreatmentPage
 from portal.services.search import MAX_QUERY_LENGTH, as_specific, search_content
 
 RESULTS_PER_PAGE = 10
+SEARCHED_PAGE_TYPES = (ArticlePage, TreatmentPage)
 
 
 @require_GET
@@ -19,7 +20,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["error"] = f"Please use at most {MAX_QUERY_LENGTH} characters."
         return render(request, "portal/search.html", context, status=400)
     if query:
-        results = Paginator(search_content(query), RESULTS_PER_PAGE).get_page(
+        results = Paginator(search_content(query, SEARCHED_PAGE_TYPES), RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
         results.object_list = as_specific(results.object_list)

@@ -5,7 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.models import Condition, ContraindicationTag, Person, Topic
-from portal.rich_text_links import CachedPageLinkHandler
+from portal.rich_text_link_handler import CachedPageLinkHandler
 
 
 class PersonViewSet(SnippetViewSet):

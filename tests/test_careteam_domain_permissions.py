@@ -1,4 +1,4 @@
-"""Issue 3's permission matrix at the permission level, and the queries it costs."""
+"""The role table at the level of grants and policy decisions, and the queries it costs."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -6,17 +6,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from careteam.models import Discipline, PrivateNote, TeamRole
-from careteam.permissions import (
-    ALL_PLAN_PERMISSIONS,
-    ROLE_PERMISSIONS,
-    PlanPermissions,
+from careteam.grants import (
+    ALL_PLAN_GRANTS,
+    PlanGrants,
     can_create_plans,
-    can_edit_section,
     perms_on,
     plans_for_user,
     user_can,
 )
+from careteam.models import Discipline, PrivateNote, TeamRole
+from careteam.policy import ROLE_GRANTS, PlanAction, PlanRights, may
 from careteam.services import (
     CareAccessDenied,
     add_member,
@@ -29,7 +28,7 @@ from tests.careteam_domain_fixtures import make_plan, make_provider, make_user
 
 ROLES = (TeamRole.LEAD, TeamRole.PHYSICAL_THERAPY, TeamRole.MENTAL_HEALTH, TeamRole.CONTRIBUTOR)
 
-# Written out from issue 3's table, independently of ROLE_PERMISSIONS.
+# Written out from the clinic's role table, independently of ROLE_GRANTS.
 MATRIX = {
     "view_careplan": {"lead", "physical_therapy", "mental_health", "contributor"},
     "change_careplan": {"lead"},
@@ -49,10 +48,10 @@ SECTION_MATRIX = {
 }
 
 
-def test_role_permissions_match_the_issue_matrix():
-    assert set(MATRIX) == set(ALL_PLAN_PERMISSIONS)
+def test_role_grants_match_the_clinic_matrix():
+    assert set(MATRIX) == set(ALL_PLAN_GRANTS)
     for perm, roles in MATRIX.items():
-        assert {role for role in ROLES if perm in ROLE_PERMISSIONS[role]} == roles, perm
+        assert {role for role in ROLES if perm in ROLE_GRANTS[role]} == roles, perm
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -69,17 +68,17 @@ def test_section_editing_follows_discipline(care_team, role, discipline):
     user = care_team.by_role(role)
     section = care_team.section(discipline)
     expected = role in SECTION_MATRIX[discipline]
-    assert can_edit_section(user, care_team.plan, section) is expected
-    permissions = PlanPermissions(user, [care_team.plan])
-    assert permissions.can_edit_section(care_team.plan, section) is expected
-    assert permissions.role(care_team.plan) == role
+    assert may(user, PlanAction.EDIT_SECTION, care_team.plan, section=section) is expected
+    rights = PlanRights(user, [care_team.plan])
+    assert rights.allows(care_team.plan, PlanAction.EDIT_SECTION, section) is expected
+    assert rights.on(care_team.plan).role == role
 
 
 def test_outsiders_hold_nothing(care_team):
     for user in (care_team.outsider, care_team.spare_physician, make_user("someone")):
         assert perms_on(user, care_team.plan) == frozenset()
         assert not plans_for_user(user).exists()
-        assert not PlanPermissions(user, [care_team.plan]).perms(care_team.plan)
+        assert not PlanGrants(user, [care_team.plan]).perms(care_team.plan)
 
 
 def test_anonymous_and_inactive_users_hold_nothing(care_team):
@@ -102,7 +101,7 @@ def test_superuser_and_model_level_permission_do_not_open_plans(care_team):
     assert admin.has_perm("careteam.view_careplan")  # Django's own check says yes...
     assert not plans_for_user(admin).exists()  # ...ours does not.
     assert not user_can(admin, "view_careplan", care_team.plan)
-    assert not PlanPermissions(admin, [care_team.plan]).has(care_team.plan, "view_careplan")
+    assert not PlanGrants(admin, [care_team.plan]).has(care_team.plan, "view_careplan")
     assert not can_create_plans(admin)
 
 
@@ -111,7 +110,7 @@ def test_superuser_on_a_team_gets_exactly_their_role(care_team):
     add_member(care_team.plan, care_team.lead, admin, TeamRole.PHYSICAL_THERAPY)
     assert user_can(admin, "view_careplan", care_team.plan)
     assert not user_can(admin, "change_careplan", care_team.plan)
-    assert perms_on(admin, care_team.plan) == ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY]
+    assert perms_on(admin, care_team.plan) == ROLE_GRANTS[TeamRole.PHYSICAL_THERAPY]
 
 
 def test_plans_for_user_filters_by_permission(care_team):
@@ -136,7 +135,7 @@ def _query_counts(user):
     with CaptureQueriesContext(connection) as listed:
         plan_list = list(plans_for_user(user).select_related("patient"))
     with CaptureQueriesContext(connection) as checked:
-        permissions = PlanPermissions(user, plan_list)
+        permissions = PlanGrants(user, plan_list)
         for plan in plan_list:
             permissions.has(plan, "change_careplan")
             permissions.role(plan)
@@ -157,13 +156,13 @@ def test_listing_and_checking_plans_costs_the_same_for_2_or_20(db):
     assert few[2] == 3  # user grants, group grants, roles
 
 
-def test_plan_permissions_answer_without_queries_once_built(care_team, django_assert_num_queries):
+def test_plan_rights_answer_without_queries_once_built(care_team, django_assert_num_queries):
     section = care_team.section(Discipline.MENTAL_HEALTH)
-    permissions = PlanPermissions(care_team.physio, [care_team.plan])
+    rights = PlanRights(care_team.physio, [care_team.plan])
     with django_assert_num_queries(0):
-        assert permissions.has(care_team.plan, "view_careplan")
-        assert not permissions.has(care_team.plan, "manage_team")
-        assert not permissions.can_edit_section(care_team.plan, section)
+        assert rights.allows(care_team.plan, PlanAction.VIEW)
+        assert not rights.allows(care_team.plan, PlanAction.MANAGE_TEAM)
+        assert not rights.allows(care_team.plan, PlanAction.EDIT_SECTION, section)
 
 
 def test_guardian_uses_the_direct_foreign_key_tables(care_team):
@@ -181,7 +180,7 @@ def test_guardian_uses_the_direct_foreign_key_tables(care_team):
     assert get_group_obj_perms_model(CarePlan) is CarePlanGroupObjectPermission
     assert CarePlanUserObjectPermission.objects.filter(
         user=care_team.physio, content_object=care_team.plan
-    ).count() == len(ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY])
+    ).count() == len(ROLE_GRANTS[TeamRole.PHYSICAL_THERAPY])
 
     # A group grant counts like a user grant, in every helper.
     reviewers = Group.objects.create(name="Case reviewers")
@@ -190,16 +189,14 @@ def test_guardian_uses_the_direct_foreign_key_tables(care_team):
     assert CarePlanGroupObjectPermission.objects.filter(group=reviewers).count() == 1
     assert list(plans_for_user(care_team.outsider)) == [care_team.plan]
     assert user_can(care_team.outsider, "view_careplan", care_team.plan)
-    assert PlanPermissions(care_team.outsider, [care_team.plan]).has(
-        care_team.plan, "view_careplan"
-    )
+    assert PlanGrants(care_team.outsider, [care_team.plan]).has(care_team.plan, "view_careplan")
 
 
 def test_reads_given_known_permissions_skip_the_check_queries_but_still_refuse(
     care_team, django_assert_num_queries
 ):
     plan, physio = care_team.plan, care_team.physio
-    known = PlanPermissions(physio, [plan]).perms(plan)
+    known = PlanGrants(physio, [plan]).perms(plan)
     ContentType.objects.get_for_model(PrivateNote)  # cached for the process after this
     with django_assert_num_queries(1):  # the audit record only
         record_plan_view(plan, physio, known_perms=known)

@@ -11,6 +11,7 @@ from careteam.services import (
     list_private_notes,
     plan_audit_trail,
     plan_history,
+    readable_notes,
     remove_member,
 )
 from tests.careteam_domain_fixtures import make_plan, make_provider, make_user
@@ -42,7 +43,7 @@ def test_nobody_else_reaches_them(care_team, private_note, who):
         list_private_notes(care_team.plan, user)
     with pytest.raises(CareAccessDenied):
         add_private_note(care_team.plan, user, "Mine")
-    assert not PrivateNote.objects.readable_by(user).exists()
+    assert not readable_notes(PrivateNote, user).exists()
     assert PrivateNote.objects.count() == 1
 
 
@@ -51,14 +52,14 @@ def test_a_mental_health_professional_on_another_team_sees_none(care_team, priva
     other_mind = make_provider("other.mind", Discipline.MENTAL_HEALTH)
     other_plan = make_plan(other_lead, "T-0099")
     add_member(other_plan, other_lead, other_mind, TeamRole.MENTAL_HEALTH)
-    assert not PrivateNote.objects.readable_by(other_mind).exists()
+    assert not readable_notes(PrivateNote, other_mind).exists()
     with pytest.raises(CareAccessDenied):
         list_private_notes(care_team.plan, other_mind)
 
 
 def test_access_ends_when_the_member_leaves(care_team, private_note):
     remove_member(care_team.plan, care_team.lead, care_team.mental_health)
-    assert not PrivateNote.objects.readable_by(care_team.mental_health).exists()
+    assert not readable_notes(PrivateNote, care_team.mental_health).exists()
     with pytest.raises(CareAccessDenied):
         list_private_notes(care_team.plan, care_team.mental_health)
     private_note.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Issue 3's matrix through the services, with the audit records each call leaves."""
+"""The role table through the services, with the audit records each call leaves."""
 
 import datetime
 

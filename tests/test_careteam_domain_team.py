@@ -5,14 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
+from careteam.grants import can_create_plans, perms_on, plans_for_user, user_can
 from careteam.models import CareTeamMembership, Discipline, TeamNote, TeamRole
-from careteam.permissions import (
-    ROLE_PERMISSIONS,
-    can_create_plans,
-    perms_on,
-    plans_for_user,
-    user_can,
-)
+from careteam.policy import ROLE_GRANTS
 from careteam.services import (
     CareAccessDenied,
     add_member,
@@ -21,6 +16,7 @@ from careteam.services import (
     find_provider_user,
     hand_over_lead,
     list_team_notes,
+    readable_notes,
     record_plan_view,
     remove_member,
 )
@@ -32,7 +28,7 @@ def test_joining_grants_and_leaving_revokes_at_once(care_team):
     assert not user_can(newcomer, "view_careplan", plan)
 
     membership = add_member(plan, lead, newcomer, TeamRole.PHYSICAL_THERAPY)
-    assert perms_on(newcomer, plan) == ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY]
+    assert perms_on(newcomer, plan) == ROLE_GRANTS[TeamRole.PHYSICAL_THERAPY]
     note = add_team_note(plan, newcomer, "Started stabilisation work.")
 
     remove_member(plan, lead, newcomer)
@@ -55,7 +51,7 @@ def test_joining_grants_and_leaving_revokes_at_once(care_team):
         .order_by("pk")
     )
     assert (granted.action, revoked.action) == ("granted", "revoked")
-    assert granted.detail["permissions"] == sorted(ROLE_PERMISSIONS[TeamRole.PHYSICAL_THERAPY])
+    assert granted.detail["permissions"] == sorted(ROLE_GRANTS[TeamRole.PHYSICAL_THERAPY])
 
 
 def test_a_removed_member_can_rejoin(care_team):
@@ -107,8 +103,8 @@ def test_handing_over_the_lead(care_team):
     plan, old_lead, new_lead = care_team.plan, care_team.lead, care_team.spare_physician
     hand_over_lead(plan, old_lead, new_lead)
 
-    assert perms_on(new_lead, plan) == ROLE_PERMISSIONS[TeamRole.LEAD]
-    assert perms_on(old_lead, plan) == ROLE_PERMISSIONS[TeamRole.CONTRIBUTOR]
+    assert perms_on(new_lead, plan) == ROLE_GRANTS[TeamRole.LEAD]
+    assert perms_on(old_lead, plan) == ROLE_GRANTS[TeamRole.CONTRIBUTOR]
     active = dict(plan.memberships.active().values_list("user__username", "role"))
     assert active[new_lead.username] == "lead" and active[old_lead.username] == "contributor"
     assert plan.memberships.active().filter(role="lead").count() == 1
@@ -142,10 +138,10 @@ def test_handover_needs_a_pain_physician_and_a_fitting_former_role(care_team):
 
 def test_team_notes_readable_by_follows_membership(care_team):
     note = add_team_note(care_team.plan, care_team.contributor, "Called the patient.")
-    assert list(TeamNote.objects.readable_by(care_team.physio)) == [note]
-    assert not TeamNote.objects.readable_by(care_team.outsider).exists()
+    assert list(readable_notes(TeamNote, care_team.physio)) == [note]
+    assert not readable_notes(TeamNote, care_team.outsider).exists()
     remove_member(care_team.plan, care_team.lead, care_team.contributor)
-    assert not TeamNote.objects.readable_by(care_team.contributor).exists()
+    assert not readable_notes(TeamNote, care_team.contributor).exists()
 
 
 def test_provider_discipline_decides_the_plan_creation_right(db):

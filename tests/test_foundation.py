@@ -3,8 +3,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -37,22 +35,3 @@ def test_production_refuses_to_start_without_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
-
-
-@pytest.mark.django_db
-def test_robots_txt_hides_private_areas_and_names_the_sitemap(client):
-    response = client.get("/robots.txt")
-    assert response.status_code == 200
-    body = response.content.decode()
-    for prefix in ("/cms/", "/care/", "/my/"):
-        assert f"Disallow: {prefix}" in body
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-
-
-@pytest.mark.django_db
-def test_login_page_renders_with_skip_link(client):
-    response = client.get("/accounts/login/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert 'href="#main"' in html
-    assert 'id="main"' in html

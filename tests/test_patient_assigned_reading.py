@@ -10,6 +10,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from audit.models import AuditEvent
+from careteam.services import CareAccessDenied
 from patientportal.models import ReadingAssignment
 from patientportal.services.assigned_reading import (
     ContraindicationConflict,
@@ -17,7 +18,7 @@ from patientportal.services.assigned_reading import (
     assign_reading,
     page_choices,
 )
-from patientportal.services.errors import PortalAccessDenied, PortalActionError
+from patientportal.services.errors import PortalActionError
 from tests.portal_fixtures import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_drafts_private_pages_and_other_page_types_cannot_be_assigned(
 
 def test_only_team_members_can_assign(portal_world, pages):
     for user in (portal_world.team.outsider, portal_world.patient_user, portal_world.other_user):
-        with pytest.raises(PortalAccessDenied):
+        with pytest.raises(CareAccessDenied):
             assign_reading(portal_world.plan, user, pages["safe"])
     assert not ReadingAssignment.objects.exists()
 
@@ -221,14 +222,13 @@ def test_patient_feedback_reaches_the_team_plan_panel(client, portal_world, page
     assert assignment.helpful is True
     assert assignment.feedback == "The pictures helped."
 
-    from django.template import Context, Template
     from django.test import RequestFactory
+
+    from patientportal.panels import render_portal_panel
 
     request = RequestFactory().get("/")
     request.user = portal_world.team.physio
-    html = Template("{% load patientportal_tags %}{% patient_portal_panel plan %}").render(
-        Context({"request": request, "plan": portal_world.plan})
-    )
+    html = render_portal_panel(request, portal_world.plan)
     assert "Stability training at home" in html
     assert "The pictures helped." in html
     assert "Read " in html

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -10,6 +9,7 @@ from audit.models import AuditEvent
 from careteam.models import Activity
 from patientportal.models import CheckIn, OdiResponse, RedFlag, RedFlagAlert
 from patientportal.odi import SECTION_KEYS
+from patientportal.panels import render_portal_panel, render_red_flag_alerts
 from patientportal.services.checkins import open_alerts_for_user
 from patientportal.services.errors import PortalAccessDenied
 from patientportal.tasks import send_red_flag_alert_email
@@ -22,12 +22,10 @@ def exercise(world, marker="ALEX"):
     return Activity.objects.get(title=f"{marker} dead bug core hold")
 
 
-def render_tag(source, user, **context):
+def team_request(user):
     request = RequestFactory().get("/care/")
     request.user = user
-    return Template("{% load patientportal_tags %}" + source).render(
-        Context({"request": request, **context})
-    )
+    return request
 
 
 def test_check_in_form_lists_only_my_current_visible_exercises(client, portal_world):
@@ -131,10 +129,10 @@ def test_alerts_appear_on_the_team_dashboard_until_acknowledged(client, portal_w
 
     assert list(open_alerts_for_user(portal_world.team.physio)) == [alert]
     assert list(open_alerts_for_user(portal_world.team.outsider)) == []
-    html = render_tag("{% red_flag_alerts %}", portal_world.lead)
+    html = render_red_flag_alerts(team_request(portal_world.lead))
     assert portal_world.patient.full_name in html
     assert "numbness" in html
-    assert render_tag("{% red_flag_alerts %}", portal_world.team.outsider).strip() == ""
+    assert render_red_flag_alerts(team_request(portal_world.team.outsider)).strip() == ""
 
     client.force_login(portal_world.team.outsider)
     url = reverse("patientportal_team:acknowledge-alert", args=[portal_world.plan.pk, alert.pk])
@@ -193,9 +191,7 @@ def test_trend_charts_with_tables_on_my_plan_and_the_team_panel(client, portal_w
     assert "average pain over the last two weeks: <strong>6.0 out of 10</strong>" in html
     assert "Pain score over time" in html
     assert '<th scope="col">Pain score</th>' in html
-    panel = render_tag(
-        "{% patient_portal_panel plan %}", portal_world.team.physio, plan=portal_world.plan
-    )
+    panel = render_portal_panel(team_request(portal_world.team.physio), portal_world.plan)
     assert f'id="plan-{portal_world.plan.pk}-pain-title"' in panel
     assert "pain 5/10" in panel
 

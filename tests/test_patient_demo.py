@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from careteam.demo import seed_care_teams
 from careteam.models import CarePlan
+from core.demo_users import demo_password
 from patientportal.demo import seed_patients
 from patientportal.models import CheckIn, OdiResponse, ReadingAssignment
-from portal.demo_users import demo_password
 from tests.patient_fixtures import contraindication
 from tests.portal_fixtures import make_article
 

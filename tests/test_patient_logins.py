@@ -154,7 +154,7 @@ def test_only_the_lead_of_an_open_plan_can_invite(care_team, plan):
     assert not PatientInvitation.objects.exists()
     for refused in (care_team.outsider, care_team.physio):
         assert AuditEvent.objects.filter(
-            action="denied", actor=refused, detail__permission="manage_portal_access"
+            action="denied", actor=refused, detail__permission="invite_patient"
         ).exists()
 
 

@@ -86,20 +86,18 @@ def test_my_reading_query_count_is_fixed(client, portal_world, site_tree):
 
 
 def test_team_panel_query_count_is_fixed(portal_world, site_tree):
-    from django.template import Context, Template
     from django.test import RequestFactory
 
     from patientportal.models import RedFlag
+    from patientportal.panels import render_portal_panel
 
     request = RequestFactory().get("/care/")
     request.user = portal_world.team.physio
-    template = Template("{% load patientportal_tags %}{% patient_portal_panel plan %}")
 
     def panel_queries():
-        context = Context({"request": request, "plan": portal_world.plan})
-        template.render(context)  # warm content types and site caches
+        render_portal_panel(request, portal_world.plan)  # warm content types and site caches
         with CaptureQueriesContext(connection) as captured:
-            html = template.render(context)
+            html = render_portal_panel(request, portal_world.plan)
         return len(captured), html
 
     add_reading(portal_world, site_tree, 2)

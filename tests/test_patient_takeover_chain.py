@@ -21,7 +21,7 @@ from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
 from careteam.models import CarePlan, Discipline, Patient, TeamRole
-from careteam.policy import REFUSALS, START_PLAN
+from careteam.policy import PatientAction, refusal
 from careteam.services import (
     CareAccessDenied,
     add_member,
@@ -36,6 +36,7 @@ from tests.careteam_domain_fixtures import make_provider
 from tests.patient_fixtures import PATIENT_PASSWORD, second_plan_led_by
 
 pytestmark = pytest.mark.django_db
+START_PLAN = PatientAction.START_PLAN
 
 CHECK_IN_NOTE = "Left leg feels weak on the stairs since Tuesday."
 
@@ -78,7 +79,7 @@ def test_step_1_starting_a_plan_by_someone_elses_record_number_is_refused(portal
         },
     )
     assert response.status_code == 400
-    assert escape(REFUSALS[START_PLAN]) in response.content.decode()
+    assert escape(refusal(START_PLAN)) in response.content.decode()
     assert portal_world.patient.family_name not in response.content.decode()
     assert not CarePlan.objects.filter(title="Takeover").exists()
     assert denials(attacker) == before + 1
@@ -97,7 +98,7 @@ def test_a_patient_without_a_care_relationship_gets_the_same_answer_as_an_unknow
     )
     unknown = client.post(url, {"record_number": "NO-SUCH-1", "title": "P", "status": "draft"})
     assert existing.status_code == unknown.status_code == 400
-    assert errors_of(existing) == errors_of(unknown) == [f"<li>{escape(REFUSALS[START_PLAN])}</li>"]
+    assert errors_of(existing) == errors_of(unknown) == [f"<li>{escape(refusal(START_PLAN))}</li>"]
     refusals = AuditEvent.objects.filter(
         action=AuditAction.DENIED, actor=attacker, detail__permission=START_PLAN
     )

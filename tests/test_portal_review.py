@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Workflow
 
-from portal.demo_users import ensure_demo_user
+from core.demo_users import ensure_demo_user
 from portal.models import ArticlePage
 from portal.services.review_workflow import (
     EDITORS,

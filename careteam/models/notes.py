@@ -1,4 +1,5 @@
-"""Team notes and mental-health private notes: separate tables, separate permissions.
+"""Team notes and mental-health private notes: separate tables, separate rules of who reads
+them (``careteam.policy``; listings through ``careteam.services.readable_notes``).
 
 Notes are clinical entries: never edited or deleted; a correction is a new note.
 """
@@ -7,25 +8,11 @@ from django.conf import settings
 from django.db import models
 
 
-class NoteQuerySet(models.QuerySet):
-    def readable_by(self, user) -> "NoteQuerySet":
-        """Notes of the plans where ``user`` holds the note kind's read permission (object
-        permissions only: never a superuser as such)."""
-        from .. import permissions
-
-        permission = getattr(permissions, self.model.read_permission)
-        return self.filter(plan__in=permissions.plans_for_user(user, permission))
-
-
 class Note(models.Model):
-    """What team and private notes share. ``read_permission`` names the constant in
-    ``careteam.permissions`` that lets a member read this kind of note."""
+    """What team and private notes share."""
 
-    read_permission: str
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = NoteQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -35,7 +22,6 @@ class Note(models.Model):
 class TeamNote(Note):
     """A note every member of the plan's team can read."""
 
-    read_permission = "VIEW"
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="team_notes"
     )
@@ -54,10 +40,9 @@ class PrivateNote(Note):
     """A psychotherapy note: only the plan's mental-health members may read it, not the lead.
 
     Read these through ``careteam.services.list_private_notes`` (one plan) or
-    ``PrivateNote.objects.readable_by(user)`` (listings).
+    ``readable_notes(PrivateNote, user)`` (listings).
     """
 
-    read_permission = "ACCESS_PRIVATE_NOTES"
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="private_notes"
     )

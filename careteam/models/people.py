@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .tracking import Versioned
+
 
 class Discipline(models.TextChoices):
     """A provider's clinical discipline; plan sections are keyed by the same values."""
@@ -37,7 +39,7 @@ class Provider(models.Model):
         return str(self)
 
 
-class Patient(models.Model):
+class Patient(Versioned):
     """A person under the clinic's care. `user` is set once they have a portal login."""
 
     given_name = models.CharField(max_length=100)
@@ -65,7 +67,6 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name", "record_number"]

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from .tracking import VersionedRecord
+from .tracking import Versioned, VersionedRecord
 
 
 class CarePlanStatus(models.TextChoices):
@@ -18,7 +18,7 @@ class CarePlanStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
-class CarePlan(models.Model):
+class CarePlan(Versioned):
     """One patient's plan of care, kept together by a care team.
 
     Object permissions (granted per team member by `careteam.services.team`):
@@ -74,7 +74,6 @@ class CarePlan(models.Model):
     # Any change anywhere in the plan (goals, notes, team...), for "last change" listings;
     # ``updated_at``/``updated_by`` describe the plan's own fields only.
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

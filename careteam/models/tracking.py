@@ -4,9 +4,18 @@ from django.conf import settings
 from django.db import models
 
 
-class VersionedRecord(models.Model):
-    """Who made and last changed a record, when, and the version that stale saves are
-    checked against (see careteam.services._common.update_versioned)."""
+class Versioned(models.Model):
+    """A record saved only against the version its editor saw (see
+    careteam.services._common.update_versioned): a stale save is refused, not applied."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedRecord(Versioned):
+    """Who made and last changed a record, when, and its version."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -16,7 +25,6 @@ class VersionedRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         abstract = True

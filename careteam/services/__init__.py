@@ -1,15 +1,29 @@
-"""Care-team domain rules, shared by the web UI and a future API.
+"""Care-team services, shared by the web UI and a future API.
 
-Every function takes the acting user, checks their object permissions on the plan, raises
-``CareAccessDenied`` (recorded as 'denied') when they lack them, and records what it did in
-the audit trail. Edits take the version the user saw and raise ``StaleVersionError``
-instead of overwriting someone else's change.
+Every function takes the acting user, asks ``careteam.policy`` whether they may, raises
+``CareAccessDenied`` (recorded as 'denied') when they may not, and records what it did in
+the audit trail. Other apps' writes about a plan or a patient use the same gates:
+``require`` / ``change_guarded`` (plan level) and ``require_patient_action`` /
+``patient_action_guarded`` (patient level), re-checked under the membership row lock.
+Edits take the version the user saw and raise ``StaleVersionError`` instead of
+overwriting someone else's change.
 """
 
-from ._common import require_patient_action
+from ._common import (
+    change_guarded,
+    patient_action_guarded,
+    require,
+    require_patient_action,
+)
 from .errors import CareAccessDenied, StaleVersionError
 from .history import plan_audit_trail, plan_history
-from .notes import add_private_note, add_team_note, list_private_notes, list_team_notes
+from .notes import (
+    add_private_note,
+    add_team_note,
+    list_private_notes,
+    list_team_notes,
+    readable_notes,
+)
 from .people import create_patient, create_provider, find_provider_user, update_patient
 from .plans import (
     add_precaution,
@@ -40,6 +54,7 @@ __all__ = [
     "add_private_note",
     "add_section",
     "add_team_note",
+    "change_guarded",
     "create_activity",
     "create_care_plan",
     "create_goal",
@@ -53,11 +68,14 @@ __all__ = [
     "hand_over_lead",
     "list_private_notes",
     "list_team_notes",
+    "patient_action_guarded",
     "patient_for_new_plan",
     "plan_audit_trail",
     "plan_history",
+    "readable_notes",
     "record_plan_view",
     "remove_member",
+    "require",
     "require_patient_action",
     "update_activity",
     "update_goal",

@@ -1,9 +1,14 @@
-"""Building blocks shared by the care-team services: permission gates that leave a
-'denied' audit record, and versioned create/update/delete that leave history."""
+"""Building blocks shared by the care-team services: gates that ask ``careteam.policy``
+and leave a 'denied' audit record, and versioned create/update/delete that leave history.
+
+Every write goes through one path: the policy asked before validating (``require``),
+asked again inside the transaction with the actor's membership row locked
+(``change_guarded`` / ``patient_action_guarded``), the version checked
+(``UPDATE ... WHERE version = n``), and the change audited in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
@@ -15,102 +20,83 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import EventSpec, record_event, record_events
 
-from ..models import CarePlan, CareTeamMembership, Patient
-from ..permissions import VIEW, Actor, perms_on
-from ..policy import REFUSALS, cares_for, may_act_on_patient
+from ..models import CarePlan, Patient, PlanSection
+from ..models.tracking import Versioned
+from ..policy import (
+    Actor,
+    PatientAction,
+    PlanAction,
+    Rights,
+    cares_for,
+    may_act_on_patient,
+    may_start_plan_for,
+    refusal,
+    rights_on,
+)
 from .errors import CareAccessDenied, StaleVersionError
 
 M = TypeVar("M", bound=models.Model)
-Allows = Callable[[frozenset[str]], bool]
+V = TypeVar("V", bound=Versioned)
 
 
 def deny(
     actor: Actor,
-    permission: str,
+    action: str,
     *,
     plan: CarePlan | int | None = None,
     obj: models.Model | None = None,
     patient: Patient | int | None = None,
+    section: PlanSection | None = None,
     hide_existence: bool = True,
     reason: str = "",
-    message: str = "",
 ) -> CareAccessDenied:
-    """Record a refusal and return the exception to raise. ``message`` is the sentence a
-    member who may see the plan reads; someone who may not gets a plain "no access".
+    """Record a refusal of ``action`` (a ``careteam.policy`` action, audited by its name)
+    and return the exception to raise. A user who may see the plan reads the action's
+    sentence from the policy; anyone else a plain "no access".
 
     Call it outside any transaction that will roll back, or the record goes with it.
     """
-    detail = {"permission": permission}
+    detail = {"permission": str(action)}
+    if section is not None:
+        detail["section"] = section.discipline
     if reason:
         detail["reason"] = reason
     target = obj if obj is not None else (plan if isinstance(plan, models.Model) else None)
     record_event(actor, AuditAction.DENIED, target, plan=plan, patient=patient, detail=detail)
-    if hide_existence:
-        text = "You do not have access to this."
-    else:
-        text = message or "You may not do this."
-    return CareAccessDenied(text, permission=permission, hide_existence=hide_existence)
-
-
-def refuse_patient_action(
-    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
-) -> CareAccessDenied:
-    """Record a refused patient-level action (``careteam.policy``) and return the exception:
-    404 for someone on none of the patient's teams, else 403 with the action's sentence."""
-    return deny(
-        actor,
-        action,
-        plan=plan,
-        obj=patient,
-        patient=patient,
-        hide_existence=not cares_for(actor, patient),
-        message=REFUSALS[action],
-    )
-
-
-def require_patient_action(
-    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
-) -> None:
-    """Refuse (recorded) unless the actor may take the patient-level ``action``."""
-    if not may_act_on_patient(actor, action, patient):
-        raise refuse_patient_action(actor, action, patient, plan=plan)
-
-
-@contextmanager
-def patient_action_guarded(
-    actor: Actor, action: str, patient: Patient, *, plan: CarePlan | None = None
-) -> Iterator[None]:
-    """The transaction of a patient-level change, entered only while the actor may still
-    take ``action``: the rule re-read with their membership rows on the patient's plans
-    locked (as ``change_guarded`` does for a plan). A refusal is recorded after the
-    rollback, so the record stays."""
-    try:
-        with transaction.atomic():
-            if not may_act_on_patient(actor, action, patient, lock=True):
-                raise _Refused(can_view=False)
-            yield
-    except _Refused:
-        raise refuse_patient_action(actor, action, patient, plan=plan) from None
+    text = refusal(PlanAction.VIEW if hide_existence else action)
+    return CareAccessDenied(text, permission=str(action), hide_existence=hide_existence)
 
 
 def require(
     actor: Actor,
-    permission: str,
+    action: PlanAction,
     plan: CarePlan,
     *,
     obj: models.Model | None = None,
+    section: PlanSection | None = None,
     known_perms: Iterable[str] | None = None,
-) -> frozenset[str]:
-    """The actor's permissions on ``plan`` if they include ``permission``; else deny.
+) -> Rights:
+    """The actor's rights on ``plan`` if the policy allows ``action`` (on ``section``, for
+    section edits); else deny, recorded.
 
-    ``known_perms``: the actor's permissions on this plan as already read in this request
-    (a view's ``PlanPermissions``), sparing the two queries of reading them again. Reads
-    only: a change re-checks under a lock (``change_guarded``).
+    ``known_perms``: the actor's grants on this plan as already read in this request (a
+    view's ``PlanRights``), sparing the two queries of reading them again. Reads only: a
+    change re-checks under a lock (``change_guarded``).
     """
-    perms = perms_on(actor, plan) if known_perms is None else frozenset(known_perms)
-    if permission not in perms:
-        raise deny(actor, permission, plan=plan, obj=obj, hide_existence=VIEW not in perms)
-    return perms
+    if known_perms is None:
+        rights = rights_on(actor, plan, action=action)
+    else:
+        rights = Rights(frozenset(known_perms))
+    if not rights.allows(action, section):
+        raise deny(
+            actor,
+            action,
+            plan=plan,
+            obj=obj,
+            section=section,
+            hide_existence=not rights.can_view,
+        )
+    return rights
 
 
 class _Refused(Exception):
@@ -119,48 +105,97 @@ class _Refused(Exception):
         self.can_view = can_view
 
 
-def locked_perms(actor: Actor, plan: CarePlan) -> frozenset[str]:
-    """The actor's permissions on ``plan``, read after locking their active membership row
-    for the rest of the transaction. A removal committed meanwhile is seen (the lock waits
-    for it); a removal that starts later waits until this transaction ends."""
-    if getattr(actor, "pk", None) is not None:
-        list(
-            CareTeamMembership.objects.active()
-            .select_for_update()
-            .filter(plan=plan, user=actor)
-            .values_list("pk", flat=True)
-        )
-    return perms_on(actor, plan)
-
-
 @contextmanager
 def change_guarded(
     actor: Actor,
-    permission: str,
+    action: PlanAction,
     plan: CarePlan,
     *,
     obj: models.Model | None = None,
-    allows: Allows | None = None,
-) -> Iterator[frozenset[str]]:
-    """The transaction of a change, entered only while the actor still holds
-    ``permission`` (or passes ``allows``), checked under ``locked_perms``.
+    section: PlanSection | None = None,
+) -> Iterator[Rights]:
+    """The transaction of a change, entered only while the policy still allows ``action``,
+    with the actor's rights read after locking their membership row
+    (``rights_on(..., lock=True)``). A removal committed meanwhile is seen (the lock waits
+    for it); one that starts later waits until this transaction ends.
 
     Services also ``require`` before validating, so outsiders learn nothing from error
-    messages; this second check closes the gap between that check and the write, where a
-    member removed meanwhile could otherwise still change the plan. A refusal is recorded
-    after the transaction has rolled back, so the record stays.
+    messages; this second check closes the gap between that check and the write. A
+    refusal is recorded after the transaction has rolled back, so the record stays.
     """
-    allows = allows or (lambda perms: permission in perms)
     try:
         with transaction.atomic():
-            perms = locked_perms(actor, plan)
-            if not allows(perms):
-                raise _Refused(VIEW in perms)
-            yield perms
+            rights = rights_on(actor, plan, lock=True)
+            if not rights.allows(action, section):
+                raise _Refused(rights.can_view)
+            yield rights
     except _Refused as refused:
         raise deny(
-            actor, permission, plan=plan, obj=obj, hide_existence=not refused.can_view
+            actor,
+            action,
+            plan=plan,
+            obj=obj,
+            section=section,
+            hide_existence=not refused.can_view,
         ) from None
+
+
+def _patient_rule(actor: Actor, action: PatientAction, patient: Patient, *, lock: bool) -> bool:
+    if action is PatientAction.START_PLAN:
+        return may_start_plan_for(actor, patient, lock=lock)
+    return may_act_on_patient(actor, action, patient, lock=lock)
+
+
+def refuse_patient_action(
+    actor: Actor,
+    action: PatientAction,
+    patient: Patient | None,
+    *,
+    plan: CarePlan | None = None,
+    reason: str = "",
+) -> CareAccessDenied:
+    """Record a refused patient-level action and return the exception: 404 for someone on
+    none of the patient's teams, else 403 with the action's sentence. A refused start of a
+    plan is always a 404 here: the plan form shows the sentence itself, the same for an
+    unknown record number and for someone else's patient."""
+    hide = action is PatientAction.START_PLAN or patient is None or not cares_for(actor, patient)
+    return deny(
+        actor,
+        action,
+        plan=plan,
+        obj=patient,
+        patient=patient,
+        hide_existence=hide,
+        reason=reason,
+    )
+
+
+def require_patient_action(
+    actor: Actor, action: PatientAction, patient: Patient, *, plan: CarePlan | None = None
+) -> None:
+    """Refuse (recorded) unless the policy allows the patient-level ``action``."""
+    if not _patient_rule(actor, action, patient, lock=False):
+        raise refuse_patient_action(actor, action, patient, plan=plan)
+
+
+@contextmanager
+def patient_action_guarded(
+    actor: Actor, action: PatientAction, patient: Patient, *, plan: CarePlan | None = None
+) -> Iterator[None]:
+    """The transaction of a patient-level change, entered only while the policy still
+    allows ``action``: the rule is read again with the actor's membership rows on the
+    patient's plans locked (as ``change_guarded`` does for a plan) and, for the start of a
+    plan, the patient row too, so two starts cannot both see "no plan yet". A refusal is
+    recorded after the rollback, so the record stays."""
+    try:
+        with transaction.atomic():
+            if action is PatientAction.START_PLAN:
+                Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+            if not _patient_rule(actor, action, patient, lock=True):
+                raise _Refused(can_view=False)
+            yield
+    except _Refused:
+        raise refuse_patient_action(actor, action, patient, plan=plan) from None
 
 
 def touch_plan(plan: CarePlan, when=None) -> None:
@@ -194,16 +229,16 @@ def create_audited(
     plan: CarePlan,
     fields: Iterable[str],
     *,
-    permission: str,
-    allows: Allows | None = None,
+    action: PlanAction,
+    section: PlanSection | None = None,
     record_values: bool = True,
 ) -> M:
     """Validate, save and record 'created' (with the initial values for history), if the
-    actor still holds ``permission`` (see ``change_guarded``)."""
+    policy still allows ``action`` (see ``change_guarded``)."""
     fields = list(fields)
     validate(instance, fields)
     now = timezone.now()
-    with change_guarded(actor, permission, plan, allows=allows):
+    with change_guarded(actor, action, plan, section=section):
         instance.save()
         detail = {"values": snapshot(instance, fields)} if record_values else None
         record_event(actor, AuditAction.CREATED, instance, plan=plan, detail=detail)
@@ -211,11 +246,13 @@ def create_audited(
     return instance
 
 
-def _stale(model: type[M], pk: Any, expected_version: int, fields: Iterable[str]):
-    current = model._default_manager.filter(pk=pk)
+def _stale(
+    model: type[V], pk: Any, expected_version: int, fields: Iterable[str]
+) -> StaleVersionError:
+    rows = model._default_manager.filter(pk=pk)
     if any(field.name == "updated_by" for field in model._meta.concrete_fields):
-        current = current.select_related("updated_by")
-    current = current.first()
+        rows = rows.select_related("updated_by")
+    current = rows.first()
     values = snapshot(current, fields) if current is not None else None
     return StaleVersionError(
         model, expected_version=expected_version, current=current, current_values=values
@@ -223,21 +260,21 @@ def _stale(model: type[M], pk: Any, expected_version: int, fields: Iterable[str]
 
 
 def update_versioned(
-    instance: M,
+    instance: V,
     actor: Actor,
     plan: CarePlan,
     expected_version: int,
     changes: dict[str, Any],
     *,
     editable: Iterable[str],
-    permission: str,
-    allows: Allows | None = None,
-    guard: AbstractContextManager | None = None,
+    action: PlanAction | None = None,
+    section: PlanSection | None = None,
+    guard: AbstractContextManager[Any] | None = None,
     also_record_on: Iterable[CarePlan] = (),
 ) -> dict[str, list[Any]]:
-    """Apply ``changes`` only if the row is still at ``expected_version`` and the actor
-    still holds ``permission`` (see ``change_guarded``), or passes ``guard``, a context
-    manager standing in for ``change_guarded`` (a patient-level rule). The change is
+    """Apply ``changes`` only if the row is still at ``expected_version`` and the policy
+    still allows ``action`` (see ``change_guarded``); for a patient-level action, ``guard``
+    is the ``patient_action_guarded`` that stands in for ``change_guarded``. The change is
     recorded against ``plan`` and each plan in ``also_record_on``.
 
     One ``UPDATE ... WHERE id = %s AND version = %s``: zero rows means someone else saved
@@ -270,9 +307,14 @@ def update_versioned(
     stamps: dict[str, Any] = {"updated_at": now}
     if any(field.name == "updated_by" for field in model._meta.concrete_fields):
         stamps["updated_by"] = actor
-    if guard is None:
-        guard = change_guarded(actor, permission, plan, obj=instance, allows=allows)
-    with guard:
+    gate: AbstractContextManager[Any]
+    if guard is not None:
+        gate = guard
+    elif action is not None:
+        gate = change_guarded(actor, action, plan, obj=instance, section=section)
+    else:
+        raise ValueError("Pass the plan action to re-check, or a patient-level guard.")
+    with gate:
         updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
             **{name: new for name, (_old, new) in diff.items()},
             **stamps,
@@ -302,21 +344,21 @@ def update_versioned(
 
 
 def delete_versioned(
-    instance: models.Model,
+    instance: V,
     actor: Actor,
     plan: CarePlan,
     expected_version: int,
     *,
     fields: Iterable[str],
-    permission: str,
-    allows: Allows | None = None,
+    action: PlanAction,
+    section: PlanSection | None = None,
 ) -> None:
-    """Delete only if still at ``expected_version`` and the actor still holds
-    ``permission``; history keeps the last values."""
+    """Delete only if still at ``expected_version`` and the policy still allows
+    ``action``; history keeps the last values."""
     model = type(instance)
     fields = tuple(fields)
     values = snapshot(instance, fields)
-    with change_guarded(actor, permission, plan, obj=instance, allows=allows):
+    with change_guarded(actor, action, plan, obj=instance, section=section):
         deleted, _ = model._default_manager.filter(
             pk=instance.pk, version=expected_version
         ).delete()

@@ -15,7 +15,7 @@ from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
 
 from ..models import CarePlan, PrivateNote
-from ..permissions import ACCESS_PRIVATE_NOTES, VIEW, VIEW_AUDIT_TRAIL, Actor
+from ..policy import Actor, PlanAction
 from ._common import require
 
 
@@ -25,9 +25,9 @@ def plan_history(
     """Who changed what and when, newest first, for any team member. Private-note events
     are left out unless the actor may read private notes. ``known_perms``: the actor's
     permissions on the plan already read in this request."""
-    perms = require(actor, VIEW, plan, known_perms=known_perms)
+    rights = require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
     events = AuditEvent.objects.for_plan(plan).changes().select_related("actor")
-    if ACCESS_PRIVATE_NOTES not in perms:
+    if not rights.allows(PlanAction.PRIVATE_NOTES):
         events = events.exclude(target_content_type=ContentType.objects.get_for_model(PrivateNote))
     return events
 
@@ -35,6 +35,6 @@ def plan_history(
 def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
     """Every event about the plan (views and denials too), newest first. Lead only; the
     read is itself recorded."""
-    require(actor, VIEW_AUDIT_TRAIL, plan)
+    require(actor, PlanAction.VIEW_AUDIT_TRAIL, plan)
     record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": "audit_trail"})
     return AuditEvent.objects.for_plan(plan).select_related("actor")

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,15 +14,15 @@ from django.db.models import Q
 from audit.models import AuditAction
 from audit.services import record_event
 
+from ..grants import plan_creators_group
 from ..models import CarePlan, Discipline, Patient, Provider
-from ..permissions import (
+from ..policy import (
     PLAN_CREATOR_DISCIPLINE,
-    VIEW,
-    Actor,
-    can_create_plans,
-    plan_creators_group,
+    REGISTER_PATIENTS,
+    PatientAction,
+    PlanAction,
+    may_register_patients,
 )
-from ..policy import CHANGE_PATIENT_DETAILS
 from ._common import (
     deny,
     patient_action_guarded,
@@ -40,7 +40,7 @@ RECORD_NUMBER_IN_USE = (
 )
 
 
-def create_provider(user: AbstractBaseUser, *, discipline: str, credentials: str = "") -> Provider:
+def create_provider(user: User, *, discipline: str, credentials: str = "") -> Provider:
     """Give ``user`` a provider profile (or update it), and keep the model-level right to
     create plans in step with the discipline: pain-management physicians join the
     "Pain management physicians" group, which holds ``careteam.add_careplan``.
@@ -62,7 +62,7 @@ def create_provider(user: AbstractBaseUser, *, discipline: str, credentials: str
     return provider
 
 
-def find_provider_user(identifier: str) -> AbstractBaseUser | None:
+def find_provider_user(identifier: str) -> User | None:
     """The active user with a provider profile whose username or email is ``identifier``
     (case-insensitive), or None. For "invite a provider by username or email"."""
     identifier = (identifier or "").strip()
@@ -82,7 +82,7 @@ def find_provider_user(identifier: str) -> AbstractBaseUser | None:
 
 
 def create_patient(
-    actor: Actor,
+    actor: User,
     *,
     given_name: str,
     family_name: str,
@@ -95,8 +95,8 @@ def create_patient(
 
     Raises ``ValidationError`` for bad values, including a record number already in use.
     """
-    if not can_create_plans(actor):
-        raise deny(actor, "careteam.add_patient", hide_existence=False)
+    if not may_register_patients(actor):
+        raise deny(actor, REGISTER_PATIENTS, hide_existence=False)
     patient = Patient(
         given_name=given_name.strip(),
         family_name=family_name.strip(),
@@ -111,7 +111,7 @@ def create_patient(
         # Registration cannot hide that a number is taken; it leaves a trace of who asked.
         deny(
             actor,
-            "careteam.add_patient",
+            REGISTER_PATIENTS,
             obj=existing,
             patient=existing,
             reason="record number in use",
@@ -130,7 +130,7 @@ def create_patient(
 
 
 def update_patient(
-    patient: Patient, actor: Actor, expected_version: int, *, plan: CarePlan, **changes: Any
+    patient: Patient, actor: User, expected_version: int, *, plan: CarePlan, **changes: Any
 ) -> Patient:
     """Correct the patient's shared details (``PATIENT_FIELDS``), seen from one of their
     plans. The record belongs to the patient, not the plan, so the rule is the
@@ -142,8 +142,8 @@ def update_patient(
     """
     if plan.patient_id != patient.pk:
         raise ValueError("The plan belongs to another patient.")
-    require(actor, VIEW, plan, obj=patient)
-    require_patient_action(actor, CHANGE_PATIENT_DETAILS, patient, plan=plan)
+    require(actor, PlanAction.VIEW, plan, obj=patient)
+    require_patient_action(actor, PatientAction.CHANGE_PATIENT_DETAILS, patient, plan=plan)
     changes = {
         name: value.strip() if isinstance(value, str) else value for name, value in changes.items()
     }
@@ -162,8 +162,9 @@ def update_patient(
             expected_version,
             changes,
             editable=PATIENT_FIELDS,
-            permission=CHANGE_PATIENT_DETAILS,
-            guard=patient_action_guarded(actor, CHANGE_PATIENT_DETAILS, patient, plan=plan),
+            guard=patient_action_guarded(
+                actor, PatientAction.CHANGE_PATIENT_DETAILS, patient, plan=plan
+            ),
             also_record_on=patient.care_plans.exclude(pk=plan.pk).order_by("pk"),
         )
     except IntegrityError as error:  # the same number saved by someone else meanwhile

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
@@ -21,18 +21,26 @@ from ..models import (
     Precaution,
     TeamRole,
 )
-from ..permissions import CHANGE, VIEW, Actor, can_create_plans
-from ..policy import REFUSALS, START_PLAN, may_start_plan_for
+from ..policy import (
+    REGISTER_PATIENTS,
+    Actor,
+    PatientAction,
+    PlanAction,
+    may_register_patients,
+    may_start_plan_for,
+)
 from ._common import (
     create_audited,
     delete_versioned,
     deny,
+    patient_action_guarded,
+    refuse_patient_action,
     require,
+    require_patient_action,
     touch_plan,
     update_versioned,
     validate,
 )
-from .errors import CareAccessDenied
 from .team import grant_role
 
 PLAN_FIELDS = (
@@ -53,9 +61,10 @@ DEFAULT_SECTIONS = (
 )
 
 
-def get_plan_for_user(user: Actor, plan_id: Any, perm: str = VIEW) -> CarePlan:
-    """The plan with its patient, if ``user`` holds ``perm`` on it; else ``CareAccessDenied``
-    (404 for a plan they cannot see or that does not exist), recorded as 'denied'."""
+def get_plan_for_user(user: Actor, plan_id: Any, action: PlanAction = PlanAction.VIEW) -> CarePlan:
+    """The plan with its patient, if the policy allows ``user`` ``action`` on it; else
+    ``CareAccessDenied`` (404 for a plan they cannot see or that does not exist), recorded
+    as 'denied'."""
     try:
         plan_pk = int(plan_id)
     except (TypeError, ValueError):
@@ -68,8 +77,8 @@ def get_plan_for_user(user: Actor, plan_id: Any, perm: str = VIEW) -> CarePlan:
         else None
     )
     if plan is None:
-        raise deny(user, perm, plan=plan_pk, reason="no such plan")
-    require(user, perm, plan)
+        raise deny(user, action, plan=plan_pk, reason="no such plan")
+    require(user, action, plan)
     return plan
 
 
@@ -83,7 +92,7 @@ def record_plan_view(
     """Check the actor may view the plan and record that they did (once per page view).
 
     ``known_perms``: the actor's permissions on the plan already read in this request."""
-    require(actor, VIEW, plan, known_perms=known_perms)
+    require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
     return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
 
 
@@ -98,18 +107,17 @@ def patient_for_new_plan(actor: Actor, record_number: str) -> Patient | None:
     patient = Patient.objects.filter(record_number__iexact=record_number).first()
     if patient is not None and may_start_plan_for(actor, patient):
         return patient
-    deny(
+    refuse_patient_action(
         actor,
-        START_PLAN,
-        obj=patient,
-        patient=patient,
+        PatientAction.START_PLAN,
+        patient,
         reason="no care relationship" if patient is not None else "no such record number",
     )
     return None
 
 
 def create_care_plan(
-    actor: Actor,
+    actor: User,
     patient: Patient,
     *,
     title: str,
@@ -125,10 +133,9 @@ def create_care_plan(
     checked again inside the transaction with the patient row and the actor's places on
     the patient's teams locked.
     """
-    if not can_create_plans(actor):
-        raise deny(actor, "careteam.add_careplan", hide_existence=False)
-    if not may_start_plan_for(actor, patient):
-        raise _refuse_start(actor, patient)
+    if not may_register_patients(actor):
+        raise deny(actor, REGISTER_PATIENTS, hide_existence=False)
+    require_patient_action(actor, PatientAction.START_PLAN, patient)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"Not plan fields: {', '.join(sorted(unknown))}")
@@ -136,29 +143,12 @@ def create_care_plan(
         patient=patient, title=title, status=status, created_by=actor, updated_by=actor, **fields
     )
     validate(plan, PLAN_FIELDS)
-    refused = False
-    with transaction.atomic():
-        Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
-        list(
-            CareTeamMembership.objects.active()
-            .select_for_update()
-            .filter(user=actor, plan__patient=patient)
-            .values_list("pk", flat=True)
-        )
-        if may_start_plan_for(actor, patient):
-            _save_new_plan(plan, actor, sections)
-        else:
-            refused = True
-    if refused:
-        raise _refuse_start(actor, patient)
+    with patient_action_guarded(actor, PatientAction.START_PLAN, patient):
+        _save_new_plan(plan, actor, sections)
     return plan
 
 
-def _refuse_start(actor: Actor, patient: Patient) -> CareAccessDenied:
-    return deny(actor, START_PLAN, obj=patient, patient=patient, message=REFUSALS[START_PLAN])
-
-
-def _save_new_plan(plan: CarePlan, actor: Actor, sections: tuple[str, ...]) -> None:
+def _save_new_plan(plan: CarePlan, actor: User, sections: tuple[str, ...]) -> None:
     plan.save()
     PlanSection.objects.bulk_create(
         PlanSection(plan=plan, discipline=discipline, sort_order=index)
@@ -181,33 +171,39 @@ def _save_new_plan(plan: CarePlan, actor: Actor, sections: tuple[str, ...]) -> N
     touch_plan(plan)
 
 
-def update_plan(plan: CarePlan, actor: Actor, expected_version: int, **changes: Any) -> CarePlan:
+def update_plan(plan: CarePlan, actor: User, expected_version: int, **changes: Any) -> CarePlan:
     """Edit the plan's own fields (summary, status, period, conditions, red flags, title).
 
     Lead only. Raises ``StaleVersionError`` if the plan changed since ``expected_version``,
     ``ValidationError`` for bad values.
     """
-    require(actor, CHANGE, plan)
+    require(actor, PlanAction.EDIT_PLAN, plan)
     update_versioned(
-        plan, actor, plan, expected_version, changes, editable=PLAN_FIELDS, permission=CHANGE
+        plan,
+        actor,
+        plan,
+        expected_version,
+        changes,
+        editable=PLAN_FIELDS,
+        action=PlanAction.EDIT_PLAN,
     )
     return plan
 
 
-def add_section(plan: CarePlan, actor: Actor, discipline: str) -> PlanSection:
+def add_section(plan: CarePlan, actor: User, discipline: str) -> PlanSection:
     """Add a discipline's section (e.g. nursing) to the plan. Lead only."""
-    require(actor, CHANGE, plan)
+    require(actor, PlanAction.EDIT_PLAN, plan)
     if plan.sections.filter(discipline=discipline).exists():
         raise ValidationError({"discipline": "This plan already has that section."})
     section = PlanSection(plan=plan, discipline=discipline, sort_order=plan.sections.count())
-    return create_audited(section, actor, plan, ("discipline",), permission=CHANGE)
+    return create_audited(section, actor, plan, ("discipline",), action=PlanAction.EDIT_PLAN)
 
 
 def add_precaution(
-    plan: CarePlan, actor: Actor, *, description: str, avoid_tag=None, sort_order: int = 0
+    plan: CarePlan, actor: User, *, description: str, avoid_tag=None, sort_order: int = 0
 ) -> Precaution:
     """Add a precaution ("no deep or end-range stretching"). Lead only."""
-    require(actor, CHANGE, plan)
+    require(actor, PlanAction.EDIT_PRECAUTIONS, plan)
     precaution = Precaution(
         plan=plan,
         description=description.strip(),
@@ -216,14 +212,16 @@ def add_precaution(
         created_by=actor,
         updated_by=actor,
     )
-    return create_audited(precaution, actor, plan, PRECAUTION_FIELDS, permission=CHANGE)
+    return create_audited(
+        precaution, actor, plan, PRECAUTION_FIELDS, action=PlanAction.EDIT_PRECAUTIONS
+    )
 
 
 def update_precaution(
-    precaution: Precaution, actor: Actor, expected_version: int, **changes: Any
+    precaution: Precaution, actor: User, expected_version: int, **changes: Any
 ) -> Precaution:
     plan = precaution.plan
-    require(actor, CHANGE, plan, obj=precaution)
+    require(actor, PlanAction.EDIT_PRECAUTIONS, plan, obj=precaution)
     update_versioned(
         precaution,
         actor,
@@ -231,14 +229,19 @@ def update_precaution(
         expected_version,
         changes,
         editable=PRECAUTION_FIELDS,
-        permission=CHANGE,
+        action=PlanAction.EDIT_PRECAUTIONS,
     )
     return precaution
 
 
-def delete_precaution(precaution: Precaution, actor: Actor, expected_version: int) -> None:
+def delete_precaution(precaution: Precaution, actor: User, expected_version: int) -> None:
     plan = precaution.plan
-    require(actor, CHANGE, plan, obj=precaution)
+    require(actor, PlanAction.EDIT_PRECAUTIONS, plan, obj=precaution)
     delete_versioned(
-        precaution, actor, plan, expected_version, fields=PRECAUTION_FIELDS, permission=CHANGE
+        precaution,
+        actor,
+        plan,
+        expected_version,
+        fields=PRECAUTION_FIELDS,
+        action=PlanAction.EDIT_PRECAUTIONS,
     )

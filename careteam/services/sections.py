@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from ..models import Activity, CarePlan, Goal, PlanSection
-from ..permissions import (
-    EDIT_ALL_SECTIONS,
-    EDIT_OWN_SECTION,
-    VIEW,
-    Actor,
-    active_role,
-    perms_on,
-    section_editable,
-)
-from ._common import create_audited, delete_versioned, deny, update_versioned
+from ..policy import Actor, PlanAction
+from ._common import create_audited, delete_versioned, require, update_versioned
 
 GOAL_FIELDS = (
     "description",
@@ -43,36 +37,16 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _section_permission(section: PlanSection) -> str:
-    return f"{EDIT_OWN_SECTION}:{section.discipline}"
-
-
-def _may_edit(actor: Actor, plan: CarePlan, section: PlanSection, perms: frozenset[str]) -> bool:
-    role = active_role(actor, plan) if EDIT_OWN_SECTION in perms else None
-    return EDIT_ALL_SECTIONS in perms or section_editable(perms, role, section)
-
-
-def _section_gate(actor: Actor, section: PlanSection) -> dict[str, Any]:
-    """The permission arguments for ``change_guarded`` (re-checked under a lock)."""
-    return {
-        "permission": _section_permission(section),
-        "allows": lambda perms: _may_edit(actor, section.plan, section, perms),
-    }
-
-
-def require_section_edit(actor: Actor, section: PlanSection, obj=None) -> CarePlan:
-    """The section's plan if the actor may edit this section; else deny (recorded)."""
+def _require_section_edit(actor: Actor, section: PlanSection, obj=None) -> CarePlan:
+    """The section's plan if the policy lets the actor edit this section; else deny."""
     plan = section.plan
-    perms = perms_on(actor, plan)
-    if _may_edit(actor, plan, section, perms):
-        return plan
-    raise deny(
-        actor,
-        _section_permission(section),
-        plan=plan,
-        obj=obj or section,
-        hide_existence=VIEW not in perms,
-    )
+    require(actor, PlanAction.EDIT_SECTION, plan, obj=obj or section, section=section)
+    return plan
+
+
+def _gate(section: PlanSection) -> dict[str, Any]:
+    """The policy arguments re-checked under the lock (``change_guarded``)."""
+    return {"action": PlanAction.EDIT_SECTION, "section": section}
 
 
 def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -81,17 +55,17 @@ def _check_fields(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
 
 
-def create_goal(section: PlanSection, actor: Actor, **fields: Any) -> Goal:
+def create_goal(section: PlanSection, actor: User, **fields: Any) -> Goal:
     """Add a goal to ``section`` (``description`` required; see ``GOAL_FIELDS``)."""
-    plan = require_section_edit(actor, section)
+    plan = _require_section_edit(actor, section)
     _check_fields(fields, GOAL_FIELDS)
     goal = Goal(section=section, created_by=actor, updated_by=actor, **fields)
-    return create_audited(goal, actor, plan, GOAL_FIELDS, **_section_gate(actor, section))
+    return create_audited(goal, actor, plan, GOAL_FIELDS, **_gate(section))
 
 
-def update_goal(goal: Goal, actor: Actor, expected_version: int, **changes: Any) -> Goal:
+def update_goal(goal: Goal, actor: User, expected_version: int, **changes: Any) -> Goal:
     """Change a goal if it is still at ``expected_version`` (else ``StaleVersionError``)."""
-    plan = require_section_edit(actor, goal.section, goal)
+    plan = _require_section_edit(actor, goal.section, goal)
     update_versioned(
         goal,
         actor,
@@ -99,38 +73,38 @@ def update_goal(goal: Goal, actor: Actor, expected_version: int, **changes: Any)
         expected_version,
         changes,
         editable=GOAL_FIELDS,
-        **_section_gate(actor, goal.section),
+        **_gate(goal.section),
     )
     return goal
 
 
-def delete_goal(goal: Goal, actor: Actor, expected_version: int) -> None:
-    plan = require_section_edit(actor, goal.section, goal)
+def delete_goal(goal: Goal, actor: User, expected_version: int) -> None:
+    plan = _require_section_edit(actor, goal.section, goal)
     delete_versioned(
         goal,
         actor,
         plan,
         expected_version,
         fields=GOAL_FIELDS,
-        **_section_gate(actor, goal.section),
+        **_gate(goal.section),
     )
 
 
-def create_activity(section: PlanSection, actor: Actor, **fields: Any) -> Activity:
+def create_activity(section: PlanSection, actor: User, **fields: Any) -> Activity:
     """Add an activity to ``section`` (``kind`` and ``title`` required; see
     ``ACTIVITY_FIELDS``)."""
-    plan = require_section_edit(actor, section)
+    plan = _require_section_edit(actor, section)
     _check_fields(fields, ACTIVITY_FIELDS)
     activity = Activity(section=section, created_by=actor, updated_by=actor, **fields)
-    return create_audited(activity, actor, plan, ACTIVITY_FIELDS, **_section_gate(actor, section))
+    return create_audited(activity, actor, plan, ACTIVITY_FIELDS, **_gate(section))
 
 
 def update_activity(
-    activity: Activity, actor: Actor, expected_version: int, **changes: Any
+    activity: Activity, actor: User, expected_version: int, **changes: Any
 ) -> Activity:
     """Change an activity if it is still at ``expected_version`` (else
     ``StaleVersionError``)."""
-    plan = require_section_edit(actor, activity.section, activity)
+    plan = _require_section_edit(actor, activity.section, activity)
     update_versioned(
         activity,
         actor,
@@ -138,18 +112,18 @@ def update_activity(
         expected_version,
         changes,
         editable=ACTIVITY_FIELDS,
-        **_section_gate(actor, activity.section),
+        **_gate(activity.section),
     )
     return activity
 
 
-def delete_activity(activity: Activity, actor: Actor, expected_version: int) -> None:
-    plan = require_section_edit(actor, activity.section, activity)
+def delete_activity(activity: Activity, actor: User, expected_version: int) -> None:
+    plan = _require_section_edit(actor, activity.section, activity)
     delete_versioned(
         activity,
         actor,
         plan,
         expected_version,
         fields=ACTIVITY_FIELDS,
-        **_section_gate(actor, activity.section),
+        **_gate(activity.section),
     )

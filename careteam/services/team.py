@@ -1,8 +1,10 @@
-"""The care team: joining grants a role's permissions on the plan, leaving revokes them at
-once. Membership rows are ended, never deleted, so past entries stay attributed."""
+"""The care team: joining grants a role's grants on the plan
+(``careteam.policy.ROLE_GRANTS``), leaving revokes them at once. Membership rows are ended,
+never deleted, so past entries stay attributed."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record_event
 
+from ..grants import grant_objects
 from ..models import (
     CarePlan,
     CarePlanUserObjectPermission,
@@ -18,29 +21,21 @@ from ..models import (
     Provider,
     TeamRole,
 )
-from ..permissions import MANAGE_TEAM, ROLE_PERMISSIONS, Actor, plan_permission_objects
+from ..policy import ROLE_GRANTS, ROLE_REQUIRED_DISCIPLINE, PlanAction
 from ._common import change_guarded, require, touch_plan
-
-# A role that reaches clinical records of one discipline needs a provider of it; the lead
-# is a pain-management physician. Contributors can be any provider.
-ROLE_REQUIRED_DISCIPLINE: dict[str, str] = {
-    TeamRole.LEAD: Discipline.PAIN_MANAGEMENT,
-    TeamRole.PHYSICAL_THERAPY: Discipline.PHYSICAL_THERAPY,
-    TeamRole.MENTAL_HEALTH: Discipline.MENTAL_HEALTH,
-}
 
 TEAM_CHANGED_MESSAGE = "The team changed while you were editing it. Reload and try again."
 
 
-def grant_role(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> list[str]:
-    """Grant the membership's role permissions on the plan and record 'granted'."""
-    codenames = sorted(ROLE_PERMISSIONS[membership.role])
+def grant_role(plan: CarePlan, actor: User, membership: CareTeamMembership) -> list[str]:
+    """Grant the membership's role its grants on the plan and record 'granted'."""
+    codenames = sorted(ROLE_GRANTS[membership.role])
     CarePlanUserObjectPermission.objects.bulk_create(
         [
             CarePlanUserObjectPermission(
                 user=membership.user, permission=permission, content_object=plan
             )
-            for permission in plan_permission_objects(codenames)
+            for permission in grant_objects(codenames)
         ],
         ignore_conflicts=True,
     )
@@ -58,7 +53,7 @@ def grant_role(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> 
     return codenames
 
 
-def revoke_all(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> None:
+def revoke_all(plan: CarePlan, actor: User, membership: CareTeamMembership) -> None:
     """Remove every object permission the member holds on the plan; record 'revoked'."""
     CarePlanUserObjectPermission.objects.filter(user=membership.user, content_object=plan).delete()
     record_event(
@@ -70,7 +65,7 @@ def revoke_all(plan: CarePlan, actor: Actor, membership: CareTeamMembership) -> 
     )
 
 
-def _provider(user: Actor) -> Provider:
+def _provider(user: User) -> Provider:
     provider = Provider.objects.filter(user=user).first() if user is not None else None
     if provider is None or not user.is_active:
         raise ValidationError("Only active providers can be on a care team.")
@@ -90,23 +85,23 @@ def _check_role_fits(role: str, provider: Provider) -> None:
         )
 
 
-def active_membership(plan: CarePlan, user: Actor) -> CareTeamMembership | None:
+def active_membership(plan: CarePlan, user: User) -> CareTeamMembership | None:
     return CareTeamMembership.objects.active().filter(plan=plan, user=user).first()
 
 
-def add_member(plan: CarePlan, actor: Actor, user: Actor, role: str) -> CareTeamMembership:
+def add_member(plan: CarePlan, actor: User, user: User, role: str) -> CareTeamMembership:
     """Put a provider on the team with ``role`` and grant its permissions. Lead only.
 
     The lead role is only passed on with ``hand_over_lead``.
     """
-    require(actor, MANAGE_TEAM, plan)
+    require(actor, PlanAction.MANAGE_TEAM, plan)
     if role == TeamRole.LEAD:
         raise ValidationError({"role": "A plan has one lead: hand the lead over instead."})
     _check_role_fits(role, _provider(user))
     if active_membership(plan, user) is not None:
         raise ValidationError("This provider is already on the team.")
     try:
-        with change_guarded(actor, MANAGE_TEAM, plan):
+        with change_guarded(actor, PlanAction.MANAGE_TEAM, plan):
             membership = CareTeamMembership.objects.create(
                 plan=plan, user=user, role=role, added_by=actor
             )
@@ -117,19 +112,19 @@ def add_member(plan: CarePlan, actor: Actor, user: Actor, role: str) -> CareTeam
     return membership
 
 
-def remove_member(plan: CarePlan, actor: Actor, user: Actor) -> CareTeamMembership:
+def remove_member(plan: CarePlan, actor: User, user: User) -> CareTeamMembership:
     """End the member's time on the team and revoke their access immediately. Lead only.
 
     The lead cannot be removed: hand the lead over first.
     """
-    require(actor, MANAGE_TEAM, plan)
+    require(actor, PlanAction.MANAGE_TEAM, plan)
     membership = active_membership(plan, user)
     if membership is None:
         raise ValidationError("This provider is not on the team.")
     if membership.role == TeamRole.LEAD:
         raise ValidationError("The lead cannot be removed: hand the lead over first.")
     now = timezone.now()
-    with change_guarded(actor, MANAGE_TEAM, plan):
+    with change_guarded(actor, PlanAction.MANAGE_TEAM, plan):
         ended = CareTeamMembership.objects.filter(pk=membership.pk, left_at__isnull=True).update(
             left_at=now, removed_by=actor
         )
@@ -143,8 +138,8 @@ def remove_member(plan: CarePlan, actor: Actor, user: Actor) -> CareTeamMembersh
 
 def hand_over_lead(
     plan: CarePlan,
-    actor: Actor,
-    new_lead_user: Actor,
+    actor: User,
+    new_lead_user: User,
     *,
     former_lead_role: str | None = TeamRole.CONTRIBUTOR,
 ) -> CareTeamMembership:
@@ -154,11 +149,11 @@ def hand_over_lead(
     leaves it when that is None. If the new lead was already a member, that membership
     ends and a lead one begins. Returns the new lead's membership.
     """
-    require(actor, MANAGE_TEAM, plan)
+    require(actor, PlanAction.HAND_OVER_LEAD, plan)
     _check_role_fits(TeamRole.LEAD, _provider(new_lead_user))
     now = timezone.now()
     try:
-        with change_guarded(actor, MANAGE_TEAM, plan):
+        with change_guarded(actor, PlanAction.HAND_OVER_LEAD, plan):
             current_lead = (
                 CareTeamMembership.objects.active()
                 .select_for_update()

@@ -1,8 +1,10 @@
-"""Who may reach which /care/ page: the one place views turn rights into 404 or 403.
+"""Who may reach which /care/ page: the one place views turn the policy's answers into
+404 or 403.
 
 No right to see a plan answers 404, so a URL never reveals that a plan exists. A member
-whose role does not allow an action gets 403 with a plain reason. Both leave a 'denied'
-audit event. Rights come from ``careteam.permissions``; being staff or superuser adds none.
+whose role does not allow an action gets 403 with the action's sentence from
+``careteam.policy``. Both leave a 'denied' audit event named after the action. Views ask
+``access.require(PlanAction.X)``; they never state a rule or a refusal of their own.
 """
 
 from __future__ import annotations
@@ -23,8 +25,17 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditAction
 from audit.services import record_event
-from careteam.models import CarePlan, Provider
-from careteam.permissions import PlanPermissions, can_create_plans
+from careteam.models import CarePlan, PlanSection
+from careteam.policy import (
+    REGISTER_PATIENTS,
+    ClinicAction,
+    PlanAction,
+    PlanRights,
+    Rights,
+    may_open_provider_pages,
+    may_register_patients,
+    refusal,
+)
 from careteam.services.errors import CareAccessDenied
 from careteam.services.plans import get_plan_for_user
 
@@ -34,10 +45,11 @@ M = TypeVar("M", bound=models.Model)
 class ActionNotAllowed(PermissionDenied):
     """A member of the team asked for something their role does not include."""
 
-    def __init__(self, reason: str, *, permission: str = ""):
-        super().__init__(reason)
-        self.reason = reason
-        self.permission = permission
+    def __init__(self, action: str, *, section: PlanSection | None = None):
+        super().__init__(refusal(action))
+        self.reason = refusal(action)
+        self.permission = str(action)
+        self.section = section
 
 
 @dataclass(frozen=True)
@@ -45,30 +57,26 @@ class PlanAccess:
     """The plan a request is about, with the user's rights on it (fetched once)."""
 
     plan: CarePlan
-    perms: PlanPermissions
+    rights: Rights
 
-    def has(self, perm: str) -> bool:
-        return self.perms.has(self.plan, perm)
+    def allows(self, action: PlanAction, section: PlanSection | None = None) -> bool:
+        if section is not None and section.plan_id != self.plan.pk:
+            return False
+        return self.rights.allows(action, section)
 
     @property
     def codenames(self) -> frozenset[str]:
-        """The user's permissions on the plan, for services that take ``known_perms``."""
-        return self.perms.perms(self.plan)
+        """The user's grants on the plan, for services that take ``known_perms``."""
+        return self.rights.codenames
 
     @property
     def role(self) -> str | None:
-        return self.perms.role(self.plan)
+        return self.rights.role
 
-    def can_edit_section(self, section) -> bool:
-        return self.perms.can_edit_section(self.plan, section)
-
-    def require(self, perm: str, reason: str) -> None:
-        if not self.has(perm):
-            raise ActionNotAllowed(reason, permission=perm)
-
-
-def is_provider(user) -> bool:
-    return user.is_authenticated and Provider.objects.filter(user=user).exists()
+    def require(self, action: PlanAction, section: PlanSection | None = None) -> None:
+        """Go on only if the policy allows ``action``; else a 403 with its sentence."""
+        if not self.allows(action, section):
+            raise ActionNotAllowed(action, section=section)
 
 
 def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
@@ -77,7 +85,7 @@ def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
         plan = get_plan_for_user(request.user, plan_id)
     except CareAccessDenied as exc:
         raise Http404("No such care plan.") from exc
-    return PlanAccess(plan=plan, perms=PlanPermissions(request.user, [plan]))
+    return PlanAccess(plan=plan, rights=PlanRights(request.user, [plan]).on(plan))
 
 
 def deny_not_found(request: HttpRequest, plan: CarePlan | None, what: str, pk: int) -> Http404:
@@ -116,14 +124,10 @@ def render_forbidden(
 def forbidden(
     request: HttpRequest, exc: ActionNotAllowed, *, plan: CarePlan | None = None
 ) -> HttpResponse:
-    record_event(
-        request.user,
-        AuditAction.DENIED,
-        plan,
-        request=request,
-        plan=plan,
-        detail={"reason": exc.reason, "permission": exc.permission},
-    )
+    detail = {"reason": exc.reason, "permission": exc.permission}
+    if exc.section is not None:
+        detail["section"] = exc.section.discipline
+    record_event(request.user, AuditAction.DENIED, plan, request=request, plan=plan, detail=detail)
     return render_forbidden(request, exc.reason, plan=plan)
 
 
@@ -159,21 +163,21 @@ def provider_view(*methods: str, creators_only: bool = False) -> Callable[[PlanV
     def decorator(view: PlanView) -> PlanView:
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs) -> HttpResponse:
-            if not is_provider(request.user):
+            if not may_open_provider_pages(request.user):
                 record_event(
                     request.user,
                     AuditAction.DENIED,
                     None,
                     request=request,
-                    detail={"reason": "not a provider", "path": request.path},
+                    detail={
+                        "permission": ClinicAction.OPEN_PROVIDER_PAGES,
+                        "reason": "not a provider",
+                        "path": request.path,
+                    },
                 )
                 raise Http404("Not found.")
-            if creators_only and not can_create_plans(request.user):
-                exc = ActionNotAllowed(
-                    "Only pain-management physicians can register patients and start care plans.",
-                    permission="careteam.add_careplan",
-                )
-                return forbidden(request, exc)
+            if creators_only and not may_register_patients(request.user):
+                return forbidden(request, ActionNotAllowed(REGISTER_PATIENTS))
             return view(request, **kwargs)
 
         return login_required(require_http_methods(list(methods or ["GET"]))(wrapper))

@@ -14,7 +14,8 @@ from django.shortcuts import render
 from audit.models import AuditAction
 from audit.services import EventSpec, record_events
 from careteam.models import CarePlan, CareTeamMembership, TeamNote, TeamRole
-from careteam.permissions import can_create_plans, plans_for_user
+from careteam.panels import render_dashboard_panels
+from careteam.policy import may_register_patients, plans_where
 
 from .authorization import provider_view
 
@@ -39,7 +40,7 @@ def dashboard_plans(user: AbstractBaseUser, query: str = "") -> QuerySet[CarePla
     newest_note = TeamNote.objects.filter(plan=OuterRef("pk")).order_by("-created_at", "-pk")
     my_membership = CareTeamMembership.objects.active().filter(plan=OuterRef("pk"), user=user)
     plans = (
-        plans_for_user(user)
+        plans_where(user)
         .select_related("patient")
         .annotate(
             my_role=Subquery(my_membership.values("role")[:1]),
@@ -81,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "query": query,
-        "can_create_plans": can_create_plans(request.user),
+        "dashboard_panels": render_dashboard_panels(request),
+        "can_create_plans": may_register_patients(request.user),
     }
     return render(request, "careteam/dashboard.html", context)

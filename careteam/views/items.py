@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from audit.models import AuditAction
 from careteam.forms import ActivityForm, DeleteForm, GoalForm, PrecautionForm
 from careteam.models import Activity, Goal, PlanSection, Precaution
-from careteam.permissions import CHANGE, EDIT_ALL_SECTIONS, EDIT_OWN_SECTION
+from careteam.policy import PlanAction
 from careteam.services import (
     add_precaution,
     create_activity,
@@ -28,20 +25,13 @@ from careteam.services import (
 )
 from careteam.services import history as history_service
 
-from .authorization import ActionNotAllowed, PlanAccess, deny_not_found, get_or_deny, plan_view
+from .authorization import PlanAccess, deny_not_found, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, FORM_TEMPLATE, handle_form, plan_url, without_version
 from .forms_util import posted
 
-PRECAUTIONS_ONLY_LEAD = "Only the team lead can change the plan's precautions."
-SECTION_NOT_YOURS = (
-    "Your role on this team lets you edit goals and activities only in your own "
-    "discipline's section."
-)
-
 
 def require_section(access: PlanAccess, section: PlanSection) -> PlanSection:
-    if not access.can_edit_section(section):
-        raise ActionNotAllowed(SECTION_NOT_YOURS, permission=f"edit_section:{section.discipline}")
+    access.require(PlanAction.EDIT_SECTION, section)
     section.plan = access.plan
     return section
 
@@ -62,14 +52,10 @@ def editable_item(access: PlanAccess, model, item_id: int):
 
 
 def plan_precaution(access: PlanAccess, item_id: int) -> Precaution:
-    access.require(CHANGE, PRECAUTIONS_ONLY_LEAD)
+    access.require(PlanAction.EDIT_PRECAUTIONS)
     precaution = get_object_or_404(Precaution, pk=item_id, plan=access.plan)
     precaution.plan = access.plan
     return precaution
-
-
-def may_edit_some_section(access: PlanAccess) -> bool:
-    return access.has(EDIT_ALL_SECTIONS) or access.has(EDIT_OWN_SECTION)
 
 
 def deleted_meanwhile(
@@ -78,7 +64,7 @@ def deleted_meanwhile(
     """A save aimed at an item someone deleted after the form was opened: 409 with the
     user's input kept, rather than a bare 404. Anything else missing stays a 404."""
     deletion = None
-    if request.method == "POST" and (model is Precaution or may_edit_some_section(access)):
+    if request.method == "POST" and (model is Precaution or access.allows(PlanAction.EDIT_SECTION)):
         deletion = (
             history_service.plan_history(access.plan, request.user)
             .filter(
@@ -156,7 +142,7 @@ def delete_page(request, access, item, delete, *, noun: str, anchor: str) -> Htt
 
 @plan_view("GET", "POST")
 def precaution_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(CHANGE, PRECAUTIONS_ONLY_LEAD)
+    access.require(PlanAction.EDIT_PRECAUTIONS)
     form = PrecautionForm(posted(request))
     return create_page(
         request,
@@ -197,69 +183,83 @@ def precaution_delete(request: HttpRequest, access: PlanAccess, item_id: int) ->
     )
 
 
-@dataclass(frozen=True)
-class SectionItemKind:
-    """Goals and activities are edited the same way; only these differ."""
-
-    noun: str
-    model: type[Goal] | type[Activity]
-    form_class: type[GoalForm] | type[ActivityForm]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
-
-
-def section_item_views(kind: SectionItemKind) -> tuple[Callable[..., HttpResponse], ...]:
-    """The create, edit and delete views for one kind of section item."""
-
-    def create_view(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
-        section = editable_section(request, access, section_id)
-        return create_page(
-            request,
-            access,
-            kind.form_class(posted(request)),
-            lambda data: kind.create(section, request.user, **data),
-            noun=kind.noun,
-            section=section,
-        )
-
-    def edit_view(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-        try:
-            item = editable_item(access, kind.model, item_id)
-        except Http404:
-            return deleted_meanwhile(
-                request, access, kind.model, item_id, kind.form_class, kind.noun
-            )
-        return edit_page(
-            request,
-            access,
-            kind.form_class(posted(request), instance=copy(item)),
-            lambda version, **fields: kind.update(item, request.user, version, **fields),
-            noun=kind.noun,
-            anchor=f"section-{item.section_id}",
-        )
-
-    def delete_view(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
-        item = editable_item(access, kind.model, item_id)
-        return delete_page(
-            request,
-            access,
-            item,
-            lambda version: kind.delete(item, request.user, version),
-            noun=kind.noun,
-            anchor=f"section-{item.section_id}",
-        )
-
-    views = []
-    for action, view in (("create", create_view), ("edit", edit_view), ("delete", delete_view)):
-        view.__name__ = view.__qualname__ = f"{kind.noun}_{action}"
-        views.append(plan_view("GET", "POST")(view))
-    return tuple(views)
+def section_item_create(
+    request: HttpRequest, access: PlanAccess, section_id: int, form_class, create, noun: str
+) -> HttpResponse:
+    """Add a goal or an activity to a section the user may edit."""
+    section = editable_section(request, access, section_id)
+    return create_page(
+        request,
+        access,
+        form_class(posted(request)),
+        lambda data: create(section, request.user, **data),
+        noun=noun,
+        section=section,
+    )
 
 
-GOAL = SectionItemKind("goal", Goal, GoalForm, create_goal, update_goal, delete_goal)
-ACTIVITY = SectionItemKind(
-    "activity", Activity, ActivityForm, create_activity, update_activity, delete_activity
-)
-goal_create, goal_edit, goal_delete = section_item_views(GOAL)
-activity_create, activity_edit, activity_delete = section_item_views(ACTIVITY)
+def section_item_edit(
+    request: HttpRequest, access: PlanAccess, model, item_id: int, form_class, update, noun: str
+) -> HttpResponse:
+    """Edit a goal or an activity in a section the user may edit."""
+    try:
+        item = editable_item(access, model, item_id)
+    except Http404:
+        return deleted_meanwhile(request, access, model, item_id, form_class, noun)
+    return edit_page(
+        request,
+        access,
+        form_class(posted(request), instance=copy(item)),
+        lambda version, **fields: update(item, request.user, version, **fields),
+        noun=noun,
+        anchor=f"section-{item.section_id}",
+    )
+
+
+def section_item_delete(
+    request: HttpRequest, access: PlanAccess, model, item_id: int, delete, noun: str
+) -> HttpResponse:
+    """Remove a goal or an activity from a section the user may edit."""
+    item = editable_item(access, model, item_id)
+    return delete_page(
+        request,
+        access,
+        item,
+        lambda version: delete(item, request.user, version),
+        noun=noun,
+        anchor=f"section-{item.section_id}",
+    )
+
+
+@plan_view("GET", "POST")
+def goal_create(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
+    return section_item_create(request, access, section_id, GoalForm, create_goal, "goal")
+
+
+@plan_view("GET", "POST")
+def goal_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+    return section_item_edit(request, access, Goal, item_id, GoalForm, update_goal, "goal")
+
+
+@plan_view("GET", "POST")
+def goal_delete(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+    return section_item_delete(request, access, Goal, item_id, delete_goal, "goal")
+
+
+@plan_view("GET", "POST")
+def activity_create(request: HttpRequest, access: PlanAccess, section_id: int) -> HttpResponse:
+    return section_item_create(
+        request, access, section_id, ActivityForm, create_activity, "activity"
+    )
+
+
+@plan_view("GET", "POST")
+def activity_edit(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+    return section_item_edit(
+        request, access, Activity, item_id, ActivityForm, update_activity, "activity"
+    )
+
+
+@plan_view("GET", "POST")
+def activity_delete(request: HttpRequest, access: PlanAccess, item_id: int) -> HttpResponse:
+    return section_item_delete(request, access, Activity, item_id, delete_activity, "activity")

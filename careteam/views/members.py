@@ -10,14 +10,12 @@ from careteam.forms import (
     RemoveMemberForm,
 )
 from careteam.models import CareTeamMembership, TeamRole
-from careteam.permissions import MANAGE_TEAM
+from careteam.policy import PlanAction
 from careteam.services import add_member, hand_over_lead, remove_member
 
 from .authorization import PlanAccess, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, handle_form, plan_url
 from .forms_util import posted
-
-ONLY_LEAD_MANAGES = "Only the team lead can change who is on the team."
 
 
 def display_name(user) -> str:
@@ -26,7 +24,7 @@ def display_name(user) -> str:
 
 @plan_view("GET", "POST")
 def member_add(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    access.require(PlanAction.MANAGE_TEAM)
     form = InviteMemberForm(posted(request))
     return handle_form(
         request,
@@ -41,7 +39,7 @@ def member_add(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET", "POST")
 def member_remove(request: HttpRequest, access: PlanAccess, membership_id: int) -> HttpResponse:
-    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    access.require(PlanAction.MANAGE_TEAM)
     membership = get_or_deny(
         request,
         CareTeamMembership.objects.active().select_related("user"),
@@ -72,7 +70,7 @@ def member_remove(request: HttpRequest, access: PlanAccess, membership_id: int) 
 
 @plan_view("GET", "POST")
 def lead_hand_over(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(MANAGE_TEAM, ONLY_LEAD_MANAGES)
+    access.require(PlanAction.HAND_OVER_LEAD)
     form = HandOverLeadForm(posted(request))
     leaving = form.data.get("former_lead_role") == FORMER_LEAD_LEAVES
     return handle_form(

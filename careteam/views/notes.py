@@ -3,21 +3,17 @@
 from django.http import HttpRequest, HttpResponse
 
 from careteam.forms import NoteForm
-from careteam.permissions import ACCESS_PRIVATE_NOTES, ADD_TEAM_NOTE
+from careteam.policy import PlanAction
 from careteam.services import add_private_note, add_team_note, list_private_notes
 
 from .authorization import PlanAccess, plan_view
 from .editing import handle_form, plan_url
 from .forms_util import posted
 
-PRIVATE_NOTES_ONLY = (
-    "Psychotherapy notes are visible only to the mental-health members of this team."
-)
-
 
 @plan_view("GET", "POST")
 def team_note_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(ADD_TEAM_NOTE, "Your role on this team cannot add team notes.")
+    access.require(PlanAction.ADD_TEAM_NOTE)
     form = NoteForm(posted(request), auto_id="id_team_note_%s", label="New team note")
     return handle_form(
         request,
@@ -32,7 +28,7 @@ def team_note_create(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET", "POST")
 def private_notes(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(ACCESS_PRIVATE_NOTES, PRIVATE_NOTES_ONLY)
+    access.require(PlanAction.PRIVATE_NOTES)
     form = NoteForm(posted(request), auto_id="id_private_note_%s", label="New private note")
     context = {"heading": "Psychotherapy notes", "submit_label": "Add private note"}
     if request.method == "GET":

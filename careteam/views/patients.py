@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from careteam.forms import PatientEditForm, PatientForm
-from careteam.policy import CHANGE_PATIENT_DETAILS
+from careteam.policy import PatientAction
 from careteam.services import create_patient, require_patient_action, update_patient
 
 from .authorization import PlanAccess, plan_view, provider_view
@@ -37,7 +37,9 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @plan_view("GET", "POST")
 def patient_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     patient = access.plan.patient
-    require_patient_action(request.user, CHANGE_PATIENT_DETAILS, patient, plan=access.plan)
+    require_patient_action(
+        request.user, PatientAction.CHANGE_PATIENT_DETAILS, patient, plan=access.plan
+    )
     # The form validates on a copy, so the service diffs against the stored values.
     form = PatientEditForm(posted(request), instance=copy(patient))
 

@@ -19,14 +19,8 @@ from careteam.forms import (
     PlanEditForm,
 )
 from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
-from careteam.permissions import (
-    ACCESS_PRIVATE_NOTES,
-    ADD_TEAM_NOTE,
-    CHANGE,
-    MANAGE_TEAM,
-    VIEW_AUDIT_TRAIL,
-)
-from careteam.policy import CHANGE_PATIENT_DETAILS, REFUSALS, START_PLAN, may_act_on_patient
+from careteam.panels import render_plan_panels
+from careteam.policy import PatientAction, PlanAction, may_act_on_patient, refusal
 from careteam.services import (
     create_care_plan,
     list_private_notes,
@@ -59,7 +53,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         fields = dict(form.cleaned_data)
         patient = patient_for_new_plan(request.user, fields.pop("record_number"))
         if patient is None:
-            form.add_error("record_number", REFUSALS[START_PLAN])
+            form.add_error("record_number", refusal(PatientAction.START_PLAN))
         else:
             try:
                 plan = create_care_plan(request.user, patient, **fields)
@@ -80,7 +74,7 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
         )
     )
     for section in sections:
-        section.editable = access.can_edit_section(section)
+        section.editable = access.allows(PlanAction.EDIT_SECTION, section)
     return sections
 
 
@@ -94,17 +88,19 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         .select_related("user", "user__provider_profile")
         .order_by("joined_at", "pk")
     )
-    can_manage = access.has(MANAGE_TEAM)
+    can_manage = access.allows(PlanAction.MANAGE_TEAM)
     context = {
         "plan": plan,
         "access": access,
         "role_label": TeamRole(access.role).label if access.role else "",
-        "can_change": access.has(CHANGE),
-        "can_edit_patient": may_act_on_patient(user, CHANGE_PATIENT_DETAILS, plan.patient),
+        "can_change": access.allows(PlanAction.EDIT_PLAN),
+        "can_edit_patient": may_act_on_patient(
+            user, PatientAction.CHANGE_PATIENT_DETAILS, plan.patient
+        ),
         "can_manage_team": can_manage,
-        "can_view_audit": access.has(VIEW_AUDIT_TRAIL),
-        "can_add_note": access.has(ADD_TEAM_NOTE),
-        "can_private_notes": access.has(ACCESS_PRIVATE_NOTES),
+        "can_view_audit": access.allows(PlanAction.VIEW_AUDIT_TRAIL),
+        "can_add_note": access.allows(PlanAction.ADD_TEAM_NOTE),
+        "can_private_notes": access.allows(PlanAction.PRIVATE_NOTES),
         "sections": plan_sections(access),
         "precautions": list(plan.precautions.select_related("avoid_tag")),
         "team": list(team),
@@ -113,6 +109,7 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             history_service.plan_history(plan, user, known_perms=known)[:RECENT_HISTORY]
         ),
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
+        "plan_panels": render_plan_panels(request, plan, known),
     }
     if context["can_private_notes"]:
         context["private_notes"] = list(list_private_notes(plan, user, known_perms=known))
@@ -127,7 +124,7 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET", "POST")
 def plan_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(CHANGE, "Only the team lead can edit the plan's summary, status and dates.")
+    access.require(PlanAction.EDIT_PLAN)
     plan = access.plan
     # The form validates on a copy, so the service diffs against the stored values.
     form = PlanEditForm(posted(request), instance=copy(plan))
@@ -159,7 +156,7 @@ def plan_history(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 @plan_view("GET")
 def plan_audit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    access.require(VIEW_AUDIT_TRAIL, "Only the team lead can read the plan's audit trail.")
+    access.require(PlanAction.VIEW_AUDIT_TRAIL)
     events = plan_audit_trail(access.plan, request.user)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"plan": access.plan, "page": page, "heading": "Audit trail", "trail": True}

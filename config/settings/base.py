@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "portal.context_processors.user_navigation",
+                "core.context_processors.user_navigation",
             ],
         },
     },
@@ -182,10 +182,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
-
-# Each app's demo seeder, run in order by `manage.py seed_demo`.
-DEMO_SEEDERS: list[str] = [
-    "portal.demo.seed_content",
-    "careteam.demo.seed_care_teams",
-    "patientportal.demo.seed_patients",
-]

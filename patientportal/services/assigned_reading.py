@@ -11,11 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Precaution
-from careteam.permissions import VIEW, user_can
+from careteam.policy import PlanAction
+from careteam.services import change_guarded, require
 from portal.models import ArticlePage, ContraindicationTag, TreatmentPage
 
 from ..models import ReadingAssignment
@@ -63,7 +65,7 @@ class PageChoice:
     conflicts: list[ContraindicationTag] = field(default_factory=list)
 
 
-def assignable_pages(query: str = "") -> QuerySet[Page]:
+def assignable_pages(query: str = "") -> PageQuerySet:
     """Live, public article and treatment pages, optionally matching words in the title."""
     pages = Page.objects.live().public().type(*ASSIGNABLE_PAGE_TYPES).order_by("title")
     for word in query.split()[:8]:
@@ -125,18 +127,6 @@ def page_choices(plan: CarePlan, query: str = "", limit: int = 50) -> list[PageC
     ]
 
 
-def _require_team_member(actor, plan: CarePlan, action: str) -> None:
-    if not user_can(actor, VIEW, plan):
-        record_event(
-            actor,
-            AuditAction.DENIED,
-            plan,
-            plan=plan,
-            detail={"reason": "not on the care team", "action": action},
-        )
-        raise PortalAccessDenied("Only members of this patient's care team can do this.")
-
-
 def assign_reading(
     plan: CarePlan,
     actor,
@@ -152,7 +142,7 @@ def assign_reading(
     when the page clashes with the plan's precautions unless ``confirm_conflicts``.
     ``notify=False`` skips the patient's email (used for back-filled demo history).
     """
-    _require_team_member(actor, plan, "assign reading")
+    require(actor, PlanAction.ASSIGN_READING, plan)
     if plan.status not in CURRENT_PLAN_STATUSES:
         raise PortalActionError("Reading can only be assigned on an active or on-hold plan.")
     specific = assignable_pages().filter(pk=page.pk).specific().first()
@@ -174,7 +164,7 @@ def assign_reading(
     )
     if plan.reading_assignments.filter(page=specific, read_at__isnull=True).exists():
         raise already_listed
-    with transaction.atomic():
+    with change_guarded(actor, PlanAction.ASSIGN_READING, plan):
         try:
             with transaction.atomic():
                 assignment = ReadingAssignment.objects.create(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -12,7 +13,8 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Patient
-from careteam.permissions import VIEW, plans_for_user, user_can
+from careteam.policy import PlanAction, plans_where
+from careteam.services import change_guarded, require
 
 from ..charts import TrendChart, TrendPoint, odi_trend, pain_trend
 from ..models import ActivityOutcome, ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
@@ -86,7 +88,7 @@ def _raise_alerts(check_in: CheckIn, user, plans: Iterable[CarePlan]) -> list[Re
             plan=plan,
             detail={"red_flags": check_in.red_flags},
         )
-        transaction.on_commit(lambda pk=alert.pk: send_red_flag_alert_email.enqueue(pk))
+        transaction.on_commit(partial(send_red_flag_alert_email.enqueue, alert.pk))
         alerts.append(alert)
     return alerts
 
@@ -115,7 +117,7 @@ def open_alerts_for_user(user) -> QuerySet[RedFlagAlert]:
     """Unacknowledged red-flag alerts on every plan whose team ``user`` is on."""
     return (
         RedFlagAlert.objects.filter(
-            plan__in=plans_for_user(user, VIEW), acknowledged_at__isnull=True
+            plan__in=plans_where(user, PlanAction.VIEW), acknowledged_at__isnull=True
         )
         .select_related("plan__patient", "check_in")
         .order_by("-created_at", "-pk")
@@ -131,28 +133,26 @@ def open_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
 
 
 def acknowledge_alert(alert: RedFlagAlert, actor) -> RedFlagAlert:
-    """A team member has seen the alert and is acting on it."""
-    if not user_can(actor, VIEW, alert.plan):
+    """A team member has seen the alert and is acting on it. The first acknowledgement
+    counts; a second one changes nothing."""
+    action = PlanAction.ACKNOWLEDGE_ALERT
+    require(actor, action, alert.plan, obj=alert)
+    with change_guarded(actor, action, alert.plan, obj=alert):
+        now = timezone.now()
+        acknowledged = RedFlagAlert.objects.filter(
+            pk=alert.pk, acknowledged_at__isnull=True
+        ).update(acknowledged_at=now, acknowledged_by=actor)
+        if not acknowledged:
+            alert.refresh_from_db(fields=["acknowledged_at", "acknowledged_by"])
+            return alert
+        alert.acknowledged_at, alert.acknowledged_by = now, actor
         record_event(
             actor,
-            AuditAction.DENIED,
+            AuditAction.CHANGED,
             alert,
             plan=alert.plan,
-            detail={"reason": "not on the care team", "action": "acknowledge red-flag alert"},
+            detail={"changes": {"acknowledged_at": [None, now]}},
         )
-        raise PortalAccessDenied("Only members of this patient's care team can do this.")
-    if alert.acknowledged_at is not None:
-        return alert
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = actor
-    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    record_event(
-        actor,
-        AuditAction.CHANGED,
-        alert,
-        plan=alert.plan,
-        detail={"changes": {"acknowledged_at": [None, alert.acknowledged_at]}},
-    )
     return alert
 
 

@@ -1,6 +1,7 @@
 """Patient logins: the lead of one of the patient's open plans invites the patient, the
 patient sets a password through a one-time link, and such a lead can switch the access off
-again (the patient-level ``MANAGE_PORTAL_ACCESS`` rule of ``careteam.policy``).
+again (the patient-level ``INVITE_PATIENT`` and ``SWITCH_OFF_PORTAL_ACCESS`` rules of
+``careteam.policy``).
 
 Where an invitation goes: to the email on the patient's record while the login has never
 been used; once the patient has set a password through a link, only to the address that
@@ -17,9 +18,8 @@ from django.utils.text import slugify
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Patient
-from careteam.policy import MANAGE_PORTAL_ACCESS
-from careteam.services import require_patient_action
-from careteam.services._common import patient_action_guarded
+from careteam.policy import PatientAction
+from careteam.services import patient_action_guarded, require_patient_action
 
 from ..models import PatientInvitation
 from ..tasks import send_invitation_email
@@ -73,8 +73,8 @@ def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitat
     Sending again replaces the earlier link.
     """
     patient, plan = _patient_and_plan(plan_or_patient)
-    require_patient_action(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan)
-    with patient_action_guarded(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan):
+    require_patient_action(actor, PatientAction.INVITE_PATIENT, patient, plan=plan)
+    with patient_action_guarded(actor, PatientAction.INVITE_PATIENT, patient, plan=plan):
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if not patient.email:
             raise PortalActionError(
@@ -120,8 +120,9 @@ def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitat
 def revoke_patient_access(plan_or_patient: CarePlan | Patient, actor) -> None:
     """Switch the patient's login off at once (open sessions end on their next request)."""
     patient, plan = _patient_and_plan(plan_or_patient)
-    require_patient_action(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan)
-    with patient_action_guarded(actor, MANAGE_PORTAL_ACCESS, patient, plan=plan):
+    action = PatientAction.SWITCH_OFF_PORTAL_ACCESS
+    require_patient_action(actor, action, patient, plan=plan)
+    with patient_action_guarded(actor, action, patient, plan=plan):
         patient = (
             Patient.objects.select_for_update(of=("self",))
             .select_related("user")

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from careteam.models import CarePlan
-from careteam.permissions import VIEW, user_can
-from careteam.policy import MANAGE_PORTAL_ACCESS, may_act_on_patient
+from careteam.policy import PatientAction, PlanAction, Rights, may, patient_actions_allowed
 
 from ..charts import TrendChart
 from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
@@ -30,19 +29,30 @@ class PlanPortalPanel:
     recent_check_ins: list[CheckIn]
     pain_chart: TrendChart
     odi_chart: TrendChart
-    can_manage_access: bool
+    patient_actions: frozenset[PatientAction]
 
     @property
     def can_invite(self) -> bool:
         return (
-            self.can_manage_access
+            PatientAction.INVITE_PATIENT in self.patient_actions
             and bool(self.plan.patient.email)
             and self.access_state != "active"
         )
 
     @property
     def can_revoke(self) -> bool:
-        return self.can_manage_access and self.access_state in ("active", "pending")
+        return PatientAction.SWITCH_OFF_PORTAL_ACCESS in self.patient_actions and (
+            self.access_state in ("active", "pending")
+        )
+
+    @property
+    def may_invite_once_email_known(self) -> bool:
+        """The user could invite the patient if the record had an email address."""
+        return (
+            PatientAction.INVITE_PATIENT in self.patient_actions
+            and not self.plan.patient.email
+            and self.access_state != "active"
+        )
 
 
 def plan_portal_panel(
@@ -53,7 +63,10 @@ def plan_portal_panel(
     Reading the panel is part of viewing the plan, which the plan page already audits.
     ``known_perms``: the user's permissions on the plan already read in this request.
     """
-    can_view = user_can(user, VIEW, plan) if known_perms is None else VIEW in known_perms
+    if known_perms is None:
+        can_view = may(user, PlanAction.VIEW, plan)
+    else:
+        can_view = Rights(frozenset(known_perms)).allows(PlanAction.VIEW)
     if not can_view:
         return None
     patient = plan.patient
@@ -80,5 +93,5 @@ def plan_portal_panel(
         recent_check_ins=recent,
         pain_chart=pain_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-pain"),
         odi_chart=odi_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-odi"),
-        can_manage_access=may_act_on_patient(user, MANAGE_PORTAL_ACCESS, patient),
+        patient_actions=patient_actions_allowed(user, patient),
     )

@@ -1,7 +1,7 @@
 """Demo content for the portal: the page tree, people, taxonomies, treatments and articles.
 
-``seed_content`` is listed first in settings.DEMO_SEEDERS; it is idempotent, so running
-``manage.py seed_demo`` twice leaves one copy of everything.
+``seed_content`` is the portal's ``demo_seeder`` (portal/apps.py), the first one
+``manage.py seed_demo`` runs; it is idempotent, so seeding twice leaves one copy of everything.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from portal.demo_users import ensure_demo_user
+from core.demo_users import ensure_demo_user
+from portal.importing import import_markdown_files
 from portal.models import (
     ArticlePage,
     Condition,
@@ -138,11 +139,6 @@ def _ensure_treatment(tree: SiteTree, spec: dict, people: dict[str, Person]) -> 
 
 
 def _import_articles(stdout: TextIO) -> None:
-    try:
-        from portal.importing import import_markdown_files
-    except ImportError:
-        stdout.write("Markdown importer not available; no demo articles imported.\n")
-        return
     report = import_markdown_files(sorted(ARTICLES_DIR.glob("*.md")), publish=True)
     for line in report.summary_lines():
         stdout.write(f"Articles: {line}\n")

@@ -14,6 +14,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
+from wagtail.blocks import StreamValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
@@ -26,10 +27,17 @@ from portal.blocks import (
     KeyTakeawayBlock,
     TreatmentSectionBlock,
 )
+from portal.feeds import ArticleFeed
 from portal.panels import ReadabilityPanel, medical_page_editor, medical_review_panels
-from portal.services.page_context import breadcrumbs
+from portal.rich_text_links import serve_with_page_link_cache
+from portal.services.page_context import (
+    article_page_context,
+    breadcrumbs,
+    treatment_page_context,
+)
 
 from .mixins import MedicalReviewMixin
+from .orderables import ArticleRelatedArticle
 from .snippets import Topic
 
 ARTICLES_PER_PAGE = 12
@@ -181,8 +189,6 @@ class ArticleIndexPage(RoutablePageMixin, Page):
 
     @path("feed/")
     def feed(self, request):
-        from portal.feeds import ArticleFeed
-
         return ArticleFeed(self)(request)
 
 
@@ -258,10 +264,12 @@ class ArticlePage(MedicalReviewMixin, Page):
             self.publish_date = self.first_published_at.date()
         return super().save(*args, **kwargs)
 
+    def reader_streams(self) -> list[StreamValue]:
+        """What a reader reads below the title before the FAQ (word count, readability)."""
+        return [self.key_takeaways, self.body]
+
     def related_articles(self, limit: int | None = 3) -> list[ArticlePage]:
         """Articles the editor chose; failing that, live articles sharing the most topics."""
-        from .orderables import ArticleRelatedArticle
-
         visible = for_cards(ArticlePage.objects.live().public().exclude(pk=self.pk))
         if self.related_article_links.is_deferring:
             chosen = self._chosen_in_memory(visible)[:limit]
@@ -294,15 +302,11 @@ class ArticlePage(MedicalReviewMixin, Page):
         return sorted(visible.filter(pk__in=position), key=lambda article: position[article.pk])
 
     def get_context(self, request, *args, **kwargs):
-        from portal.services.page_context import article_page_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(article_page_context(self, request))
         return context
 
     def serve(self, request, *args, **kwargs):
-        from portal.rich_text_links import serve_with_page_link_cache
-
         return serve_with_page_link_cache(super().serve, request, *args, **kwargs)
 
 
@@ -397,14 +401,14 @@ class TreatmentPage(MedicalReviewMixin, Page):
             if getattr(self, name)
         ]
 
-    def get_context(self, request, *args, **kwargs):
-        from portal.services.page_context import treatment_page_context
+    def reader_streams(self) -> list[StreamValue]:
+        """The filled-in sections in reading order (word count, readability)."""
+        return [content for _, _, content in self.sections()]
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(treatment_page_context(self, request))
         return context
 
     def serve(self, request, *args, **kwargs):
-        from portal.rich_text_links import serve_with_page_link_cache
-
         return serve_with_page_link_cache(super().serve, request, *args, **kwargs)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from portal.rich_text_links import prime_page_links
+
 from .reading_time import count_text_words, minutes_for_words
 from .structured_data import faq_page_ld, json_ld_script, medical_web_page_ld
 from .text import page_text
@@ -25,8 +27,6 @@ def breadcrumbs(page) -> list:
 
 
 def _common_context(page, request: HttpRequest, faq_items: list, conditions: list) -> dict:
-    from portal.rich_text_links import prime_page_links
-
     prime_page_links(page, *faq_items)
     words = count_text_words(page_text(page, faq_items))
     structured = [medical_web_page_ld(page, request, conditions)]
@@ -45,13 +45,12 @@ def _common_context(page, request: HttpRequest, faq_items: list, conditions: lis
 
 def _people(page) -> None:
     """Load author and reviewer with their photos in one query instead of four."""
-    from portal.models import Person
-
     fields = type(page)
     if fields.author.is_cached(page) and fields.medical_reviewer.is_cached(page):
         return
     ids = {page.author_id, page.medical_reviewer_id} - {None}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("photo")}
+    person_model = fields.author.field.related_model  # both relations point at the same model
+    people = {p.pk: p for p in person_model.objects.filter(pk__in=ids).select_related("photo")}
     page.author = people.get(page.author_id)
     page.medical_reviewer = people.get(page.medical_reviewer_id)
 

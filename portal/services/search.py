@@ -16,11 +16,10 @@ def search_terms(query: str) -> str:
     return " ".join(_WORD.findall(query))
 
 
-def search_content(query: str):
-    """Ranked search results (Wagtail's database backend: PostgreSQL full-text when available)."""
-    from portal.models import ArticlePage, TreatmentPage
-
-    pages = Page.objects.live().public().type(ArticlePage, TreatmentPage)
+def search_content(query: str, page_types: Sequence[type[Page]]):
+    """Ranked live, public pages of these types (Wagtail's database backend: PostgreSQL
+    full-text when available)."""
+    pages = Page.objects.live().public().type(*page_types)
     terms = search_terms(query)
     return pages.search(terms, operator="and") if terms else pages.none()
 

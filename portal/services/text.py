@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.html import strip_tags
 from wagtail.rich_text import RichText
@@ -65,14 +65,18 @@ def faq_text(faq_items) -> str:
     )
 
 
-def page_text(page, faq_items=None) -> str:
-    """The text a reader reads below the title: body, key takeaways and FAQ."""
-    from portal.models import ArticlePage, TreatmentPage
+class ReadablePage(Protocol):
+    """What a page offers for its text to be read: article and treatment pages."""
 
-    parts: list[str] = []
-    if isinstance(page, ArticlePage):
-        parts += [stream_text(page.key_takeaways), stream_text(page.body)]
-    elif isinstance(page, TreatmentPage):
-        parts += [stream_text(content) for _, _, content in page.sections()]
+    faq_items: Any
+
+    def reader_streams(self) -> list[Any]:
+        """The StreamFields a reader reads below the title, before the FAQ, in order."""
+        ...
+
+
+def page_text(page: ReadablePage, faq_items=None) -> str:
+    """The text a reader reads below the title: the page's streams, then its FAQ."""
+    parts = [stream_text(stream) for stream in page.reader_streams()]
     parts.append(faq_text(page.faq_items.all() if faq_items is None else faq_items))
     return " ".join(part for part in parts if part)

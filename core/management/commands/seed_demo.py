@@ -1,16 +1,39 @@
-"""Build the demo site: content, care teams and patients, by running each app's seeder.
+"""Build the demo site: content, care teams and patients, by asking each installed app.
 
-Seeders are listed in settings.DEMO_SEEDERS as dotted paths to callables that take the
-command's ``stdout`` writer and return the demo logins they made as (username, who) pairs.
-Every seeder is idempotent, so running this twice leaves one copy of everything.
+An app takes part by naming its seeder on its AppConfig, as a dotted path::
+
+    class CareteamConfig(AppConfig):
+        demo_seeder = "careteam.demo.seed_care_teams"
+
+Seeders run in INSTALLED_APPS order (content, then care teams, then patients, each building
+on the one before). Each takes the command's ``stdout`` writer and returns the demo logins
+it made as (username, who) pairs, and is idempotent, so running this twice leaves one copy
+of everything.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from portal.demo_users import demo_password
+from core.demo_users import demo_password
+
+Seeder = Callable[[TextIO], list[tuple[str, str]] | None]
+
+
+def demo_seeders() -> list[tuple[str, Seeder]]:
+    """(app label, seeder) for every installed app that has one, in INSTALLED_APPS order."""
+    return [
+        (config.label, import_string(config.demo_seeder))
+        for config in apps.get_app_configs()
+        if getattr(config, "demo_seeder", None)
+    ]
 
 
 class Command(BaseCommand):
@@ -31,8 +54,7 @@ class Command(BaseCommand):
             )
         logins: list[tuple[str, str]] = []
         with transaction.atomic():
-            for dotted_path in settings.DEMO_SEEDERS:
-                seeder = import_string(dotted_path)
+            for _label, seeder in demo_seeders():
                 logins.extend(seeder(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo site ready at http://127.0.0.1:8000/"))
         if logins:

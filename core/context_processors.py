@@ -1,9 +1,11 @@
-"""Template context every page shares."""
+"""Template context every page of the site shell shares."""
+
+from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from portal.services.navigation import user_nav_links
+from core.navigation import user_nav_links
 
 
 def user_navigation(request: HttpRequest) -> dict:

@@ -1,0 +1,185 @@
+"""How rights on a care plan are stored and read: guardian object permissions ("grants").
+
+This module is mechanics only. Which role holds which grant, and which grant each action
+needs, is decided in ``careteam.policy``; services and views ask the policy, which reads
+grants through the functions here. Joining a team grants the role's codenames on the plan,
+leaving revokes them (``careteam.services.team``).
+
+Every read here looks at object grants only. A model-level ``view_careplan`` and the
+superuser flag open nothing: a superuser sees a plan only if they are on its team.
+
+- ``plans_for_user(user, grant)``: any list of plans (one query);
+- ``user_can(user, grant, plan)`` / ``perms_on(user, plan)``: one plan (two queries);
+- ``PlanGrants(user, plans)``: every grant and role of one user on many plans, read once
+  per request;
+- ``can_create_plans(user)``: the model-level grant to register patients and start plans.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import TypeAlias, TypeGuard
+
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.db.models import Q, QuerySet
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+
+from .models import CarePlan, CareTeamMembership
+
+# Whoever is asking: a signed-in account or an anonymous visitor. (Services that write
+# take a ``User``: only a signed-in account changes anything.)
+Actor: TypeAlias = User | AnonymousUser
+
+# The grant codenames declared on CarePlan.Meta (guardian stores them per user and plan).
+VIEW = "view_careplan"
+CHANGE = "change_careplan"
+EDIT_ALL_SECTIONS = "edit_all_sections"
+EDIT_OWN_SECTION = "edit_own_section"
+ADD_TEAM_NOTE = "add_teamnote"
+ACCESS_PRIVATE_NOTES = "access_private_notes"
+MANAGE_TEAM = "manage_team"
+VIEW_AUDIT_TRAIL = "view_audit_trail"
+
+ALL_PLAN_GRANTS: tuple[str, ...] = (
+    VIEW,
+    CHANGE,
+    EDIT_ALL_SECTIONS,
+    EDIT_OWN_SECTION,
+    ADD_TEAM_NOTE,
+    ACCESS_PRIVATE_NOTES,
+    MANAGE_TEAM,
+    VIEW_AUDIT_TRAIL,
+)
+
+# The group through which plan creators hold `careteam.add_careplan`.
+PLAN_CREATORS_GROUP = "Pain management physicians"
+
+
+def _codename(grant: str) -> str:
+    return grant.split(".", 1)[1] if "." in grant else grant
+
+
+def is_usable(user: Actor | None) -> TypeGuard[User]:
+    """A signed-in, active account (anonymous visitors and switched-off logins hold nothing)."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _object_permission_checker(user: User) -> ObjectPermissionChecker:
+    """guardian's checker answers True to everything for superusers; check the same user
+    as an ordinary account so only their own object grants count."""
+    if user.is_superuser:
+        user = copy.copy(user)
+        user.is_superuser = False
+    return ObjectPermissionChecker(user)
+
+
+def plans_for_user(user: Actor, grant: str = VIEW) -> QuerySet[CarePlan]:
+    """Plans on which ``user`` holds ``grant`` (user or group object grant)."""
+    if not is_usable(user):
+        return CarePlan.objects.none()
+    return get_objects_for_user(
+        user,
+        f"careteam.{_codename(grant)}",
+        klass=CarePlan.objects.all(),
+        accept_global_perms=False,
+        with_superuser=False,
+    )
+
+
+def user_can(user: Actor, grant: str, plan: CarePlan | None) -> bool:
+    """Whether ``user`` holds ``grant`` on this plan (object grants only)."""
+    if not is_usable(user) or plan is None or plan.pk is None:
+        return False
+    return _object_permission_checker(user).has_perm(_codename(grant), plan)
+
+
+def perms_on(user: Actor, plan: CarePlan | None) -> frozenset[str]:
+    """All the user's grant codenames on this plan (two queries)."""
+    if not is_usable(user) or plan is None or plan.pk is None:
+        return frozenset()
+    return frozenset(_object_permission_checker(user).get_perms(plan))
+
+
+def active_role(user: Actor, plan: CarePlan, *, lock: bool = False) -> str | None:
+    """The user's role on the plan's team now, or None. With ``lock``, inside a
+    transaction, their membership row stays locked until it ends (a removal committed
+    meanwhile is seen; one that starts later waits)."""
+    if not is_usable(user):
+        return None
+    rows = CareTeamMembership.objects.active().filter(plan=plan, user=user)
+    if lock:
+        rows = rows.select_for_update()
+    roles = list(rows.values_list("role", flat=True)[:1])
+    return roles[0] if roles else None
+
+
+class PlanGrants:
+    """Every grant and role of one user on many plans, fetched in a fixed number of
+    queries. Build once per request::
+
+        grants = PlanGrants(request.user, plans)
+        grants.perms(plan); grants.has(plan, "change_careplan"); grants.role(plan)
+    """
+
+    def __init__(self, user: Actor, plans: Iterable[CarePlan] | QuerySet[CarePlan]):
+        self.user = user
+        plans = list(plans)
+        self._perms: dict[int, frozenset[str]] = {}
+        self._roles: dict[int, str] = {}
+        if not (is_usable(user) and plans):
+            return
+        checker = _object_permission_checker(user)
+        # guardian documents a list of objects here, though it annotates a QuerySet; a
+        # list spares the query a QuerySet's primary keys would cost.
+        checker.prefetch_perms(plans)  # type: ignore[arg-type]
+        # Served from the checker's prefetched cache: no query per plan.
+        self._perms = {plan.pk: frozenset(checker.get_perms(plan)) for plan in plans}
+        self._roles = dict(
+            CareTeamMembership.objects.active()
+            .filter(user=user, plan__in=list(self._perms))
+            .values_list("plan_id", "role")
+        )
+
+    def perms(self, plan: CarePlan) -> frozenset[str]:
+        """The user's codenames on ``plan``; empty for a plan not passed in."""
+        return self._perms.get(plan.pk, frozenset())
+
+    def has(self, plan: CarePlan, grant: str) -> bool:
+        return _codename(grant) in self.perms(plan)
+
+    def role(self, plan: CarePlan) -> str | None:
+        return self._roles.get(plan.pk)
+
+
+def can_create_plans(user: Actor) -> bool:
+    """The model-level grant to register patients and start plans (and lead them):
+    ``careteam.add_careplan`` held directly or through the "Pain management physicians"
+    group, plus a provider profile. The superuser flag does not count."""
+    if not is_usable(user) or not hasattr(user, "provider_profile"):
+        return False
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        content_type__app_label="careteam",
+        codename="add_careplan",
+    ).exists()
+
+
+def plan_creators_group() -> Group:
+    """The group holding ``careteam.add_careplan`` (created on first use)."""
+    group, _ = Group.objects.get_or_create(name=PLAN_CREATORS_GROUP)
+    permission = Permission.objects.get(content_type__app_label="careteam", codename="add_careplan")
+    group.permissions.add(permission)
+    return group
+
+
+def grant_objects(codenames: Iterable[str]) -> list[Permission]:
+    """The Permission rows for plan grant codenames, in one query."""
+    return list(
+        Permission.objects.filter(
+            content_type__app_label="careteam",
+            content_type__model="careplan",
+            codename__in=list(codenames),
+        )
+    )

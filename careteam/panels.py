@@ -1,0 +1,192 @@
+"""Panels other apps add to the care team's plan page and dashboard.
+
+How to use it: from your app's ``AppConfig.ready()``, register a panel by name, either as a
+template with a function that builds its context, or as a function that returns HTML::
+
+    from careteam.panels import register_dashboard_panel, register_plan_panel
+
+    def reminders(page: PlanPage) -> dict | None:
+        if "view_careplan" not in page.codenames:
+            return None  # nothing to show
+        return {"reminders": load_reminders(page.plan)}
+
+    register_plan_panel("reminders", template="myapp/reminders.html", context=reminders)
+    register_dashboard_panel("inbox", render=lambda page: render_inbox(page.request))
+
+A plan panel gets a ``PlanPage``: the request, the plan and the user's permission codenames
+on it as the view already read them, so a panel never reads rights again. A dashboard
+panel gets a ``DashboardPage`` (the request). A context builder returning ``None``, or a
+render function returning an empty string, shows nothing. Templates are rendered with the
+request (``csrf_token`` and ``request`` are there). Plain strings from a render function
+are escaped; return ``SafeString`` (e.g. from ``render_to_string``) for markup.
+
+Panels appear in ``order`` (lower first, then in the order registered) at the one place
+each careteam page keeps for them. Registering a name again replaces that panel;
+``unregister_plan_panel`` / ``unregister_dashboard_panel`` take one away. careteam's views
+call ``render_plan_panels`` and ``render_dashboard_panels`` and hand the templates a list
+of ``RenderedPanel`` (``{% for panel in plan_panels %}{{ panel.html }}{% endfor %}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+from careteam.models import CarePlan
+
+DEFAULT_ORDER = 100
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """What a plan panel is rendered for."""
+
+    request: HttpRequest
+    plan: CarePlan
+    codenames: frozenset[str]
+
+    @property
+    def user(self) -> Any:
+        return self.request.user
+
+
+@dataclass(frozen=True)
+class DashboardPage:
+    """What a dashboard panel is rendered for."""
+
+    request: HttpRequest
+
+    @property
+    def user(self) -> Any:
+        return self.request.user
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    name: str
+    html: SafeString
+
+
+Page = TypeVar("Page", PlanPage, DashboardPage)
+
+
+@dataclass(frozen=True)
+class Panel(Generic[Page]):
+    name: str
+    order: int
+    render: Callable[[Page], str]
+
+
+class PanelRegistry(Generic[Page]):
+    """The panels of one careteam page, by name."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self._panels: dict[str, Panel[Page]] = {}
+        self._sequence: dict[str, int] = {}
+        self._registered = 0
+
+    def register(
+        self,
+        name: str,
+        render: Callable[[Page], str] | None = None,
+        *,
+        template: str | None = None,
+        context: Callable[[Page], Mapping[str, Any] | None] | None = None,
+        order: int = DEFAULT_ORDER,
+    ) -> None:
+        if (render is None) == (template is None):
+            raise ValueError(f"{self.page} panel {name!r}: give either render or template.")
+        if context is not None and template is None:
+            raise ValueError(f"{self.page} panel {name!r}: context goes with a template.")
+        if template is not None:
+            render = _template_renderer(template, context)
+        self._panels[name] = Panel(name=name, order=order, render=render)
+        if name not in self._sequence:
+            self._registered += 1
+            self._sequence[name] = self._registered
+
+    def unregister(self, name: str) -> None:
+        self._panels.pop(name, None)
+        self._sequence.pop(name, None)
+
+    def names(self) -> list[str]:
+        """The registered panels' names, in the order they appear."""
+        return [panel.name for panel in self._ordered()]
+
+    def render(self, page: Page) -> list[RenderedPanel]:
+        """Every panel's HTML for ``page``; panels with nothing to show are left out."""
+        rendered = []
+        for panel in self._ordered():
+            html = conditional_escape(panel.render(page) or "")
+            if html.strip():
+                rendered.append(RenderedPanel(name=panel.name, html=html))
+        return rendered
+
+    def _ordered(self) -> list[Panel[Page]]:
+        return sorted(self._panels.values(), key=lambda p: (p.order, self._sequence[p.name]))
+
+
+def _template_renderer(
+    template: str, context: Callable[[Any], Mapping[str, Any] | None] | None
+) -> Callable[[Any], str]:
+    def render(page: PlanPage | DashboardPage) -> str:
+        values = {} if context is None else context(page)
+        if values is None:
+            return ""
+        return render_to_string(template, dict(values), request=page.request)
+
+    return render
+
+
+plan_panels: PanelRegistry[PlanPage] = PanelRegistry("plan")
+dashboard_panels: PanelRegistry[DashboardPage] = PanelRegistry("dashboard")
+
+
+def register_plan_panel(
+    name: str,
+    render: Callable[[PlanPage], str] | None = None,
+    *,
+    template: str | None = None,
+    context: Callable[[PlanPage], Mapping[str, Any] | None] | None = None,
+    order: int = DEFAULT_ORDER,
+) -> None:
+    """Add a panel to every plan page (``/care/plans/<id>/``)."""
+    plan_panels.register(name, render, template=template, context=context, order=order)
+
+
+def register_dashboard_panel(
+    name: str,
+    render: Callable[[DashboardPage], str] | None = None,
+    *,
+    template: str | None = None,
+    context: Callable[[DashboardPage], Mapping[str, Any] | None] | None = None,
+    order: int = DEFAULT_ORDER,
+) -> None:
+    """Add a panel to the dashboard (``/care/``)."""
+    dashboard_panels.register(name, render, template=template, context=context, order=order)
+
+
+def unregister_plan_panel(name: str) -> None:
+    plan_panels.unregister(name)
+
+
+def unregister_dashboard_panel(name: str) -> None:
+    dashboard_panels.unregister(name)
+
+
+def render_plan_panels(
+    request: HttpRequest, plan: CarePlan, codenames: frozenset[str]
+) -> list[RenderedPanel]:
+    """The plan page's panels, given the user's permission codenames on ``plan``."""
+    return plan_panels.render(PlanPage(request=request, plan=plan, codenames=codenames))
+
+
+def render_dashboard_panels(request: HttpRequest) -> list[RenderedPanel]:
+    return dashboard_panels.render(DashboardPage(request=request))

@@ -1,0 +1,92 @@
+"""The areas of the site a kind of user belongs to, declared by the apps that serve them.
+
+The site shell draws the main navigation and chooses where a user lands after logging in,
+but it names no app's pages. Instead each app registers an ``Area`` from its
+``AppConfig.ready()``: the links it adds to the navigation, its home page, and what makes a
+user belong to it, either a one-to-one profile on the user (``"patient_profile"``) or a
+permission (``"wagtailadmin.access_admin"``). ``user_areas`` answers both questions.
+
+Cost: an anonymous visitor none; a logged-in user one query, one ``values_list`` row holding
+the id of every registered profile relation. Permission checks use the user's permission
+cache, which Wagtail's user bar fills on every page anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    # Types only: apps import this module from their AppConfig, before models may load.
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Area:
+    """One kind of user's part of the site."""
+
+    name: str  # unique; by convention the app label
+    label: str  # what the area is, in plain words
+    links: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, URL name)
+    home: str | None = None  # URL name after-login sends members to; None: never a landing
+    profile: str | None = None  # the one-to-one relation on the user that makes a member
+    permission: str | None = None  # or the permission that does ("app_label.codename")
+    inactive_users: bool = False  # whether a deactivated login still belongs
+    order: int = 100  # lower first, in the navigation and in the choice of landing page
+
+    def __post_init__(self) -> None:
+        if (self.profile is None) == (self.permission is None):
+            raise ImproperlyConfigured(
+                f"Area {self.name!r} needs exactly one of profile= or permission=."
+            )
+
+
+_areas: dict[str, Area] = {}
+
+
+def register(area: Area) -> None:
+    """Add an app's area; registering the same name again replaces it (ready() may rerun)."""
+    _areas[area.name] = area
+
+
+def registered_areas() -> list[Area]:
+    return sorted(_areas.values(), key=lambda area: (area.order, area.name))
+
+
+def _profiles_held(user: AbstractBaseUser, relations: Iterable[str]) -> set[str]:
+    """The profile relations the user has, all read in one query."""
+    relations = list(relations)
+    if not relations:
+        return set()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(*(f"{relation}__pk" for relation in relations))
+        .get()
+    )
+    return {relation for relation, pk in zip(relations, row, strict=True) if pk is not None}
+
+
+def user_areas(user: AnyUser | None) -> list[Area]:
+    """The areas this user belongs to, in order: none for an anonymous visitor (no query)."""
+    if user is None or not user.is_authenticated:
+        return []
+    areas = [area for area in registered_areas() if user.is_active or area.inactive_users]
+    held = _profiles_held(user, (area.profile for area in areas if area.profile))
+    return [
+        area
+        for area in areas
+        if (area.profile in held if area.profile else user.has_perm(area.permission))
+    ]
+
+
+def home_url_name(user: AnyUser | None) -> str | None:
+    """Where this user lands after logging in: the first of their areas that has a home."""
+    return next((area.home for area in user_areas(user) if area.home), None)

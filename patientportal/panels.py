@@ -1,0 +1,65 @@
+"""The patient-portal parts of the care team's pages, added through ``careteam.panels``:
+
+- on the plan page, the portal panel (access, assigned reading, check-ins, trends, alerts);
+- on the dashboard, the red-flag alerts waiting on the user's teams.
+
+``register_panels()`` runs from ``PatientPortalConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from careteam.models import CarePlan
+from careteam.panels import (
+    DashboardPage,
+    PlanPage,
+    register_dashboard_panel,
+    register_plan_panel,
+)
+
+from .services.checkins import open_alerts_for_user
+from .services.team_panel import plan_portal_panel
+
+PLAN_PANEL = "patientportal"
+DASHBOARD_PANEL = "patientportal-red-flag-alerts"
+PLAN_PANEL_TEMPLATE = "patientportal/includes/plan_portal_panel.html"
+RED_FLAG_ALERTS_TEMPLATE = "patientportal/includes/red_flag_alerts.html"
+
+
+def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
+    """The plan page's portal panel, from the rights the page already read; None (no
+    panel) for anyone not on the team."""
+    panel = plan_portal_panel(page.user, page.plan, known_perms=page.codenames)
+    return None if panel is None else {"panel": panel}
+
+
+def red_flag_alerts_context(page: DashboardPage) -> dict[str, Any]:
+    return {"alerts": list(open_alerts_for_user(page.user))}
+
+
+def render_portal_panel(
+    request: HttpRequest, plan: CarePlan, known_perms: Iterable[str] | None = None
+) -> SafeString:
+    """The portal panel on its own (without ``known_perms`` the user's rights are read)."""
+    panel = plan_portal_panel(request.user, plan, known_perms=known_perms)
+    if panel is None:
+        return SafeString("")
+    return render_to_string(PLAN_PANEL_TEMPLATE, {"panel": panel}, request=request)
+
+
+def render_red_flag_alerts(request: HttpRequest) -> SafeString:
+    context = red_flag_alerts_context(DashboardPage(request=request))
+    return render_to_string(RED_FLAG_ALERTS_TEMPLATE, context, request=request)
+
+
+def register_panels() -> None:
+    register_plan_panel(PLAN_PANEL, template=PLAN_PANEL_TEMPLATE, context=portal_panel_context)
+    register_dashboard_panel(
+        DASHBOARD_PANEL, template=RED_FLAG_ALERTS_TEMPLATE, context=red_flag_alerts_context
+    )
