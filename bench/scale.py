@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import EventSpec, record_events
 from careteam import services as care
 from careteam.grants import grant_objects
@@ -165,8 +166,6 @@ def add_articles(count: int) -> None:
 
 
 def _user(username: str):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(username=username)
 
 
@@ -329,8 +328,6 @@ def add_patient_history(check_ins: int, assignments: int) -> None:
 
 def row_counts() -> dict[str, int]:
     """How big the data ended up, for the report."""
-    from audit.models import AuditEvent
-
     plan = alex_plan()
     return {
         "articles (live)": ArticlePage.objects.live().count(),

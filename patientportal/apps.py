@@ -14,6 +14,7 @@ class PatientPortalConfig(AppConfig):
     def ready(self) -> None:
         register(PATIENT_AREA)
         # The portal panel on careteam's plan page and the red-flag alerts on its dashboard.
+        # Imported here, not at the top: panels reach models, which load after AppConfigs.
         from .panels import register_panels
 
         register_panels()

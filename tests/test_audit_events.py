@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
 from django.test import RequestFactory
+from wagtail.snippets.models import get_snippet_models
 
 from audit.middleware import AuditContextMiddleware
 from audit.models import AuditEvent, AuditLogImmutable
@@ -46,8 +48,6 @@ def test_the_path_is_kept_without_its_query_string_which_may_carry_names(actor):
 
 
 def test_anonymous_refusals_are_recorded_too(db):
-    from django.contrib.auth.models import AnonymousUser
-
     event = record_event(AnonymousUser(), "denied", None, plan=5)
     assert (event.actor, event.actor_username, event.care_plan_id) == (None, "", 5)
 
@@ -131,6 +131,4 @@ def test_forwarded_addresses_count_only_behind_a_configured_proxy(settings):
 
 
 def test_audit_events_are_not_editable_in_any_admin():
-    from wagtail.snippets.models import get_snippet_models
-
     assert AuditEvent not in get_snippet_models()

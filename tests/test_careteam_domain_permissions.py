@@ -1,10 +1,12 @@
 """The role table at the level of grants and policy decisions, and the queries it costs."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from guardian.shortcuts import assign_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from careteam.grants import (
     ALL_PLAN_GRANTS,
@@ -14,7 +16,14 @@ from careteam.grants import (
     plans_for_user,
     user_can,
 )
-from careteam.models import Discipline, PrivateNote, TeamRole
+from careteam.models import (
+    CarePlan,
+    CarePlanGroupObjectPermission,
+    CarePlanUserObjectPermission,
+    Discipline,
+    PrivateNote,
+    TeamRole,
+)
 from careteam.policy import ROLE_GRANTS, PlanAction, PlanRights, may
 from careteam.services import (
     CareAccessDenied,
@@ -82,8 +91,6 @@ def test_outsiders_hold_nothing(care_team):
 
 
 def test_anonymous_and_inactive_users_hold_nothing(care_team):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not plans_for_user(AnonymousUser()).exists()
     assert not user_can(AnonymousUser(), "view_careplan", care_team.plan)
     care_team.physio.is_active = False
@@ -166,16 +173,6 @@ def test_plan_rights_answer_without_queries_once_built(care_team, django_assert_
 
 
 def test_guardian_uses_the_direct_foreign_key_tables(care_team):
-    from django.contrib.auth.models import Group
-    from guardian.shortcuts import assign_perm
-    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
-
-    from careteam.models import (
-        CarePlan,
-        CarePlanGroupObjectPermission,
-        CarePlanUserObjectPermission,
-    )
-
     assert get_user_obj_perms_model(CarePlan) is CarePlanUserObjectPermission
     assert get_group_obj_perms_model(CarePlan) is CarePlanGroupObjectPermission
     assert CarePlanUserObjectPermission.objects.filter(

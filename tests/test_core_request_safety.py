@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
+from wagtail.documents.models import Document
 
 from careteam.forms import (
     ActivityForm,
@@ -434,8 +435,6 @@ def test_a_nul_in_a_multipart_field_or_upload_field_name_is_refused():
 
 
 def test_editors_can_still_upload_documents_in_the_wagtail_admin(world):
-    from wagtail.documents.models import Document
-
     client = client_for(get_user_model().objects.create_superuser("t.admin"))
     response = client.post(
         "/cms/documents/add/",

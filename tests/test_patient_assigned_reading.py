@@ -3,15 +3,18 @@ feedback, emails through the task, and what the team sees."""
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from audit.models import AuditEvent
 from careteam.services import CareAccessDenied
 from patientportal.models import ReadingAssignment
+from patientportal.panels import render_portal_panel
 from patientportal.services.assigned_reading import (
     ContraindicationConflict,
     ReviewExpiredError,
@@ -222,10 +225,6 @@ def test_patient_feedback_reaches_the_team_plan_panel(client, portal_world, page
     assert assignment.helpful is True
     assert assignment.feedback == "The pictures helped."
 
-    from django.test import RequestFactory
-
-    from patientportal.panels import render_portal_panel
-
     request = RequestFactory().get("/")
     request.user = portal_world.team.physio
     html = render_portal_panel(request, portal_world.plan)
@@ -254,8 +253,6 @@ def test_feedback_needs_an_answer(client, portal_world, pages):
 
 
 def test_the_database_refuses_a_second_unread_copy_from_a_race(portal_world, pages):
-    from unittest import mock
-
     assign_reading(portal_world.plan, portal_world.lead, pages["safe"])
     # Both colleagues passed the "already listed?" check before either saved.
     related_manager = type(portal_world.plan.reading_assignments)

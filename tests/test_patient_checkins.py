@@ -1,17 +1,20 @@
 """Check-ins, the red-flag screen and its alerts, and the ODI questionnaire."""
 
+from unittest import mock
+
 import pytest
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
+from django_tasks import default_task_backend
 
 from audit.models import AuditEvent
 from careteam.models import Activity
 from patientportal.models import CheckIn, OdiResponse, RedFlag, RedFlagAlert
 from patientportal.odi import SECTION_KEYS
 from patientportal.panels import render_portal_panel, render_red_flag_alerts
-from patientportal.services.checkins import open_alerts_for_user
-from patientportal.services.errors import PortalAccessDenied
+from patientportal.services.checkins import open_alerts_for_user, record_check_in
+from patientportal.services.errors import PortalAccessDenied, PortalActionError
 from patientportal.tasks import send_red_flag_alert_email
 
 pytestmark = pytest.mark.django_db
@@ -106,11 +109,8 @@ def test_a_red_flag_shows_urgent_advice_and_alerts_the_lead(
 
 
 def test_the_alert_email_goes_through_the_task(client, portal_world, settings):
-    from django_tasks import default_task_backend
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     client.force_login(portal_world.patient_user)
-    from unittest import mock
 
     with mock.patch("django.db.transaction.on_commit", lambda fn: fn()):
         client.post(CHECK_IN, {"pain_score": "9", "red_flags": [RedFlag.SEVERE_PAIN_AFTER_FALL]})
@@ -154,8 +154,6 @@ def test_urgent_page_of_another_patient_is_404(client, portal_world):
 
 
 def test_check_in_service_refuses_to_record_for_someone_else(portal_world):
-    from patientportal.services.checkins import record_check_in
-
     with pytest.raises(PortalAccessDenied):
         record_check_in(portal_world.patient, portal_world.other_user, pain_score=3)
 
@@ -206,9 +204,6 @@ def test_trend_charts_with_tables_on_my_plan_and_the_team_panel(client, portal_w
     ],
 )
 def test_check_in_service_refuses_bad_input_for_a_future_api(portal_world, bad):
-    from patientportal.services.checkins import record_check_in
-    from patientportal.services.errors import PortalActionError
-
     outcomes = bad.get("activity_outcomes", {})
     bad = {
         **bad,

@@ -6,9 +6,10 @@ from django.urls import URLPattern, reverse
 
 from audit.models import AuditEvent
 from careteam import urls as careteam_urls
+from careteam.models import CarePlan
 from patientportal import team_urls
 from patientportal import urls as patient_urls
-from patientportal.models import CheckIn, ReadingAssignment
+from patientportal.models import CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from tests.portal_fixtures import make_article
@@ -141,8 +142,6 @@ def test_the_provider_ui_is_404_for_patients_even_for_their_own_plan(client, wor
 
 
 def test_a_draft_plan_is_not_shown_to_the_patient(client, world):
-    from careteam.models import CarePlan
-
     CarePlan.objects.filter(pk=world.plan.pk).update(status="draft")
     client.force_login(world.patient_user)
     html = client.get(reverse("patientportal:plan")).content.decode()
@@ -153,8 +152,6 @@ def test_a_draft_plan_is_not_shown_to_the_patient(client, world):
 
 @pytest.mark.parametrize("who", ["outsider", "patient", "anonymous"])
 def test_team_portal_actions_refuse_everyone_off_the_team(client, world, who):
-    from patientportal.models import PatientInvitation, RedFlagAlert
-
     user = {"outsider": world.team.outsider, "patient": world.patient_user}.get(who)
     if user is not None:
         client.force_login(user)

@@ -1,9 +1,13 @@
 """/my/plan/: the patient's own plan in plain words, nothing more."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from careteam.models import CarePlan, Discipline
+from careteam.services import create_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +40,6 @@ def test_patients_land_on_their_plan_after_login(client, portal_world):
 
 
 def test_a_patient_without_a_shared_plan_gets_a_calm_placeholder(client, portal_world):
-    from careteam.models import CarePlan
-
     CarePlan.objects.filter(patient=portal_world.patient).update(status="draft")
     client.force_login(portal_world.patient_user)
     response = client.get(reverse("patientportal:plan"))
@@ -47,8 +49,6 @@ def test_a_patient_without_a_shared_plan_gets_a_calm_placeholder(client, portal_
 
 
 def test_plan_page_lists_other_plans_and_opens_them(client, portal_world):
-    from careteam.models import CarePlan
-
     second = CarePlan.objects.create(
         patient=portal_world.patient, title="Sleep plan", status="completed"
     )
@@ -61,11 +61,6 @@ def test_plan_page_lists_other_plans_and_opens_them(client, portal_world):
 
 
 def test_coming_up_lists_future_appointments_only(client, portal_world):
-    import datetime
-
-    from careteam.models import Discipline
-    from careteam.services import create_activity
-
     section = portal_world.plan.sections.get(discipline=Discipline.PAIN_MANAGEMENT)
     today = datetime.date.today()
     for title, when in (("Past injection", -10), ("Next review visit", 10)):

@@ -2,13 +2,15 @@
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careteam.models import ActivityKind, Discipline
 from careteam.services import add_precaution, create_activity, create_goal
-from patientportal.models import ReadingAssignment
+from patientportal.models import ReadingAssignment, RedFlag
 from patientportal.odi import SECTION_KEYS
+from patientportal.panels import render_portal_panel
 from patientportal.services.checkins import record_check_in, record_odi
 from tests.portal_fixtures import make_article, make_treatment
 
@@ -86,11 +88,6 @@ def test_my_reading_query_count_is_fixed(client, portal_world, site_tree):
 
 
 def test_team_panel_query_count_is_fixed(portal_world, site_tree):
-    from django.test import RequestFactory
-
-    from patientportal.models import RedFlag
-    from patientportal.panels import render_portal_panel
-
     request = RequestFactory().get("/care/")
     request.user = portal_world.team.physio
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django_tasks import default_task_backend
 
+from careteam.models import Patient
 from patientportal.models import RedFlag
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
@@ -56,8 +57,6 @@ def test_assignment_email_is_queued_then_sent_by_the_worker(portal_world, site_t
 def test_each_service_enqueues_its_own_task(portal_world, care_team, site_tree, queued):
     page = make_article(site_tree.articles, "Sleep and flares")
     other = activate_plan(portal_world.other_plan)
-    from careteam.models import Patient
-
     Patient.objects.filter(pk=other.patient_id).update(user=None, email="third@example.com")
     other.patient.refresh_from_db()
     invite_patient(other, care_team.lead)

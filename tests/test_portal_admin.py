@@ -3,7 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import ArticleRelatedArticle, ContraindicationTag, Person
+from portal.models import (
+    ArticlePage,
+    ArticleRelatedArticle,
+    ContraindicationTag,
+    HomePage,
+    Person,
+    TreatmentPage,
+)
 from tests.portal_fixtures import make_article, make_condition, make_topic, make_treatment
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +59,6 @@ def test_snippet_listings_show_people_and_taxonomies(admin_client):
 
 
 def test_page_type_rules_keep_the_tree_tidy(site_tree):
-    from portal.models import ArticlePage, HomePage, TreatmentPage
-
     assert ArticlePage.can_create_at(site_tree.articles)
     assert not ArticlePage.can_create_at(site_tree.treatments)
     assert not TreatmentPage.can_create_at(site_tree.articles)

@@ -9,11 +9,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, ManagementUtility, call_command
 from wagtail.models import Revision
 
 from portal.importing import ArticleIndexMissing, import_markdown_files
 from portal.models import ArticleIndexPage, ArticlePage, ContraindicationTag, Person, Topic
+from portal.services.reading_time import reading_time_minutes
+from portal.services.review_workflow import EDITORS, ensure_review_setup
 from tests.portal_fixtures import make_treatment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
@@ -307,10 +310,6 @@ def test_command_records_the_importing_user(site_tree, django_user_model):
 
 
 def test_editors_import_drafts_but_may_not_publish(site_tree, django_user_model):
-    from django.contrib.auth.models import Group
-
-    from portal.services.review_workflow import EDITORS, ensure_review_setup
-
     ensure_review_setup()
     editor = django_user_model.objects.create_user("erin", password="x")
     editor.groups.add(Group.objects.get(name=EDITORS))
@@ -325,8 +324,6 @@ def test_editors_import_drafts_but_may_not_publish(site_tree, django_user_model)
 
 
 def test_command_exit_status(site_tree):
-    from django.core.management import ManagementUtility
-
     with pytest.raises(SystemExit) as exit_info:
         ManagementUtility(["manage.py", "import_articles", str(FIXTURES / "bad")]).execute()
     assert exit_info.value.code == 1
@@ -348,8 +345,6 @@ def test_demo_articles_import_and_publish(site_tree):
     assert report.warnings == []
     assert ArticlePage.objects.live().count() == len(list(demo.glob("*.md")))
     flagship = ArticlePage.objects.get(slug="hypermobile-lower-back-pain")
-    from portal.services.reading_time import reading_time_minutes
-
     assert reading_time_minutes(flagship) >= 15
     assert flagship.author.display_name == "Dr Hannah Lee, MD"
     assert flagship.medical_reviewer.display_name == "Dr Samuel Okafor, MD"

@@ -1,6 +1,7 @@
 """Medical review: the workflow gate, the editor's readability panel, overdue reviews."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
@@ -171,8 +172,6 @@ def test_review_overdue_lists_only_live_pages_past_their_date(site_tree, medical
     make_article(site_tree.articles, "Stale draft", next_review_due=past, publish=False)
     make_article(site_tree.articles, "Undated article")
 
-    from io import StringIO
-
     out = StringIO()
     call_command("review_overdue", stdout=out)
     output = out.getvalue()
@@ -191,8 +190,6 @@ def test_review_overdue_lists_only_live_pages_past_their_date(site_tree, medical
 
 
 def test_review_overdue_with_nothing_due(site_tree):
-    from io import StringIO
-
     make_article(site_tree.articles, "Fine", next_review_due=timezone.localdate())
     out = StringIO()
     call_command("review_overdue", "--email", stdout=out)

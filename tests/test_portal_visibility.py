@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from wagtail.models import PageViewRestriction
 
-from tests.portal_fixtures import make_article, make_treatment, paragraph
+from portal.models import ArticleIndexPage, ArticleRelatedArticle
+from tests.portal_fixtures import make_article, make_topic, make_treatment, paragraph
 
 pytestmark = pytest.mark.django_db
 
@@ -132,9 +133,6 @@ def test_index_lists_neither_drafts_nor_private_articles(client, pages):
 
 
 def test_index_topic_filter_counts_only_visible_articles(client, site_tree, pages):
-    from portal.models import ArticleIndexPage
-    from tests.portal_fixtures import make_topic
-
     shared, hidden = make_topic("Shared topic"), make_topic("Secret topic")
     pages["published"].topics.add(shared)
     pages["published"].save()
@@ -157,8 +155,6 @@ def test_draft_and_private_pages_are_not_served_to_anonymous_visitors(client, pa
 
 
 def test_related_articles_and_home_skip_drafts_and_private_pages(client, site_tree, pages):
-    from portal.models import ArticleRelatedArticle
-
     main = pages["published"]
     for other in (pages["draft"], pages["private"]):
         ArticleRelatedArticle.objects.create(page=main, article=other)
