@@ -1,5 +1,5 @@
 """Lets audit events recorded anywhere during a request carry its IP address and path, and
-makes sure every refusal under /care/ and /my/ leaves a 'denied' event."""
+makes sure every refusal under /care/, /my/ and /privacy/ leaves a 'denied' event."""
 
 from collections.abc import Callable
 
@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from .models import AuditAction
 from .services import denied_recorded, record_event, request_context
 
-# Where a 403 or 404 is a refusal of patient data (the provider UI and the patient's pages).
-REFUSAL_AUDIT_PREFIXES = ("/care/", "/my/")
+# Where a 403 or 404 is a refusal of patient data (the provider UI, the patient's pages and
+# the privacy officers' review of the trail).
+REFUSAL_AUDIT_PREFIXES = ("/care/", "/my/", "/privacy/")
 REFUSAL_STATUSES = frozenset({403, 404})
 
 

@@ -1,15 +1,25 @@
 """The append-only audit trail: who did what to which record, when, and from where.
 
+Write rows with ``audit.services.record_event``; read a plan's full trail with
+``AuditEvent.objects.trail_for_plan(plan)``.
+
 Rows are written once and never changed or deleted by the application: ``save()`` refuses
 to update an existing row, and deleting or bulk-updating raises ``AuditLogImmutable``. On
-PostgreSQL a trigger also rejects UPDATE and DELETE issued by any other route. Care-plan and
-patient ids are plain integers (no foreign keys) so the trail outlives what it describes and
-this app depends on no other.
+PostgreSQL the application's database role may only INSERT and SELECT here
+(``manage.py grant_app_role``), and a trigger rejects UPDATE and DELETE by anyone else. Each
+row is chained to the one before it by SHA-256 hashes that the database fills in, with the
+database's own clock (``audit.chain``; ``manage.py verify_audit`` checks the chain). Users who
+appear in the trail cannot be deleted (deactivate them): the chain covers the actor's id.
+Care-plan and patient ids are plain integers (no foreign keys) so the trail outlives what it
+describes and this app depends on no other.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
 
 
 class AuditLogImmutable(Exception):
@@ -26,6 +36,10 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", "Access denied"
 
 
+# ``detail["what"]`` of the one event a provider's dashboard view records.
+DASHBOARD = "dashboard"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditLogImmutable("Audit events cannot be changed.")
@@ -36,6 +50,30 @@ class AuditEventQuerySet(models.QuerySet):
     def for_plan(self, plan_or_id) -> "AuditEventQuerySet":
         plan_id = getattr(plan_or_id, "pk", plan_or_id)
         return self.filter(care_plan_id=plan_id)
+
+    def listing_plan(self, plan_or_id) -> "AuditEventQuerySet":
+        """Dashboard views whose one event names the plan among those listed
+        (``detail = {"what": "dashboard", "plans": [ids]}``)."""
+        plan_id = int(getattr(plan_or_id, "pk", plan_or_id))
+        return self.filter(self._listing_q(plan_id))
+
+    def trail_for_plan(self, plan_or_id) -> "AuditEventQuerySet":
+        """Everything about the plan: its own events and the dashboard views that listed it."""
+        plan_id = int(getattr(plan_or_id, "pk", plan_or_id))
+        return self.filter(Q(care_plan_id=plan_id) | self._listing_q(plan_id))
+
+    def _listing_q(self, plan_id: int) -> Q:
+        if connections[self.db].vendor == "postgresql":
+            # Served by the partial GIN index audit_event_dashboard_plans (migration 0005).
+            return Q(detail__what=DASHBOARD, detail__plans__contains=[plan_id])
+        # SQLite: no JSON containment; json_each over the (few) dashboard events.
+        return Q(
+            pk__in=RawSQL(
+                "SELECT e.id FROM audit_auditevent e, json_each(e.detail, '$.plans') p"
+                " WHERE json_extract(e.detail, '$.what') = %s AND p.value = %s",
+                (DASHBOARD, plan_id),
+            )
+        )
 
     def for_patient(self, patient_or_id) -> "AuditEventQuerySet":
         patient_id = getattr(patient_or_id, "pk", patient_or_id)
@@ -55,16 +93,20 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The database's clock: the default, and on PostgreSQL clock_timestamp() from the insert
+    # trigger, which refuses any value the caller supplies.
+    occurred_at = models.DateTimeField(db_default=Now(), db_index=True, editable=False)
+    # PROTECT: the chain covers the actor's id, so a user in the trail is deactivated, not
+    # deleted (as care-team memberships already require).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
     )
-    # Kept even if the account is later deleted.
+    # The actor's username when the event was written (the database checks it matches).
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     target_content_type = models.ForeignKey(
@@ -78,6 +120,12 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=500, blank=True)
     # {"changes": {field: [old, new]}, "reason": ..., "permission": ..., ...}
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit.chain): content_hash from the application, the rest filled by
+    # the database (on PostgreSQL when the writing transaction commits).
+    content_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    chain_seq = models.BigIntegerField(null=True, blank=True, editable=False, db_default=None)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False, db_default="")
+    row_hash = models.CharField(max_length=64, blank=True, editable=False, db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -90,6 +138,10 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["target_content_type", "target_object_id"], name="audit_event_target"
             ),
+        ]
+        constraints = [
+            # One row per place on the chain: two appenders can never fork it.
+            models.UniqueConstraint(fields=["chain_seq"], name="audit_event_chain_seq_unique"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,11 @@
 """Writing audit events. Call ``record_event`` for every read, change and refusal of
 patient data; it never raises for a missing request (services may run outside one).
+``record_events`` writes many in one INSERT.
+
+Each event costs one INSERT: the application adds the row's ``content_hash`` and the
+database stamps its time (returned with the INSERT) and links it into the hash chain
+(``audit.chain``; on PostgreSQL when the transaction commits): re-read the row to see its
+chain fields.
 
 The client IP and path come from ``request`` when given, else from the request the
 ``audit.middleware.AuditContextMiddleware`` saw on this thread/task. Inside that request,
@@ -23,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
 
+from .chain import CONTENT_FIELDS, content_hash
 from .models import AuditAction, AuditEvent
 
 _current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
@@ -130,7 +137,7 @@ def _build_event(
     request = request if request is not None else _current_request.get()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     plan_id, patient_id = _plan_and_patient(plan, patient)
-    return AuditEvent(
+    event = AuditEvent(
         actor=actor if authenticated else None,
         actor_username=actor.get_username() if authenticated else "",
         action=action,
@@ -144,6 +151,8 @@ def _build_event(
         path=(path if path is not None else request.path if request is not None else "")[:500],
         detail=_json_safe(detail),
     )
+    event.content_hash = content_hash({name: getattr(event, name) for name in CONTENT_FIELDS})
+    return event
 
 
 def record_event(

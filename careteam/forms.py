@@ -15,6 +15,8 @@ from careteam.models import (
     Precaution,
     TeamRole,
 )
+from careteam.models.emergency import MAX_REASON_LENGTH
+from careteam.services.emergency import REASON_TOO_SHORT, clean_reason
 from careteam.services.people import PATIENT_FIELDS, find_provider_user
 from careteam.services.plans import PLAN_FIELDS, PRECAUTION_FIELDS
 from careteam.services.sections import ACTIVITY_FIELDS, GOAL_FIELDS
@@ -201,3 +203,29 @@ class DeleteForm(forms.Form):
 
 class RemoveMemberForm(forms.Form):
     """A confirmation: the POST itself is the request."""
+
+
+class EmergencyAccessForm(forms.Form):
+    """The record number and the reason; the plan is chosen from the patient's open plans
+    that the first submission lists (a radio group the page adds, named ``plan``)."""
+
+    record_number = forms.CharField(label="Patient's record number", max_length=32)
+    reason = forms.CharField(
+        label="Why you need this plan now",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_REASON_LENGTH,
+        error_messages={"required": REASON_TOO_SHORT},
+        help_text=(
+            "The plan's lead and the clinic's privacy officers read it. Do not write more "
+            "about the patient's health than the emergency needs."
+        ),
+    )
+
+    def clean_record_number(self) -> str:
+        return self.cleaned_data["record_number"].strip()
+
+    def clean_reason(self) -> str:
+        try:
+            return clean_reason(self.cleaned_data["reason"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["reason"]) from None

@@ -12,8 +12,18 @@ sentence a refused user reads. Three levels:
 - **Patient** (``PatientAction``): things that belong to the patient, not to any one plan
   (their shared details, their portal login, the start of another plan), decided from the
   roles the user holds on the patient's open plans.
-- **Clinic** (``ClinicAction``): opening the provider pages at all (providers only), and
-  the model-level right to register patients and start plans (pain-management physicians).
+- **Clinic** (``ClinicAction``): opening the provider pages at all (providers only), the
+  model-level right to register patients and start plans, and the right to open a plan in
+  an emergency ("break the glass"), both for pain-management physicians.
+
+Emergency access: a pain-management physician who is not on a plan's team may open an open
+plan for a bounded time after giving a reason (``may_open_emergency_access``;
+``careteam.services.emergency``). While the grant is active and unexpired
+(``EmergencyAccess.objects.active()``, so expiry needs no job) their rights on that plan
+hold the pseudo-grant ``EMERGENCY_VIEW``, which allows ``EMERGENCY_ACTIONS`` (viewing) and
+nothing else: ``rights_on``, ``PlanRights`` and ``plans_where`` all see it, and only look
+for it when the user holds no view grant, so team members pay no query for it. Who may end
+or review a grant is ``EmergencyAction``.
 
 Use:
 
@@ -23,8 +33,10 @@ Use:
 - ``rights_on(user, plan, lock=True)`` inside a write's transaction: re-read with the
   user's membership row locked, so a removal from the team cannot slip in between;
 - ``may_act_on_patient(user, action, patient, lock=...)`` and ``may_start_plan_for`` for
-  the patient level; ``may_open_provider_pages(user)`` and ``may_register_patients(user)``
-  for the clinic level;
+  the patient level; ``may_open_provider_pages(user)``, ``may_register_patients(user)`` and
+  ``may_break_the_glass(user)`` for the clinic level;
+- ``may_open_emergency_access(user, plan)``, ``may_end_emergency_access(user, grant)`` and
+  ``may_review_emergency_access(user, grant)`` for emergency grants;
 - ``plans_where(user, action)`` for a list of plans.
 
 Services turn a refusal into ``CareAccessDenied`` with ``refusal(action)``
@@ -40,7 +52,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+from audit.privacy import is_privacy_officer
 
 from . import grants
 from .grants import Actor, is_usable
@@ -49,6 +63,7 @@ from .models import (
     CarePlanStatus,
     CareTeamMembership,
     Discipline,
+    EmergencyAccess,
     Patient,
     PlanSection,
     Provider,
@@ -86,13 +101,31 @@ class ClinicAction(StrEnum):
 
     OPEN_PROVIDER_PAGES = "open_provider_pages"
     REGISTER_PATIENTS = "register_patients"
+    BREAK_THE_GLASS = "break_the_glass"
+
+
+class EmergencyAction(StrEnum):
+    """What may be done with an emergency grant once it exists, and the one thing it does
+    not allow: anything but reading (``READ_ONLY``: the name its refusals are audited as)."""
+
+    END = "end_emergency_access"
+    REVIEW = "review_emergency_access"
+    READ_ONLY = "emergency_read_only"
 
 
 REGISTER_PATIENTS = ClinicAction.REGISTER_PATIENTS
 
 # Providers of this discipline may register patients and start plans (they join the
-# group that holds ``careteam.add_careplan`` when their profile is saved).
+# group that holds ``careteam.add_careplan`` when their profile is saved), and open a plan
+# in an emergency.
 PLAN_CREATOR_DISCIPLINE = Discipline.PAIN_MANAGEMENT
+
+# The pseudo-grant an active emergency access adds to its holder's rights on the plan. It
+# is never stored by guardian (expiry is read from ``EmergencyAccess``), and it allows
+# these actions only: reading the plan and its history, never writing, never private
+# notes, never the audit trail.
+EMERGENCY_VIEW = "emergency_view"
+EMERGENCY_ACTIONS: frozenset[PlanAction] = frozenset({PlanAction.VIEW})
 
 # Which grants each role holds on a plan. The lead edits every section but never reads
 # psychotherapy notes.
@@ -209,6 +242,20 @@ _REFUSALS: dict[str, str] = {
     ClinicAction.REGISTER_PATIENTS: (
         "Only pain-management physicians can register patients and start care plans."
     ),
+    ClinicAction.BREAK_THE_GLASS: (
+        "Emergency access is for pain-management physicians, to an open care plan whose "
+        "team they are not on."
+    ),
+    EmergencyAction.READ_ONLY: (
+        "Emergency access lets you read this plan and its history, and nothing more."
+    ),
+    EmergencyAction.END: (
+        "Only the plan's lead physician or the physician who opened it can end an emergency access."
+    ),
+    EmergencyAction.REVIEW: (
+        "An emergency access is reviewed by the plan's lead physician, the physician who "
+        "opened it and the clinic's privacy officers."
+    ),
 }
 
 
@@ -247,14 +294,23 @@ class Rights:
 
     codenames: frozenset[str]
     role: str | None = None
+    # The active emergency grant behind ``EMERGENCY_VIEW``, when it was read with the rights.
+    emergency: EmergencyAccess | None = None
 
     @property
     def can_view(self) -> bool:
-        return grants.VIEW in self.codenames
+        return grants.VIEW in self.codenames or self.by_emergency
+
+    @property
+    def by_emergency(self) -> bool:
+        """Whether these rights come from an emergency access (read-only)."""
+        return EMERGENCY_VIEW in self.codenames
 
     def allows(self, action: PlanAction, section: PlanSection | None = None) -> bool:
         """Whether these rights allow ``action``. For ``EDIT_SECTION``, on ``section`` (or,
         without one, on at least one section)."""
+        if self.by_emergency and action in EMERGENCY_ACTIONS:
+            return True
         if action is PlanAction.EDIT_SECTION:
             if grants.EDIT_ALL_SECTIONS in self.codenames:
                 return True
@@ -267,15 +323,30 @@ class Rights:
         return PLAN_RULES[action].grant in self.codenames
 
 
+def active_emergency_access(user: Actor, plan: CarePlan | int) -> EmergencyAccess | None:
+    """The user's emergency grant on ``plan`` in force now, if any (one query)."""
+    if not is_usable(user):
+        return None
+    return EmergencyAccess.objects.active().filter(user=user, plan=plan).first()
+
+
+def _with_emergency(codenames: frozenset[str], grant: EmergencyAccess | None) -> frozenset[str]:
+    return codenames | {EMERGENCY_VIEW} if grant is not None else codenames
+
+
 def rights_on(user: Actor, plan: CarePlan, *, action: str = "", lock: bool = False) -> Rights:
     """The user's rights on ``plan``. The role is read when ``lock`` is set (in the same
     query that locks their membership row until the transaction ends) or when ``action``
-    needs it; two queries otherwise."""
+    needs it; two queries otherwise, and one more for someone who may not view the plan
+    (is there an emergency access?)."""
     role = grants.active_role(user, plan, lock=True) if lock else None
     codenames = grants.perms_on(user, plan)
     if not lock and needs_role(action, codenames):
         role = grants.active_role(user, plan)
-    return Rights(codenames, role)
+    emergency = None
+    if grants.VIEW not in codenames and plan.pk is not None:
+        emergency = active_emergency_access(user, plan)
+    return Rights(_with_emergency(codenames, emergency), role, emergency)
 
 
 def may(
@@ -296,10 +367,22 @@ class PlanRights:
 
     def __init__(self, user: Actor, plans: Iterable[CarePlan] | QuerySet[CarePlan]):
         self.user = user
+        plans = list(plans)
         self._grants = grants.PlanGrants(user, plans)
+        # Emergency grants are looked for only on plans the user may not view as a member:
+        # no query at all for a page of the user's own plans.
+        outside = [plan.pk for plan in plans if not self._grants.has(plan, grants.VIEW)]
+        self._emergency: dict[int, EmergencyAccess] = {}
+        if outside and is_usable(user):
+            self._emergency = {
+                grant.plan_id: grant
+                for grant in EmergencyAccess.objects.active().filter(user=user, plan__in=outside)
+            }
 
     def on(self, plan: CarePlan) -> Rights:
-        return Rights(self._grants.perms(plan), self._grants.role(plan))
+        emergency = self._emergency.get(plan.pk)
+        codenames = _with_emergency(self._grants.perms(plan), emergency)
+        return Rights(codenames, self._grants.role(plan), emergency)
 
     def allows(
         self, plan: CarePlan, action: PlanAction, section: PlanSection | None = None
@@ -310,8 +393,14 @@ class PlanRights:
 
 
 def plans_where(user: Actor, action: PlanAction = PlanAction.VIEW) -> QuerySet[CarePlan]:
-    """Plans on which the user may take ``action`` (one query; any section for edits)."""
-    return grants.plans_for_user(user, PLAN_RULES[action].grant)
+    """Plans on which the user may take ``action`` (one query; any section for edits).
+    For the emergency actions (viewing), the plans of the user's active emergency grants
+    too."""
+    plans = grants.plans_for_user(user, PLAN_RULES[action].grant)
+    if action not in EMERGENCY_ACTIONS or not is_usable(user):
+        return plans
+    emergency = EmergencyAccess.objects.active().filter(user=user).values("plan_id")
+    return CarePlan.objects.filter(Q(pk__in=plans.values("pk")) | Q(pk__in=emergency))
 
 
 # --- Patient level --------------------------------------------------------------------
@@ -380,28 +469,81 @@ def may_register_patients(user: Actor) -> bool:
     return grants.can_create_plans(user)
 
 
+def may_break_the_glass(user: Actor) -> bool:
+    """Asking for emergency access at all (the /care/emergency/ form): a provider of
+    ``PLAN_CREATOR_DISCIPLINE`` (one query)."""
+    return (
+        is_usable(user)
+        and Provider.objects.filter(user=user, discipline=PLAN_CREATOR_DISCIPLINE).exists()
+    )
+
+
+# --- Emergency grants -----------------------------------------------------------------
+
+
+def may_open_emergency_access(user: Actor, plan: CarePlan) -> bool:
+    """Whether the user may open ``plan`` in an emergency: ``may_break_the_glass``, the plan
+    is open, and they hold no view grant on it as a team member (a team member has no need,
+    and an existing emergency grant does not count here: opening again returns it)."""
+    return (
+        may_break_the_glass(user)
+        and plan.status in OPEN_PLAN_STATUSES
+        and grants.VIEW not in grants.perms_on(user, plan)
+    )
+
+
+def may_end_emergency_access(user: Actor, grant: EmergencyAccess, *, lock: bool = False) -> bool:
+    """Ending a grant early: the physician who holds it, or the plan's lead (who manages
+    the team). ``lock`` as for ``rights_on``."""
+    if not is_usable(user):
+        return False
+    if grant.user_id == user.pk:
+        return True
+    return rights_on(user, grant.plan, lock=lock).allows(PlanAction.MANAGE_TEAM)
+
+
+def may_review_emergency_access(user: Actor, grant: EmergencyAccess) -> bool:
+    """Reading a grant's record (reason, times, the pages viewed under it): its holder,
+    the plan's lead (who reads the audit trail) and the clinic's privacy officers."""
+    if not is_usable(user):
+        return False
+    if grant.user_id == user.pk:
+        return True
+    if rights_on(user, grant.plan).allows(PlanAction.VIEW_AUDIT_TRAIL):
+        return True
+    return is_privacy_officer(user)
+
+
 __all__ = [
     "OPEN_PLAN_STATUSES",
     "PATIENT_ACTION_ROLES",
     "PLAN_CREATOR_DISCIPLINE",
     "PLAN_RULES",
+    "EMERGENCY_ACTIONS",
+    "EMERGENCY_VIEW",
     "REGISTER_PATIENTS",
     "ROLE_GRANTS",
     "ROLE_REQUIRED_DISCIPLINE",
     "ROLE_SECTION_DISCIPLINE",
     "Actor",
     "ClinicAction",
+    "EmergencyAction",
     "PatientAction",
     "PlanAction",
     "PlanRights",
     "Rights",
     "Rule",
+    "active_emergency_access",
     "cares_for",
     "is_usable",
     "may",
     "may_act_on_patient",
+    "may_break_the_glass",
+    "may_end_emergency_access",
+    "may_open_emergency_access",
     "may_open_provider_pages",
     "may_register_patients",
+    "may_review_emergency_access",
     "may_start_plan_for",
     "patient_actions_allowed",
     "needs_role",

@@ -4,7 +4,7 @@ tests/test_careteam_matrix.py lists every pattern here with who may use it."""
 from django.urls import path
 
 from careteam import converters  # noqa: F401  (registers <id:...>)
-from careteam.views import dashboard, items, members, notes, patients, plans
+from careteam.views import dashboard, emergency, items, members, notes, patients, plans
 
 app_name = "careteam"
 
@@ -62,4 +62,15 @@ urlpatterns = [
         name="member-remove",
     ),
     path("plans/<id:plan_id>/lead/", members.lead_hand_over, name="lead-hand-over"),
+    path("emergency/", emergency.emergency_access, name="emergency-access"),
+    path(
+        "emergency/<id:grant_id>/",
+        emergency.emergency_access_detail,
+        name="emergency-access-detail",
+    ),
+    path(
+        "emergency/<id:grant_id>/end/",
+        emergency.emergency_access_end,
+        name="emergency-access-end",
+    ),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -11,18 +12,29 @@ from core import views as core_views
 from portal import search_views
 
 urlpatterns = [
+    # Wagtail's own login page is replaced by the site's (lockout, password rules, reset).
+    path("cms/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", core_views.login, name="login"),
     path("accounts/logout/", core_views.logout, name="logout"),
     path("accounts/after-login/", core_views.after_login, name="after-login"),
+    # Password reset and change, and where you are logged in: /accounts/sessions/ (accounts/).
+    path("accounts/", include("accounts.urls")),
+    # The second factor: /accounts/mfa/ (set up, verify, manage) and /accounts/confirm/.
+    path("accounts/", include("mfa.urls")),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", search_views.search, name="search"),
     path("care/", include("careteam.urls")),
     path("my/", include("patientportal.urls")),
+    # The privacy officers' review of the whole audit trail (careteam/views/audit_review.py).
+    path("privacy/", include("careteam.audit_review_urls")),
     path("care/plans/<id:plan_id>/portal/", include("patientportal.team_urls")),
 ]
+
+# Django's 500 page, with its inline style allowed by hash in the Content-Security-Policy.
+handler500 = core_views.server_error
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,14 +5,24 @@
   (PostgreSQL refuses NUL in text, which would otherwise be a 500).
 - ``PrivateNoStoreMiddleware``: responses under ``settings.PRIVATE_PATH_PREFIXES`` (the
   provider UI, the patient's pages, the login pages) are never stored by a browser or proxy.
+- ``ContentSecurityPolicyMiddleware``: django-csp's middleware, with the Wagtail admin's own
+  policy (``settings.CONTENT_SECURITY_POLICY_ADMIN``) under its path and the page's policy,
+  framable by the admin, for Wagtail's previews.
+- ``CrossOriginResourcePolicyMiddleware``: ``Cross-Origin-Resource-Policy`` on every response
+  (``settings.CROSS_ORIGIN_RESOURCE_POLICY``), static files included.
+
+The policies themselves are in ``config/settings/security_headers.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.response import HttpResponseBase
 
 NUL = "\x00"
 NUL_REFUSAL_MESSAGE = "The request contained a character this site does not accept."
@@ -88,4 +98,47 @@ class PrivateNoStoreMiddleware:
         response = self.get_response(request)
         if is_private_path(request.path_info):
             forbid_storing(response)
+        return response
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(tuple(settings.CONTENT_SECURITY_POLICY_ADMIN["PATH_PREFIXES"]))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's ``CSPMiddleware`` choosing the policy by request, through its documented
+    hook ``get_policy_parts``. A view's own ``@csp``/``@csp_replace``/``@csp_update``
+    decorator is applied as usual; otherwise:
+
+    - under the admin's path prefixes, the admin's policy, whatever the view;
+    - a Wagtail preview (the admin runs a dummy request for the page through every
+      middleware, so the page is rendered with its own policy and nonce) may be framed by
+      the admin's preview pane: ``frame-ancestors 'self'`` instead of ``'none'``.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or parts.config is not None:
+            return parts
+        if is_admin_path(request.path_info):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        elif getattr(request, "is_dummy", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        return parts
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """``Cross-Origin-Resource-Policy`` on every response that has none of its own. Listed
+    above WhiteNoise so static files carry it too."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
         return response

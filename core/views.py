@@ -1,17 +1,21 @@
 """The site shell's own pages: logging in and out, where a user lands after, robots.txt.
 
-Error pages need no view: Django's handlers render ``400.html``, ``403.html``, ``404.html``
-and ``500.html`` from ``core/templates``.
+Error pages need no view of their own: Django's handlers render ``400.html``, ``403.html``,
+``404.html`` and ``500.html`` from ``core/templates``. ``server_error`` (``handler500`` in
+``config/urls.py``) is Django's own 500 handler plus the hash of 500.html's inline style in
+the page's Content-Security-Policy: that page is rendered without the request, so no nonce.
 """
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from core.areas import home_url_name
@@ -34,3 +38,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def after_login(request: HttpRequest) -> HttpResponse:
     """Send each kind of user to the place they came for: their first area's home, else "/"."""
     return redirect(home_url_name(request.user) or "/")
+
+
+# The sha256 of the text of 500.html's <style> element; tests/test_core_headers.py
+# recomputes it, so a change to that style fails until this is updated.
+ERROR_PAGE_STYLE_HASH = "'sha256-j3xtNhI+f/wCr7qWz/tlMPT4fwYKEddsOZ+E4ptxhZ0='"
+
+
+@csp_update({"style-src": [ERROR_PAGE_STYLE_HASH]})
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page (500.html, no request context), with its inline style allowed."""
+    return defaults.server_error(request)

@@ -5,4 +5,6 @@ pytest_plugins = [
     "tests.careteam_domain_fixtures",
     "tests.careteam_fixtures",
     "tests.patient_fixtures",
+    # On PostgreSQL, every test runs as the application's restricted database role.
+    "tests.audit_role_fixtures",
 ]

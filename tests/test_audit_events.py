@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -12,6 +13,7 @@ from wagtail.snippets.models import get_snippet_models
 from audit.middleware import AuditContextMiddleware
 from audit.models import AuditEvent, AuditLogImmutable
 from audit.services import EventSpec, client_ip, record_event, record_events
+from tests.audit_role_fixtures import table_owner_rights
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL"
@@ -74,10 +76,14 @@ def test_events_cannot_be_changed_or_deleted_through_the_orm(event):
     assert (stored.action, stored.detail) == ("viewed", {"what": "plan"})
 
 
-def test_deleting_a_user_keeps_their_events(event, actor):
-    actor.delete()
+def test_a_user_in_the_trail_cannot_be_deleted_only_deactivated(event, actor):
+    # The hash chain covers the actor's id: nulling it would break the chain.
+    with pytest.raises(ProtectedError), transaction.atomic():
+        actor.delete()
+    actor.is_active = False
+    actor.save()
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert (stored.actor, stored.actor_username) == (None, "auditor")
+    assert (stored.actor, stored.actor_username) == (actor, "auditor")
 
 
 @on_postgresql
@@ -90,6 +96,7 @@ def test_the_database_refuses_raw_updates_and_deletes(event):
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
+            table_owner_rights(),  # the trigger refuses even the table's owner
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [event.pk])

@@ -50,6 +50,9 @@ def _remove_committed_data() -> None:
         )
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        # The owner's rights for this clean-up: tests run as the application's role, which
+        # may not alter or delete from the audit table (tests/audit_role_fixtures.py).
+        cursor.execute("SET LOCAL ROLE NONE")
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
         cursor.execute(
             "DELETE FROM audit_auditevent WHERE actor_id = ANY(%s) OR care_plan_id = ANY(%s)"
@@ -216,6 +219,9 @@ def _someone_waits_for_a_lock(timeout: float = 20) -> bool:
     Inside a transaction PostgreSQL keeps one statistics snapshot, so clear it each time."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
+        # pg_stat_activity shows another session's waits only to its own (login) role; tests
+        # run as the application's role (tests/audit_role_fixtures.py). Until this commits.
+        cursor.execute("SET LOCAL ROLE NONE")
         while time.monotonic() < deadline:
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(

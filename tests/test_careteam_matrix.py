@@ -9,7 +9,9 @@ visitors. Refusals must not contain the plan's data and must leave a 'denied' ev
 
 Besides the team, the actors include a physician on no team who may start plans
 ("outsider") and the lead of the same patient's other plan ("other_lead"): a patient with
-two plans led by different physicians.
+two plans led by different physicians; a physician on no team holding an active emergency
+access to the plan ("emergency"), who may read the plan page and its history and nothing
+else; and a privacy officer, who is no provider and reviews emergency accesses.
 """
 
 from __future__ import annotations
@@ -18,30 +20,39 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditAction, AuditEvent
+from audit.privacy import PRIVACY_OFFICERS_GROUP
 from careteam.models import Activity, CarePlan, Discipline, Goal, Patient, Precaution
+from careteam.services import open_emergency_access
 from patientportal.models import RedFlag, RedFlagAlert
 from patientportal.services.checkins import record_check_in
-from tests.careteam_domain_fixtures import make_provider
+from tests.careteam_domain_fixtures import make_provider, make_user
 from tests.careteam_fixtures import (
     PATIENT_FAMILY_NAME,
     PLAN_SECRETS,
     PRIVATE_NOTE_TEXT,
     UiTeam,
 )
+from tests.mfa_fixtures import recently_authenticated
 from tests.patient_fixtures import activate_plan, second_plan_led_by
 
 TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
-OTHER_PROVIDERS = ("outsider", "other_lead", "removed")
-NOT_PROVIDERS = ("patient", "editor", "superuser")
+OTHER_PROVIDERS = ("outsider", "other_lead", "removed", "emergency")
+NOT_PROVIDERS = ("patient", "editor", "superuser", "privacy_officer")
 ACTORS = (*TEAM, *OTHER_PROVIDERS, *NOT_PROVIDERS, "anonymous")
 PROVIDERS = frozenset(TEAM + OTHER_PROVIDERS)
-# Pain-management physicians: the lead, the outsider ("dr.shah") and the other plan's lead.
-PLAN_CREATORS = frozenset({"lead", "outsider", "other_lead"})
+# Pain-management physicians: the lead, the outsider ("dr.shah"), the other plan's lead and
+# the physician with an emergency access.
+PLAN_CREATORS = frozenset({"lead", "outsider", "other_lead", "emergency"})
+# Who reads the plan through an emergency access: allowed its pages that only read, and
+# refused (403, as someone who may see the plan) every other plan action.
+READ_ONLY = frozenset({"emergency"})
+EMERGENCY_REASON = "Seen in the emergency department after a fall; needs the precautions."
 SECTION_EDITORS = frozenset({"lead", "physical_therapy"})  # the items sit in the PT section
 
 
@@ -121,9 +132,15 @@ class Route:
     refused_post: frozenset[str] = field(default=frozenset())
 
 
-def plan_route(methods, allowed, kwargs=plan_kwargs, post=lambda ui: {}) -> Route:
+def grant_kwargs(ui: UiTeam) -> dict:
+    return {"grant_id": ui.emergency_grant.pk}
+
+
+def plan_route(methods, allowed, kwargs=plan_kwargs, post=lambda ui: {}, forbidden=None) -> Route:
     allowed = frozenset(allowed)
-    return Route(methods, allowed, kwargs, post, frozenset(TEAM) - allowed)
+    if forbidden is None:
+        forbidden = frozenset(TEAM) | READ_ONLY
+    return Route(methods, allowed, kwargs, post, frozenset(forbidden) - allowed)
 
 
 def creator_route(post) -> Route:
@@ -152,12 +169,12 @@ MATRIX: dict[str, Route] = {
             | {"status": "draft"}
         ),
         forbidden=PROVIDERS - PLAN_CREATORS,
-        refused_post=frozenset({"outsider"}),
+        refused_post=frozenset({"outsider", "emergency"}),
     ),
-    "plan-detail": plan_route(("GET",), TEAM),
+    "plan-detail": plan_route(("GET",), TEAM + ("emergency",)),
     "plan-edit": plan_route(GET_POST, {"lead"}, post=plan_post),
     "patient-edit": plan_route(GET_POST, {"lead"}, post=patient_post),
-    "plan-history": plan_route(("GET",), TEAM),
+    "plan-history": plan_route(("GET",), TEAM + ("emergency",)),
     "plan-audit": plan_route(("GET",), {"lead"}),
     "precaution-create": plan_route(
         GET_POST, {"lead"}, post=lambda ui: {"description": "No high-impact loading"}
@@ -225,7 +242,7 @@ MATRIX: dict[str, Route] = {
     ),
     # No page is chosen, so an allowed POST is the form's 400 with its message.
     "patientportal_team:assign-reading": Route(
-        GET_POST, frozenset(TEAM), plan_kwargs, post_status=400
+        GET_POST, frozenset(TEAM), plan_kwargs, forbidden=READ_ONLY, post_status=400
     ),
     "lead-hand-over": plan_route(
         GET_POST,
@@ -234,6 +251,34 @@ MATRIX: dict[str, Route] = {
             "who": ui.team.spare_physician.username,
             "former_lead_role": "contributor",
         },
+    ),
+    # Emergency access: a pain-management physician gives a record number and a reason and
+    # opens one of the patient's open plans; the lead is on its team already (400, the
+    # form says why); the emergency physician's own grant is returned as it is.
+    "emergency-access": Route(
+        GET_POST,
+        PLAN_CREATORS,
+        post=lambda ui: {
+            "record_number": ui.plan.patient.record_number.lower(),
+            "reason": EMERGENCY_REASON,
+            "plan": ui.plan.pk,
+        },
+        forbidden=PROVIDERS - PLAN_CREATORS,
+        refused_post=frozenset({"lead"}),
+    ),
+    # A grant's record: its holder, the plan's lead and the privacy officers; the rest of
+    # the team knows of it from the plan's history (403); everyone else 404.
+    "emergency-access-detail": Route(
+        ("GET",),
+        frozenset({"lead", "emergency", "privacy_officer"}),
+        grant_kwargs,
+        forbidden=frozenset(TEAM) - {"lead"},
+    ),
+    "emergency-access-end": Route(
+        ("POST",),
+        frozenset({"lead", "emergency"}),
+        grant_kwargs,
+        forbidden=(frozenset(TEAM) - {"lead"}) | {"privacy_officer"},
     ),
 }
 
@@ -273,12 +318,22 @@ def expected_status(route: Route, method: str, actor: str) -> int:
     return 403 if actor in route.forbidden else 404
 
 
+def actor_user(ui: UiTeam, actor: str):
+    """The user behind an actor's name (the matrix adds two to the UI team's)."""
+    if actor == "emergency":
+        return ui.emergency_physician
+    if actor == "privacy_officer":
+        return ui.privacy_officer
+    return ui.actor(actor)
+
+
 def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[str]:
     url = reverse(name if ":" in name else f"careteam:{name}", kwargs=route.kwargs(ui))
-    user = ui.actor(actor)
+    user = actor_user(ui, actor)
     client = Client()
     if user is not None:
         client.force_login(user)
+        recently_authenticated(client)  # step-up passed (tests/test_mfa_stepup.py tests it)
     denials_before = AuditEvent.objects.filter(action=AuditAction.DENIED).count()
     response = client.post(url, route.post(ui)) if method == "POST" else client.get(url)
     expected = expected_status(route, method, actor)
@@ -291,7 +346,7 @@ def check(ui: UiTeam, name: str, route: Route, method: str, actor: str) -> list[
         problems.append(f"{where}: redirected to {response.get('Location')!r}")
     body = response.content.decode()
     refused = expected in (403, 404) or (method == "POST" and actor in route.refused_post)
-    secrets = PLAN_SECRETS if refused or actor not in TEAM else ()
+    secrets = PLAN_SECRETS if refused or actor not in (*TEAM, *READ_ONLY) else ()
     if actor == "other_lead" and not refused:  # the patient is theirs too, the plan is not
         secrets = tuple(secret for secret in secrets if secret != PATIENT_FAMILY_NAME)
     if actor != "mental_health":
@@ -309,8 +364,9 @@ CASES = [(name, method) for name in MATRIX for method in ("GET", "POST")]
 
 @pytest.fixture
 def matrix_team(ui_team: UiTeam) -> UiTeam:
-    """The UI team's plan, active, with an open red-flag alert, and the same patient's
-    second plan led by another physician."""
+    """The UI team's plan, active, with an open red-flag alert, the same patient's second
+    plan led by another physician, a physician's active emergency access to the plan, and
+    a privacy officer."""
     activate_plan(ui_team.plan)
     other_lead = make_provider("t.otherlead", Discipline.PAIN_MANAGEMENT)
     second_plan_led_by(ui_team.plan, ui_team.team.lead, other_lead)
@@ -322,6 +378,12 @@ def matrix_team(ui_team: UiTeam) -> UiTeam:
     )
     ui_team.other_lead = other_lead
     ui_team.alert = RedFlagAlert.objects.get(check_in=check_in, plan=ui_team.plan)
+    ui_team.emergency_physician = make_provider("t.emergency", Discipline.PAIN_MANAGEMENT)
+    ui_team.emergency_grant = open_emergency_access(
+        ui_team.emergency_physician, ui_team.plan, EMERGENCY_REASON
+    )
+    ui_team.privacy_officer = make_user("t.privacy")
+    ui_team.privacy_officer.groups.add(Group.objects.get_or_create(name=PRIVACY_OFFICERS_GROUP)[0])
     return ui_team
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from careteam.models import CareTeamMembership, Goal, TeamRole
 from careteam.services import create_goal
 from tests.careteam_fixtures import PRIVATE_NOTE_TEXT, TEAM_NOTE_TEXT, UiTeam, add_plans
+from tests.mfa_fixtures import recently_authenticated
 
 PRIVATE_LABEL = "Psychotherapy notes — visible only to mental-health members of this team"
 
@@ -149,7 +150,7 @@ def test_invite_errors_are_shown_not_raised(ui_team: UiTeam):
 @pytest.mark.django_db
 def test_hand_over_lead_through_the_ui(ui_team: UiTeam):
     plan_id = ui_team.plan.pk
-    old_lead = client_for(ui_team.team.lead)
+    old_lead = recently_authenticated(client_for(ui_team.team.lead))
     new_lead = client_for(ui_team.team.spare_physician)
     audit_url = reverse("careteam:plan-audit", args=[plan_id])
     assert new_lead.get(audit_url).status_code == 404
@@ -167,7 +168,7 @@ def test_hand_over_lead_through_the_ui(ui_team: UiTeam):
 @pytest.mark.django_db
 def test_former_lead_who_leaves_is_sent_to_the_dashboard_and_locked_out(ui_team: UiTeam):
     plan_id = ui_team.plan.pk
-    old_lead = client_for(ui_team.team.lead)
+    old_lead = recently_authenticated(client_for(ui_team.team.lead))
     response = old_lead.post(
         reverse("careteam:lead-hand-over", args=[plan_id]),
         {"who": ui_team.team.spare_physician.username, "former_lead_role": "leave"},
@@ -179,7 +180,7 @@ def test_former_lead_who_leaves_is_sent_to_the_dashboard_and_locked_out(ui_team:
 
 @pytest.mark.django_db
 def test_hand_over_to_a_non_physician_is_refused_with_a_message(ui_team: UiTeam):
-    response = client_for(ui_team.team.lead).post(
+    response = recently_authenticated(client_for(ui_team.team.lead)).post(
         reverse("careteam:lead-hand-over", args=[ui_team.plan.pk]),
         {"who": ui_team.team.physio.username, "former_lead_role": "contributor"},
     )

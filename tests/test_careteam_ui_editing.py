@@ -11,6 +11,7 @@ from audit.models import AuditAction, AuditEvent
 from careteam.models import CarePlan, Goal, Patient
 from careteam.services import delete_goal, update_goal, update_plan
 from tests.careteam_fixtures import UiTeam
+from tests.mfa_fixtures import recently_authenticated
 
 
 def client_for(user) -> Client:
@@ -124,7 +125,7 @@ def test_invalid_input_gets_400_with_messages(ui_team: UiTeam, name, data, messa
     url = reverse(f"careteam:{name}", args=[ui_team.plan.pk])
     before = CarePlan.objects.values().get(pk=ui_team.plan.pk)
     post = plan_form(ui_team.plan, **data) if name == "plan-edit" else data
-    response = client_for(ui_team.team.lead).post(url, post)
+    response = recently_authenticated(client_for(ui_team.team.lead)).post(url, post)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert CarePlan.objects.values().get(pk=ui_team.plan.pk) == before

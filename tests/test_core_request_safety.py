@@ -25,6 +25,7 @@ from wagtail.documents.models import Document
 from careteam.forms import (
     ActivityForm,
     DeleteForm,
+    EmergencyAccessForm,
     GoalForm,
     HandOverLeadForm,
     InviteMemberForm,
@@ -36,6 +37,7 @@ from careteam.forms import (
     PrecautionForm,
 )
 from careteam.models import Activity, CarePlan, CareTeamMembership, Goal, Precaution
+from careteam.services import open_emergency_access
 from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
 from patientportal.forms import AssignReadingForm, CheckInForm, OdiForm, ReadingFeedbackForm
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
@@ -137,8 +139,16 @@ def private_urls() -> list[PrivateUrl]:
 
 PRIVATE_URLS = private_urls()
 
+
+def emergency_grant(world: World):
+    """A physician's emergency access to the plan (opening it again returns the same)."""
+    physician = world.portal.team.spare_physician
+    return open_emergency_access(physician, world.plan, "Seen in the emergency department now.")
+
+
 PARAMETERS: dict[str, Callable[[World], object]] = {
     "plan_id": lambda world: world.plan.pk,
+    "grant_id": lambda world: emergency_grant(world).pk,
     "section_id": lambda world: world.goal.section_id,
     "membership_id": lambda world: world.membership.pk,
     "alert_id": lambda world: world.alert.pk,
@@ -282,10 +292,15 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
     # A confirmation button: the CSRF token is its only field.
     "careteam:member-remove": named("csrfmiddlewaretoken"),
     "careteam:lead-hand-over": form_fields(HandOverLeadForm),
+    # The record number and reason, then the plan chosen from the list the page shows.
+    "careteam:emergency-access": lambda world: [*EmergencyAccessForm.base_fields, "plan"],
+    "careteam:emergency-access-detail": NO_FORM,
+    "careteam:emergency-access-end": named("csrfmiddlewaretoken"),
     "patientportal:home": NO_FORM,
     "patientportal:plan": NO_FORM,
     "patientportal:plan-detail": NO_FORM,
     "patientportal:reading": NO_FORM,
+    "patientportal:record-views": NO_FORM,
     "patientportal:reading-feedback": form_fields(ReadingFeedbackForm),
     "patientportal:check-in": lambda world: (
         CheckInForm(exercises=list(current_exercises(world.plan.patient))).fields

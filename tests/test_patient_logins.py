@@ -16,9 +16,14 @@ from careteam.models import Patient
 from careteam.services import CareAccessDenied
 from patientportal.models import PatientInvitation
 from patientportal.services.errors import PortalActionError
-from patientportal.services.logins import invite_patient, revoke_patient_access
+from patientportal.services.logins import (
+    accept_invitation,
+    invite_patient,
+    revoke_patient_access,
+)
 from patientportal.tasks import send_invitation_email
 from patientportal.tokens import InvitationTokenGenerator
+from tests.mfa_fixtures import recently_authenticated
 from tests.patient_fixtures import PATIENT_PASSWORD, activate_plan
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +173,6 @@ def test_inviting_needs_an_email_and_refuses_an_active_login(
     Patient.objects.filter(pk=plan.patient_id).update(email="pat@example.com")
     plan.patient.refresh_from_db()
     invitation, _ = invite_and_get_link(plan, care_team.lead, django_capture_on_commit_callbacks)
-    from patientportal.services.logins import accept_invitation
-
     accept_invitation(invitation, PATIENT_PASSWORD)
     with pytest.raises(PortalActionError, match="already has access"):
         invite_patient(plan, care_team.lead)
@@ -248,6 +251,7 @@ def test_invite_and_revoke_buttons_work_for_the_lead_only(
     assert not PatientInvitation.objects.exists()
 
     client.force_login(care_team.lead)
+    recently_authenticated(client)  # switching access off asks for the password again
     assert client.get(invite_url).status_code == 405
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(invite_url, follow=True)

@@ -1,3 +1,4 @@
+from .emergency import EmergencyAccess
 from .grants import CarePlanGroupObjectPermission, CarePlanUserObjectPermission
 from .notes import PrivateNote, TeamNote
 from .people import Discipline, Patient, Provider
@@ -23,6 +24,7 @@ __all__ = [
     "CarePlanUserObjectPermission",
     "CareTeamMembership",
     "Discipline",
+    "EmergencyAccess",
     "Goal",
     "GoalAchievementStatus",
     "GoalLifecycleStatus",

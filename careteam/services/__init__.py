@@ -15,6 +15,13 @@ from ._common import (
     require,
     require_patient_action,
 )
+from .emergency import (
+    emergency_plan,
+    emergency_plans_for,
+    end_emergency_access,
+    open_emergency_access,
+    review_emergency_access,
+)
 from .errors import CareAccessDenied, StaleVersionError
 from .history import plan_audit_trail, plan_history
 from .notes import (
@@ -63,11 +70,15 @@ __all__ = [
     "delete_activity",
     "delete_goal",
     "delete_precaution",
+    "emergency_plan",
+    "emergency_plans_for",
+    "end_emergency_access",
     "find_provider_user",
     "get_plan_for_user",
     "hand_over_lead",
     "list_private_notes",
     "list_team_notes",
+    "open_emergency_access",
     "patient_action_guarded",
     "patient_for_new_plan",
     "plan_audit_trail",
@@ -75,6 +86,7 @@ __all__ = [
     "readable_notes",
     "record_plan_view",
     "remove_member",
+    "review_emergency_access",
     "require",
     "require_patient_action",
     "update_activity",

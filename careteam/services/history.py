@@ -33,8 +33,8 @@ def plan_history(
 
 
 def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
-    """Every event about the plan (views and denials too), newest first. Lead only; the
-    read is itself recorded."""
+    """Every event about the plan (views and denials too), newest first, with the dashboard
+    views that listed it among others. Lead only; the read is itself recorded."""
     require(actor, PlanAction.VIEW_AUDIT_TRAIL, plan)
     record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": "audit_trail"})
-    return AuditEvent.objects.for_plan(plan).select_related("actor")
+    return AuditEvent.objects.trail_for_plan(plan).select_related("actor")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
@@ -16,6 +17,7 @@ from ..models import (
     CarePlanStatus,
     CareTeamMembership,
     Discipline,
+    EmergencyAccess,
     Patient,
     PlanSection,
     Precaution,
@@ -26,6 +28,7 @@ from ..policy import (
     Actor,
     PatientAction,
     PlanAction,
+    active_emergency_access,
     may_register_patients,
     may_start_plan_for,
 )
@@ -64,15 +67,20 @@ DEFAULT_SECTIONS = (
 def get_plan_for_user(user: Actor, plan_id: Any, action: PlanAction = PlanAction.VIEW) -> CarePlan:
     """The plan with its patient, if the policy allows ``user`` ``action`` on it; else
     ``CareAccessDenied`` (404 for a plan they cannot see or that does not exist), recorded
-    as 'denied'."""
+    as 'denied'. ``plan.has_emergency_access`` tells, in the same query, whether anyone
+    holds an active emergency access to it (so the page lists them only then)."""
     try:
         plan_pk = int(plan_id)
     except (TypeError, ValueError):
         plan_pk = None
     if plan_pk is not None and not 0 < plan_pk < MAX_ID:
         plan_pk = None  # beyond any id: would overflow the database's bigint
+    emergency = EmergencyAccess.objects.active().filter(plan=OuterRef("pk"))
     plan = (
-        CarePlan.objects.select_related("patient").filter(pk=plan_pk).first()
+        CarePlan.objects.select_related("patient")
+        .annotate(has_emergency_access=Exists(emergency))
+        .filter(pk=plan_pk)
+        .first()
         if plan_pk is not None
         else None
     )
@@ -88,12 +96,21 @@ def record_plan_view(
     *,
     what: str = "plan",
     known_perms: Iterable[str] | None = None,
+    emergency: EmergencyAccess | None = None,
 ) -> AuditEvent:
     """Check the actor may view the plan and record that they did (once per page view).
 
-    ``known_perms``: the actor's permissions on the plan already read in this request."""
-    require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
-    return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": what})
+    ``known_perms``: the actor's permissions on the plan already read in this request. A
+    view under an emergency access is marked with the grant's id (``detail
+    ["emergency_access"]``); ``emergency``: that grant as already read (else one query)."""
+    rights = require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
+    detail: dict[str, Any] = {"what": what}
+    if rights.by_emergency:
+        grant = emergency or rights.emergency or active_emergency_access(actor, plan)
+        if grant is None:  # expired since the rights were read
+            raise deny(actor, PlanAction.VIEW, plan=plan, reason="emergency access ended")
+        detail["emergency_access"] = grant.pk
+    return record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail=detail)
 
 
 def patient_for_new_plan(actor: Actor, record_number: str) -> Patient | None:

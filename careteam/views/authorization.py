@@ -5,6 +5,11 @@ No right to see a plan answers 404, so a URL never reveals that a plan exists. A
 whose role does not allow an action gets 403 with the action's sentence from
 ``careteam.policy``. Both leave a 'denied' audit event named after the action. Views ask
 ``access.require(PlanAction.X)``; they never state a rule or a refusal of their own.
+
+Someone who sees the plan only through an emergency access (read-only) reaches the plan
+views marked ``@plan_view(..., emergency_readers=True)`` (the plan page and its history)
+and gets 403 from every other: a plan view added later, by any app, is closed to them
+until it says otherwise.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from careteam.models import CarePlan, PlanSection
 from careteam.policy import (
     REGISTER_PATIENTS,
     ClinicAction,
+    EmergencyAction,
     PlanAction,
     PlanRights,
     Rights,
@@ -134,13 +140,17 @@ def forbidden(
 PlanView = Callable[..., HttpResponse]
 
 
-def plan_view(*methods: str) -> Callable[[PlanView], PlanView]:
-    """Decorate a view taking ``(request, access, **kwargs)`` under a ``plan_id`` URL."""
+def plan_view(*methods: str, emergency_readers: bool = False) -> Callable[[PlanView], PlanView]:
+    """Decorate a view taking ``(request, access, **kwargs)`` under a ``plan_id`` URL.
+    ``emergency_readers``: the view only reads, and serves an emergency access too."""
 
     def decorator(view: PlanView) -> PlanView:
         @wraps(view)
         def wrapper(request: HttpRequest, plan_id: int, **kwargs) -> HttpResponse:
             access = load_plan(request, plan_id)
+            if access.rights.by_emergency and not emergency_readers:
+                read_only = ActionNotAllowed(EmergencyAction.READ_ONLY)
+                return forbidden(request, read_only, plan=access.plan)
             try:
                 return view(request, access, **kwargs)
             except ActionNotAllowed as exc:

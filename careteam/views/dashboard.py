@@ -11,13 +11,15 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import AuditAction
+from audit.models import DASHBOARD, AuditAction
 from audit.services import EventSpec, record_events
 from careteam.models import CarePlan, CareTeamMembership, TeamNote, TeamRole
 from careteam.panels import render_dashboard_panels
-from careteam.policy import may_register_patients, plans_where
+from careteam.policy import may_break_the_glass, may_register_patients, plans_where
+from careteam.services.emergency import emergency_accesses_for
 
 from .authorization import provider_view
+from .plans import EMERGENCY_ROLE_LABEL
 
 PLANS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 100
@@ -61,6 +63,26 @@ def search_query(request: HttpRequest) -> str:
     return request.POST.get("q", "").strip()[:MAX_QUERY_LENGTH]
 
 
+def dashboard_events(shown: dict[int, CarePlan], emergency: dict[int, int]) -> list[EventSpec]:
+    """What a dashboard view records: ONE event naming the plans listed (``{"what":
+    "dashboard", "plans": [ids]}``, which each plan's audit trail finds through
+    ``AuditEvent.objects.trail_for_plan``), and one event on each plan seen under the user's
+    own emergency access, marked with the grant's id."""
+    listed = [plan_id for plan_id in shown if plan_id not in emergency]
+    events = [EventSpec(AuditAction.VIEWED, detail={"what": DASHBOARD, "plans": listed})]
+    events += [
+        EventSpec(
+            AuditAction.VIEWED,
+            shown[plan_id],
+            plan=shown[plan_id],
+            detail={"what": DASHBOARD, "emergency_access": grant_id},
+        )
+        for plan_id, grant_id in emergency.items()
+        if plan_id in shown
+    ]
+    return events if listed else events[1:]
+
+
 @provider_view("GET", "POST")
 def dashboard(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
@@ -69,20 +91,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(dashboard_plans(request.user, query), PLANS_PER_PAGE).get_page(
         params.get("page")
     )
+    # Active emergency accesses: the user's own, and others' to plans they lead.
+    emergency = emergency_accesses_for(request.user)
+    mine = {grant.plan_id: grant.pk for grant in emergency if grant.user_id == request.user.pk}
+    shown = {plan.pk: plan for plan in page}
     for plan in page:
-        plan.my_role_label = ROLE_LABELS.get(plan.my_role, "")
-    record_events(
-        request.user,
-        [
-            EventSpec(AuditAction.VIEWED, plan, plan=plan, detail={"what": "dashboard"})
-            for plan in page
-        ],
-        request=request,
-    )
+        plan.my_role_label = (
+            EMERGENCY_ROLE_LABEL if plan.pk in mine else ROLE_LABELS.get(plan.my_role, "")
+        )
+    shown.update({grant.plan_id: grant.plan for grant in emergency})
+    record_events(request.user, dashboard_events(shown, mine), request=request)
     context = {
         "page": page,
         "query": query,
         "dashboard_panels": render_dashboard_panels(request),
         "can_create_plans": may_register_patients(request.user),
+        "can_break_the_glass": may_break_the_glass(request.user),
+        "emergency_accesses": emergency,
     }
     return render(request, "careteam/dashboard.html", context)

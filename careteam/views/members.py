@@ -12,6 +12,7 @@ from careteam.forms import (
 from careteam.models import CareTeamMembership, TeamRole
 from careteam.policy import PlanAction
 from careteam.services import add_member, hand_over_lead, remove_member
+from mfa.stepup import recent_authentication_required
 
 from .authorization import PlanAccess, get_or_deny, plan_view
 from .editing import CONFIRM_TEMPLATE, handle_form, plan_url
@@ -69,6 +70,7 @@ def member_remove(request: HttpRequest, access: PlanAccess, membership_id: int) 
 
 
 @plan_view("GET", "POST")
+@recent_authentication_required(when=lambda r, access: access.allows(PlanAction.HAND_OVER_LEAD))
 def lead_hand_over(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     access.require(PlanAction.HAND_OVER_LEAD)
     form = HandOverLeadForm(posted(request))

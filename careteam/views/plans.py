@@ -31,12 +31,14 @@ from careteam.services import (
     update_plan,
 )
 from careteam.services import history as history_service
+from careteam.services.emergency import active_emergency_accesses
 
 from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
 from .forms_util import add_service_errors, posted
 
 RECENT_HISTORY = 10
+EMERGENCY_ROLE_LABEL = "Emergency access (read-only)"
 EVENTS_PER_PAGE = 50
 
 
@@ -78,10 +80,11 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
     return sections
 
 
-@plan_view("GET")
+@plan_view("GET", emergency_readers=True)
 def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     plan, user, known = access.plan, request.user, access.codenames
-    record_plan_view(plan, user, known_perms=known)
+    emergency = access.rights.emergency
+    record_plan_view(plan, user, known_perms=known, emergency=emergency)
     team = (
         CareTeamMembership.objects.active()
         .filter(plan=plan)
@@ -92,7 +95,13 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     context = {
         "plan": plan,
         "access": access,
-        "role_label": TeamRole(access.role).label if access.role else "",
+        "role_label": (
+            TeamRole(access.role).label
+            if access.role
+            else EMERGENCY_ROLE_LABEL
+            if access.rights.by_emergency
+            else ""
+        ),
         "can_change": access.allows(PlanAction.EDIT_PLAN),
         "can_edit_patient": may_act_on_patient(
             user, PatientAction.CHANGE_PATIENT_DETAILS, plan.patient
@@ -109,7 +118,19 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             history_service.plan_history(plan, user, known_perms=known)[:RECENT_HISTORY]
         ),
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
-        "plan_panels": render_plan_panels(request, plan, known),
+        # Other apps' panels carry the team's actions (assign reading, acknowledge an
+        # alert), which an emergency access may not take: the reader gets the plan itself.
+        "plan_panels": []
+        if access.rights.by_emergency
+        else render_plan_panels(request, plan, known),
+        # The holder of an emergency access reads its banner; the team, every active one
+        # (looked up only when the plan query said there is one).
+        "emergency": emergency,
+        "emergency_accesses": (
+            active_emergency_accesses(plan)
+            if getattr(plan, "has_emergency_access", False) and not access.rights.by_emergency
+            else []
+        ),
     }
     if context["can_private_notes"]:
         context["private_notes"] = list(list_private_notes(plan, user, known_perms=known))
@@ -144,13 +165,21 @@ def plan_edit(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     )
 
 
-@plan_view("GET")
+@plan_view("GET", emergency_readers=True)
 def plan_history(request: HttpRequest, access: PlanAccess) -> HttpResponse:
-    known = access.codenames
-    record_plan_view(access.plan, request.user, what="history", known_perms=known)
+    known, emergency = access.codenames, access.rights.emergency
+    record_plan_view(
+        access.plan, request.user, what="history", known_perms=known, emergency=emergency
+    )
     events = history_service.plan_history(access.plan, request.user, known_perms=known)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"plan": access.plan, "page": page, "heading": "Plan history", "trail": False}
+    context = {
+        "plan": access.plan,
+        "page": page,
+        "heading": "Plan history",
+        "trail": False,
+        "emergency": emergency,
+    }
     return render(request, "careteam/plan_events.html", context)
 
 

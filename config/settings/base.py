@@ -1,10 +1,13 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import sys
 from pathlib import Path
 
 import dj_database_url
 
+from .database import database_url_variable
 from .env import env_bool, env_int, env_list, env_str
+from .security_headers import *  # noqa: F403  (CSP, Permissions-Policy, CORP, COOP)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -18,6 +21,13 @@ INSTALLED_APPS = [
     "careteam",
     "audit",
     "patientportal",
+    # Logins: lockout (django-axes), password rules and reset, session limits (accounts/).
+    "accounts",
+    "axes",
+    "mfa",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -43,11 +53,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cross-Origin-Resource-Policy on every response, static files included.
+    "core.middleware.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (nonces: request.csp_nonce) and Permissions-Policy on every
+    # page, refusals and errors included (config/settings/security_headers.py).
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Pages under PRIVATE_PATH_PREFIXES are never cached, whichever layer below answers.
     "core.middleware.PrivateNoStoreMiddleware",
     # A NUL character in the path, query or form fields is a 400 before any view runs.
@@ -56,17 +73,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Audit events recorded during a request carry its IP address and path.
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end ACCOUNTS_SESSION_MAX_HOURS after login; notes activity for /accounts/sessions/.
+    "accounts.middleware.SessionLifetimeMiddleware",
+    # A login that needs its second factor (verify, or enrol) reaches nothing else (mfa/).
+    "mfa.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old blog addresses keep working after a clinic moves its content in.
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: a locked-out login attempt answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Responses under these paths carry patient data or credentials: "Cache-Control: no-store,
 # private" on every one of them (core.middleware.PrivateNoStoreMiddleware).
-PRIVATE_PATH_PREFIXES = ("/care/", "/my/", "/accounts/")
+PRIVATE_PATH_PREFIXES = ("/care/", "/my/", "/accounts/", "/privacy/")
 
 ROOT_URLCONF = "config.urls"
 
@@ -89,8 +114,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# DATABASE_URL: the application's role; `migrate` and `grant_app_role` use
+# MIGRATION_DATABASE_URL (the owner) when it is set (config/settings/database.py).
 DATABASES = {
     "default": dj_database_url.config(
+        env=database_url_variable(sys.argv),
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -99,6 +127,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login attempt while its username or address is locked out (axes).
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -107,11 +137,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff logins need ACCOUNTS_STAFF_PASSWORD_MIN_LENGTH characters.
+    {"NAME": "accounts.validators.StaffMinimumLengthValidator"},
+    # zxcvbn score 3 or more, the user's names and email counted as known words.
+    {"NAME": "accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
+ACCOUNTS_STAFF_PASSWORD_MIN_LENGTH = env_int("STAFF_PASSWORD_MIN_LENGTH", 12)
+# Relations on the user that make a login staff (with is_staff and Wagtail admin access).
+ACCOUNTS_STAFF_PROFILES = ["provider_profile"]
+# Argon2 first: new and changed passwords use it; older hashes are upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Password reset links (accounts/) work once and for this many seconds. Patient invitation
+# links keep Django's PASSWORD_RESET_TIMEOUT.
+ACCOUNTS_PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_SECONDS", 60 * 60)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
@@ -135,6 +182,39 @@ STORAGES = {
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout per kind of login (accounts.sessions sets it at login), and the most a session
+# lasts after login however busy.
+ACCOUNTS_STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)
+ACCOUNTS_IDLE_MINUTES = env_int("PATIENT_IDLE_MINUTES", 30)
+ACCOUNTS_SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+# Login lockout (django-axes, accounts/lockout.py): an account is locked after
+# AXES_FAILURE_LIMIT failures, an address after ACCOUNTS_ADDRESS_FAILURE_LIMIT (a clinic may
+# share one); for ACCOUNTS_LOCKOUT_MINUTES, doubling with each lockout that day, at most
+# ACCOUNTS_LOCKOUT_MAX_MINUTES. Unlock: `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+ACCOUNTS_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+ACCOUNTS_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 5)
+ACCOUNTS_LOCKOUT_MAX_MINUTES = env_int("LOGIN_LOCKOUT_MAX_MINUTES", 60)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Tries during a lockout are refused without counting, so they cannot stretch it for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Who a locked-out user can call; shown on the lockout page and in reset emails.
+ACCOUNTS_ADMIN_CONTACT = env_str(
+    "CLINIC_ADMIN_CONTACT", "the clinic's administrator at reception or on 0161 496 0000"
+)
+# Second factor (mfa/): required of providers, editors, reviewers and Wagtail admins when
+# true; "remember this browser" for that many days (0: never); how long a re-entered password
+# (and code) lets a user take a guarded action (hand over the lead, switch off portal access).
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+MFA_REMEMBER_DAYS = env_int("MFA_REMEMBER_DAYS", 30)
+STEP_UP_MAX_AGE = env_int("STEP_UP_MAX_AGE", 5 * 60)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Northbridge Spine & Pain Clinic")
+# How long a physician's emergency ("break the glass") read access to a plan lasts.
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -163,6 +243,10 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_WORKFLOW_ENABLED = True
 # Private pages send visitors to the site's own login page, not Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# The Wagtail admin logs in (and resets passwords) through the site's pages too, so every
+# login passes the same lockout, password rules and session limits.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt"]
 PORTAL_WORDS_PER_MINUTE = 238
 PORTAL_TARGET_READING_GRADE = 8

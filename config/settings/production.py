@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_list, env_required, env_str
+from .security_headers import upgrading_insecure_requests
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
@@ -9,13 +10,24 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = [env_required("ALLOWED_HOSTS")]
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto and X-Forwarded-Host are trusted only when BEHIND_PROXY says a
+# TLS-terminating proxy sets them (and strips them from what clients send); without a proxy
+# any client could claim a request came over HTTPS or name another host.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = BEHIND_PROXY
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
+# Staff always use a second factor in production (mfa/); the remember-browser cookie is Secure.
+MFA_REQUIRED_FOR_STAFF = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Browsers fetch any http:// sub-resource a page names over HTTPS instead.
+CONTENT_SECURITY_POLICY = upgrading_insecure_requests(CONTENT_SECURITY_POLICY)  # noqa: F405
+CONTENT_SECURITY_POLICY_ADMIN = upgrading_insecure_requests(CONTENT_SECURITY_POLICY_ADMIN)  # noqa: F405
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

@@ -14,3 +14,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests log providers in with force_login; the second-factor tests turn this on themselves.
+MFA_REQUIRED_FOR_STAFF = False
+# On PostgreSQL, tests connect as DATABASE_URL's role (the owner: it creates and migrates the
+# test database), then run as this restricted role (tests/audit_role_fixtures.py).
+TEST_DATABASE_APP_ROLE = env_str("TEST_DATABASE_APP_ROLE", "clinic_app")  # noqa: F405

@@ -10,7 +10,9 @@ from wagtail.models import Page
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
+from careteam.policy import PatientAction, may_act_on_patient
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
+from mfa.stepup import recent_authentication_required
 
 from ..forms import AssignReadingForm
 from ..models import RedFlagAlert
@@ -40,6 +42,12 @@ def invite(request: HttpRequest, access: PlanAccess) -> HttpResponse:
 
 
 @plan_view("POST")
+@recent_authentication_required(
+    form_url="careteam:plan-detail",
+    when=lambda request, access: may_act_on_patient(
+        request.user, PatientAction.SWITCH_OFF_PORTAL_ACCESS, access.plan.patient_id
+    ),
+)
 def revoke(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     plan = access.plan
     try:
