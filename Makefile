@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test bench lint format clean
+.PHONY: install demo test bench bench-slow-clients lint format clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: install
 # Figures, not pass/fail: see bench/README.md. BENCH_ARGS="--scale small --requests 10".
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Slow clients through nginx and against gunicorn alone: `python -m bench.slow_clients`
+# (needs nginx; deploy/README.md "Measured"). SLOW_CLIENTS_ARGS="--duration 10".
+bench-slow-clients: install
+	$(BIN)/python -m bench.slow_clients $(SLOW_CLIENTS_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,12 +29,14 @@ from axes.helpers import get_client_username, get_failure_limit, get_lockout_par
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_attempts
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.services import client_ip
 
+from .login_trail import longest_username
 from .models import LoginLockout
 
 HISTORY = datetime.timedelta(hours=24)
@@ -49,6 +51,17 @@ def client_ip_address(request: HttpRequest) -> str | None:
 def attempt_time(request: HttpRequest | None) -> datetime.datetime:
     """The moment axes stamped on this request (tests move it), else now."""
     return getattr(request, "axes_attempt_time", None) or timezone.now()
+
+
+def counted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username axes counts and stores (``AXES_USERNAME_CALLABLE``): the one tried, cut
+    to the longest a real username can be. No account has a longer one, and axes' columns
+    would refuse it (a 500 on PostgreSQL)."""
+    source = credentials if credentials else getattr(request, "POST", None) or {}
+    username = source.get(get_user_model().USERNAME_FIELD)
+    if username is None:
+        return None
+    return str(username)[: longest_username()]
 
 
 def tried_username(request: HttpRequest, credentials: dict | None = None) -> str:
@@ -197,10 +210,17 @@ def unlock_username(username: str) -> int:
     return reset_attempts(username=username)
 
 
+def refused_during_lockout(request: HttpRequest) -> bool:
+    """Whether this login try was refused, uncounted, because a lockout holds (axes marks the
+    request locked out and, unlike a counted failure, leaves its failure count unset)."""
+    locked = bool(getattr(request, "axes_locked_out", False))
+    return locked and getattr(request, "axes_failures_since_start", None) is None
+
+
 def record_lockout(request: HttpRequest, username: str | None, ip_address: str | None) -> bool:
     """Keep a new lockout in the history that lengthens the next one. Returns False for a
     try refused during a lockout (axes signals those too; they are no new lockout)."""
-    if getattr(request, "axes_failures_since_start", None) is None:
+    if refused_during_lockout(request):
         return False
     now = attempt_time(request)
     LoginLockout.objects.filter(locked_at__lt=now - HISTORY).delete()

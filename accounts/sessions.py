@@ -2,12 +2,14 @@
 
 How to use: ``start(request, user)`` runs on every login (``accounts.signals``);
 ``SessionLifetimeMiddleware`` calls ``check(request)`` on each request carrying a session
-cookie; the sessions page uses ``active_sessions`` and ``end_other_sessions``, and a
-password reset ``end_all_sessions``.
+cookie; the sessions page uses ``active_sessions`` and ``end_other_sessions``; a password
+change ``password_changed`` and a reset ``password_reset`` (which also email the user,
+``accounts.notices``).
 
-- Idle timeout: staff sessions end after ``ACCOUNTS_STAFF_IDLE_MINUTES`` without a request,
-  others after ``ACCOUNTS_IDLE_MINUTES`` (``set_expiry`` at login; the session is saved on
-  every request, so the timeout slides).
+- Idle timeout: staff sessions (``accounts.staff``) end after ``ACCOUNTS_STAFF_IDLE_MINUTES``
+  without a request, others after ``ACCOUNTS_IDLE_MINUTES`` (``set_expiry`` at login, so
+  the kind of login is decided once; the session is saved on every request, so the timeout
+  slides).
 - Absolute lifetime: ``ACCOUNTS_SESSION_MAX_HOURS`` after login the session ends, however
   busy.
 - Cost: what the middleware needs lives in the session's own data (login time, last seen
@@ -33,7 +35,8 @@ from audit.models import AuditAction
 from audit.services import client_ip, record_event
 
 from .models import UserSession
-from .validators import is_staff_login
+from .notices import Notice, notify
+from .staff import is_staff
 
 LOGIN_AT = "_accounts_login_at"
 SEEN_AT = "_accounts_seen_at"
@@ -53,9 +56,7 @@ def _moment(stamp: int | None) -> datetime.datetime | None:
 
 def idle_seconds(user) -> int:
     minutes = (
-        settings.ACCOUNTS_STAFF_IDLE_MINUTES
-        if is_staff_login(user)
-        else settings.ACCOUNTS_IDLE_MINUTES
+        settings.ACCOUNTS_STAFF_IDLE_MINUTES if is_staff(user) else settings.ACCOUNTS_IDLE_MINUTES
     )
     return minutes * 60
 
@@ -213,8 +214,10 @@ def end_session(request: HttpRequest, session_id: int) -> bool:
 
 
 def password_changed(request: HttpRequest) -> None:
-    """After the signed-in user changed their password: the other sessions end (Django's
-    session hash check would end them at their next request; this also removes them)."""
+    """After the signed-in user changed their password: audited, the user told by email, and
+    the other sessions end (Django's session hash check would end them at their next request;
+    this also removes them)."""
+    notify(request.user, Notice.PASSWORD_CHANGED)
     record_event(
         request.user,
         AuditAction.CHANGED,
@@ -226,7 +229,9 @@ def password_changed(request: HttpRequest) -> None:
 
 
 def password_reset(request: HttpRequest, user) -> None:
-    """After a password reset through an emailed link: every session of the user ends."""
+    """After a password reset through an emailed link: audited, the user told by email, and
+    every session of the user ends."""
+    notify(user, Notice.PASSWORD_RESET)
     record_event(
         user,
         AuditAction.CHANGED,

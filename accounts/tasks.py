@@ -1,8 +1,16 @@
 """The password reset email, sent in the background (django-tasks).
 
-The form enqueues ``send_password_reset_email(user_id)`` on commit; the task builds the link
-and its token when it runs, so no secret waits in the queue, and checks again that the login
-is active with a usable password (switched off in the meantime: nothing is sent).
+The form hands ``send_password_reset_email(user_id)`` to the queue in its transaction
+(``jobs.handoff``); the task builds the link and its token when it runs, so no secret waits
+in the queue, and checks again that the login is active with a usable password (switched
+off in the meantime: nothing is sent).
+
+Account emails (this one and the security notices, ``accounts.notices``) are retried with
+backoff while the mail server or the database is out of reach (``jobs.retry``). Sending is
+each task's last step, so a retry follows only an email that did not go out. It can still
+arrive twice when the mail server took it but the connection broke before the server said
+so, or when the worker died between sending and recording it (``jobs.stranded``); a second
+reset link is harmless (either works once), and so is a second notice.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_tasks import task
+
+from jobs.retry import retried_task
 
 from .tokens import reset_token_generator
 
@@ -23,7 +32,7 @@ def absolute_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-@task()
+@retried_task()
 def send_password_reset_email(user_id: int) -> bool:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password() or not user.email:

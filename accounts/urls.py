@@ -1,12 +1,14 @@
-"""Under /accounts/ beside core's login, logout and after-login: password reset and change,
-and the signed-in sessions page. URL names are global (Django's ``password_reset`` and
-``password_change`` families, ``sessions``), as Django's views expect."""
+"""Under /accounts/ beside core's login, logout and after-login: "Your account" (the page
+itself), password reset and change, and the signed-in sessions page. URL names are global
+(``account``, Django's ``password_reset`` and ``password_change`` families, ``sessions``),
+as Django's views expect."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(

@@ -3,8 +3,8 @@
 - ``StrengthValidator``: zxcvbn's estimate of how guessable the password is, with the user's
   own names, username and email as words an attacker would try first; a score below
   ``min_score`` (0-4) is refused with zxcvbn's advice.
-- ``StaffMinimumLengthValidator``: a longer minimum for staff logins (providers, editors,
-  anyone with Wagtail admin access, ``is_staff``); patients keep Django's minimum.
+- ``StaffMinimumLengthValidator``: a longer minimum for staff logins (``accounts.staff``:
+  providers, editors, privacy officers, administrators); patients keep Django's minimum.
 """
 
 from __future__ import annotations
@@ -16,22 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
 from zxcvbn import zxcvbn
 
+from .staff import is_staff
+
 # zxcvbn refuses longer input; the first 72 characters decide.
 ZXCVBN_MAX_LENGTH = 72
 SEPARATORS = re.compile(r"[\W_]+")
-
-
-def is_staff_login(user) -> bool:
-    """Providers, editors and administrators: a staff flag, Wagtail admin access or one of
-    the profiles in ``ACCOUNTS_STAFF_PROFILES`` (relation names, e.g. "provider_profile")."""
-    if user is None:
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    if any(hasattr(user, relation) for relation in settings.ACCOUNTS_STAFF_PROFILES):
-        return True
-    # Permissions need a saved, active user (an unsaved one has no permission rows).
-    return bool(user.pk and user.is_active and user.has_perm("wagtailadmin.access_admin"))
 
 
 def user_words(user) -> list[str]:
@@ -95,7 +84,7 @@ class StaffMinimumLengthValidator:
         self.min_length = min_length or settings.ACCOUNTS_STAFF_PASSWORD_MIN_LENGTH
 
     def validate(self, password: str, user=None) -> None:
-        if len(password) < self.min_length and is_staff_login(user):
+        if len(password) < self.min_length and is_staff(user):
             raise ValidationError(
                 ngettext(
                     "Staff passwords must contain at least %(min_length)d character.",

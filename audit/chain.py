@@ -166,6 +166,9 @@ class ChainReport:
     head: str
     broken_id: int | None = None
     reason: str = ""
+    # Whether the walk met a given ``row_hash`` (a head kept outside the database); None
+    # when no such hash was asked about.
+    passed_kept_head: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -193,10 +196,12 @@ def _first_fault(row: dict[str, Any], prev: dict[str, Any] | None) -> str:
     return ""
 
 
-def walk(rows: Iterable[dict[str, Any]]) -> ChainReport:
-    """Check ``rows`` (dicts of ``CHAIN_FIELDS`` and ``CONTENT_FIELDS``, in chain order)."""
+def walk(rows: Iterable[dict[str, Any]], kept_head: str | None = None) -> ChainReport:
+    """Check ``rows`` (dicts of ``CHAIN_FIELDS`` and ``CONTENT_FIELDS``, in chain order);
+    with ``kept_head``, also say whether the chain passes through that ``row_hash``."""
     prev: dict[str, Any] | None = None
     count = 0
+    passed = None if kept_head is None else kept_head == GENESIS
     for row in rows:
         reason = _first_fault(row, prev)
         if reason:
@@ -205,10 +210,14 @@ def walk(rows: Iterable[dict[str, Any]]) -> ChainReport:
                 head=prev["row_hash"] if prev else GENESIS,
                 broken_id=row["id"],
                 reason=reason,
+                passed_kept_head=passed,
             )
+        if kept_head is not None and row["row_hash"] == kept_head:
+            passed = True
         prev = row
         count += 1
-    return ChainReport(count=count, head=prev["row_hash"] if prev else GENESIS)
+    head = prev["row_hash"] if prev else GENESIS
+    return ChainReport(count=count, head=head, passed_kept_head=passed)
 
 
 def chain_rows(using: str = "default", chunk_size: int = 2000) -> Iterator[dict[str, Any]]:
@@ -221,6 +230,6 @@ def chain_rows(using: str = "default", chunk_size: int = 2000) -> Iterator[dict[
     )
 
 
-def verify_chain(using: str = "default") -> ChainReport:
-    """Walk the whole chain on database ``using``."""
-    return walk(chain_rows(using))
+def verify_chain(using: str = "default", kept_head: str | None = None) -> ChainReport:
+    """Walk the whole chain on database ``using`` (and look for ``kept_head`` on it)."""
+    return walk(chain_rows(using), kept_head)

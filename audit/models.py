@@ -34,6 +34,12 @@ class AuditAction(models.TextChoices):
     GRANTED = "granted", "Granted access"
     REVOKED = "revoked", "Revoked access"
     DENIED = "denied", "Access denied"
+    # Logins (accounts.login_trail): the password accepted or not, a logout; and a second
+    # factor or a step-up confirmation accepted (mfa.trail; a refused code is "denied").
+    LOGGED_IN = "logged_in", "Logged in"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOGGED_OUT = "logged_out", "Logged out"
+    VERIFIED = "verified", "Identity confirmed"
 
 
 # ``detail["what"]`` of the one event a provider's dashboard view records.

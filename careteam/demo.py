@@ -1,17 +1,31 @@
 """Demo care teams: four providers and two fictional patients with hypermobility back-pain
 plans, written through the services so their history and audit trail are real.
 
-Run by ``manage.py seed_demo`` (this app's ``demo_seeder``). Idempotent: providers are updated
-in place, and a plan that already exists is left as it is. Patient logins are added by the
-patient portal's seeder.
+Run by ``manage.py seed_demo`` (this app's ``demo_seeder``). It adds only what is missing: a
+provider login that exists keeps its password and profile, and a demo patient who already has
+a plan keeps it exactly as the team left it. With ``reset`` the demo patients are deleted with
+their plans and everything recorded against them (the deletion itself is audited), built
+again, and the provider logins get their demo names and password back. Patient logins are
+added by the patient portal's seeder.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TextIO
 
-from careteam.models import CarePlan, Discipline, Patient, PlanSection, TeamRole
+from audit.models import AuditAction
+from audit.services import EventSpec, record_events
+from careteam.models import (
+    CarePlan,
+    Discipline,
+    EmergencyAccess,
+    Patient,
+    PlanSection,
+    Provider,
+    TeamRole,
+)
 from careteam.services import (
     add_member,
     add_precaution,
@@ -24,7 +38,7 @@ from careteam.services import (
     create_provider,
     update_plan,
 )
-from core.demo_users import ensure_demo_user
+from core.demo_users import demo_user
 from portal.models import ContraindicationTag
 
 PROVIDERS = (
@@ -314,13 +328,44 @@ SAM = DemoPlan(
 )
 
 
-def ensure_providers() -> dict[str, object]:
-    users = {}
+DEMO_PLANS = (ALEX, SAM)
+
+
+def ensure_providers(*, reset: bool = False) -> tuple[dict[str, object], list[str]]:
+    """The provider logins by username, and the usernames set up now (created or reset)."""
+    users: dict[str, object] = {}
+    set_up = []
+    with_profile = set(
+        Provider.objects.filter(user__username__in=[row[0] for row in PROVIDERS]).values_list(
+            "user__username", flat=True
+        )
+    )
     for username, first, last, discipline, credentials, _ in PROVIDERS:
-        user = ensure_demo_user(username, first_name=first, last_name=last)
-        create_provider(user, discipline=discipline, credentials=credentials)
+        user, fresh = demo_user(username, first_name=first, last_name=last, reset=reset)
+        if fresh or username not in with_profile:
+            create_provider(user, discipline=discipline, credentials=credentials)
+        if fresh:
+            set_up.append(username)
         users[username] = user
-    return users
+    return users, set_up
+
+
+def remove_demo_patients() -> int:
+    """Delete the demo patients, their plans and all that hangs off them; the audit trail,
+    which names them by id only, keeps their history and records the deletion."""
+    record_numbers = [demo.patient["record_number"] for demo in DEMO_PLANS]
+    patients = list(Patient.objects.filter(record_number__in=record_numbers))
+    plans = list(CarePlan.objects.filter(patient__in=patients))
+    detail = {"reason": "demo rebuilt (manage.py seed_demo --reset)"}
+    record_events(
+        None,
+        [EventSpec(AuditAction.DELETED, plan, plan=plan, detail=detail) for plan in plans]
+        + [EventSpec(AuditAction.DELETED, p, patient=p, detail=detail) for p in patients],
+    )
+    EmergencyAccess.objects.filter(plan__in=plans).delete()
+    CarePlan.objects.filter(pk__in=[plan.pk for plan in plans]).delete()
+    Patient.objects.filter(pk__in=[patient.pk for patient in patients]).delete()
+    return len(patients)
 
 
 def find_tag(names: tuple[str, ...]) -> ContraindicationTag | None:
@@ -332,12 +377,12 @@ def find_tag(names: tuple[str, ...]) -> ContraindicationTag | None:
 
 
 def build_plan(demo: DemoPlan, users: dict[str, object]) -> CarePlan | None:
-    """Create the patient and plan unless the plan is already there."""
+    """Create the patient and plan, unless the patient already has a plan (edited or not)."""
     lead = users["dr.lee"]
     patient = Patient.objects.filter(record_number=demo.patient["record_number"]).first()
     if patient is None:
         patient = create_patient(lead, **demo.patient)
-    elif patient.care_plans.filter(title=demo.plan["title"]).exists():
+    elif patient.care_plans.exists():
         return None
     # Started as a draft and then made active, so the plan's history has a change in it.
     plan = create_care_plan(lead, patient, **demo.plan)
@@ -359,10 +404,16 @@ def build_plan(demo: DemoPlan, users: dict[str, object]) -> CarePlan | None:
     return plan
 
 
-def seed_care_teams(stdout) -> list[tuple[str, str]]:
-    users = ensure_providers()
-    for demo in (ALEX, SAM):
+def seed_care_teams(stdout: TextIO, *, reset: bool = False) -> list[tuple[str, str]]:
+    users, set_up = ensure_providers(reset=reset)
+    stdout.write(
+        f"Provider logins: {len(set_up)} {'restored' if reset else 'created'}, "
+        f"{len(PROVIDERS) - len(set_up)} kept as they are.\n"
+    )
+    if reset:
+        stdout.write(f"Demo patients: {remove_demo_patients()} deleted, to be built again.\n")
+    for demo in DEMO_PLANS:
         plan = build_plan(demo, users)
         name = f"{demo.patient['given_name']} {demo.patient['family_name']}"
-        stdout.write(f"Care plan for {name}: {'created' if plan else 'already there'}")
+        stdout.write(f"Care plan for {name}: {'created' if plan else 'kept as it is'}.\n")
     return [(username, description) for username, *_, description in PROVIDERS]

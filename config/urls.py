@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The second factor: /accounts/mfa/ (set up, verify, manage) and /accounts/confirm/.
     path("accounts/", include("mfa.urls")),
+    # Health checks: /healthz (the process answers), /readyz (database, cache, task queues).
+    path("", include("ops.urls")),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", search_views.search, name="search"),
@@ -31,6 +33,8 @@ urlpatterns = [
     # The privacy officers' review of the whole audit trail (careteam/views/audit_review.py).
     path("privacy/", include("careteam.audit_review_urls")),
     path("care/plans/<id:plan_id>/portal/", include("patientportal.team_urls")),
+    # Every red-flag alert of the clinic, for whoever is on call (patientportal/views/on_call.py).
+    path("care/alerts/", include("patientportal.on_call_urls")),
 ]
 
 # Django's 500 page, with its inline style allowed by hash in the Content-Security-Policy.

@@ -3,12 +3,13 @@
 The site shell draws the main navigation and chooses where a user lands after logging in,
 but it names no app's pages. Instead each app registers an ``Area`` from its
 ``AppConfig.ready()``: the links it adds to the navigation, its home page, and what makes a
-user belong to it, either a one-to-one profile on the user (``"patient_profile"``) or a
-permission (``"wagtailadmin.access_admin"``). ``user_areas`` answers both questions.
+user belong to it: a one-to-one profile on the user (``"patient_profile"``), a permission
+(``"wagtailadmin.access_admin"``), or being logged in at all (``every_login=True``: the
+pages for one's own account). ``user_areas`` answers both questions.
 
 Cost: an anonymous visitor none; a logged-in user one query, one ``values_list`` row holding
 the id of every registered profile relation. Permission checks use the user's permission
-cache, which Wagtail's user bar fills on every page anyway.
+cache, which Wagtail's user bar fills on every page anyway; ``every_login`` costs nothing.
 """
 
 from __future__ import annotations
@@ -38,13 +39,16 @@ class Area:
     home: str | None = None  # URL name after-login sends members to; None: never a landing
     profile: str | None = None  # the one-to-one relation on the user that makes a member
     permission: str | None = None  # or the permission that does ("app_label.codename")
+    every_login: bool = False  # or True: every logged-in user belongs
     inactive_users: bool = False  # whether a deactivated login still belongs
     order: int = 100  # lower first, in the navigation and in the choice of landing page
 
     def __post_init__(self) -> None:
-        if (self.profile is None) == (self.permission is None):
+        ways = (self.profile is not None, self.permission is not None, self.every_login)
+        if sum(ways) != 1:
             raise ImproperlyConfigured(
-                f"Area {self.name!r} needs exactly one of profile= or permission=."
+                f"Area {self.name!r} needs exactly one of profile=, permission= or "
+                "every_login=True."
             )
 
 
@@ -80,11 +84,15 @@ def user_areas(user: AnyUser | None) -> list[Area]:
         return []
     areas = [area for area in registered_areas() if user.is_active or area.inactive_users]
     held = _profiles_held(user, (area.profile for area in areas if area.profile))
-    return [
-        area
-        for area in areas
-        if (area.profile in held if area.profile else user.has_perm(area.permission))
-    ]
+    return [area for area in areas if _belongs(user, area, held)]
+
+
+def _belongs(user: AbstractBaseUser, area: Area, profiles_held: set[str]) -> bool:
+    if area.every_login:
+        return True
+    if area.profile:
+        return area.profile in profiles_held
+    return user.has_perm(area.permission)
 
 
 def home_url_name(user: AnyUser | None) -> str | None:

@@ -7,6 +7,9 @@ recovery codes (its static device), made and removed together.
     codes = replace_recovery_codes(user)
     remove_second_factor(user)
 
+Every change to a user's second factor, and every recovery code used, is told to the user by
+email (``accounts.notices``), so one they did not make does not go unnoticed.
+
 Wrong codes slow down exponentially (django-otp's throttling: 1, 2, 4… seconds after each
 failure, per device; ``OTP_TOTP_THROTTLE_FACTOR``, ``OTP_STATIC_THROTTLE_FACTOR``). A TOTP
 code is accepted once only (django-otp keeps the last time step used).
@@ -29,6 +32,8 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.notices import Notice, notify
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
@@ -69,8 +74,7 @@ def _new_recovery_code() -> str:
     return f"{raw[:RECOVERY_GROUP]}-{raw[RECOVERY_GROUP:]}"
 
 
-def replace_recovery_codes(user) -> list[str]:
-    """Void the user's recovery codes and return ten new ones (shown once, never stored)."""
+def _new_recovery_codes(user) -> list[str]:
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
@@ -78,6 +82,13 @@ def replace_recovery_codes(user) -> list[str]:
         StaticToken.objects.bulk_create(
             StaticToken(device=device, token=_stored_form(code)) for code in codes
         )
+    return codes
+
+
+def replace_recovery_codes(user) -> list[str]:
+    """Void the user's recovery codes and return ten new ones (shown once, never stored)."""
+    codes = _new_recovery_codes(user)
+    notify(user, Notice.RECOVERY_CODES_REPLACED)
     return codes
 
 
@@ -99,10 +110,16 @@ def confirm_enrolment(device: TOTPDevice, code: str) -> Enrolment | None:
         device = locked.first()
         if device is None or not device.verify_token(normalise_code(code)):
             return None
-        TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+        others = TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk)
+        replacing = others.filter(confirmed=True).exists()
+        others.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        return Enrolment(device=device, recovery_codes=replace_recovery_codes(device.user))
+        notify(
+            device.user,
+            Notice.SECOND_FACTOR_REPLACED if replacing else Notice.SECOND_FACTOR_ADDED,
+        )
+        return Enrolment(device=device, recovery_codes=_new_recovery_codes(device.user))
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,8 @@ def verify_code(user, code: str) -> VerifyOutcome:
             )
         token = code if app else _stored_form(code)
         if device.verify_token(token):
+            if not app:
+                notify(user, Notice.RECOVERY_CODE_USED)
             return VerifyOutcome(device=device, method=method)
     return VerifyOutcome(device=None, method=method)
 
@@ -157,8 +176,13 @@ def _seconds_until(details: dict | None) -> int:
     return max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
 
 
-def remove_second_factor(user) -> None:
-    """Delete the user's app and recovery codes (they may enrol again)."""
+def remove_second_factor(user) -> bool:
+    """Delete the user's app and recovery codes (they may enrol again); whether they had a
+    second factor set up (then they are told)."""
     with transaction.atomic():
+        had_one = has_second_factor(user)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
+        if had_one:
+            notify(user, Notice.SECOND_FACTOR_REMOVED)
+    return had_one

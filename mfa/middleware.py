@@ -6,10 +6,12 @@ path but the exempt ones (``EXEMPT_URL_NAMES``, static files):
 
 - verified in this session: through (django-otp reads the device: one query);
 - has a confirmed device: through if this browser is remembered (``mfa.remember``), which
-  marks the session verified; else sent to ``/accounts/mfa/verify/?next=...``;
+  marks the session verified (audited, once per login); else sent to
+  ``/accounts/mfa/verify/?next=...``;
 - no device but must have one (``mfa.policy``): sent to ``/accounts/mfa/setup/``;
 - otherwise (a patient who chose not to): through, and no query (``mfa.session``), except
-  under /care/ and /cms/, where a login not taken for staff is looked at again.
+  under /care/, /cms/ and /privacy/audit/, where a login not taken for staff is looked at
+  again.
 
 That covers the provider UI (/care/), the patient pages (/my/) and the Wagtail admin (/cms/)
 alike. A request asking for JSON gets a 401 with where to go instead of a redirect.
@@ -29,11 +31,13 @@ from .devices import confirmed_app
 from .remember import recognised
 from .responses import send_to
 from .session import login_facts, refresh_facts
+from .trail import record_passed
 
 EXEMPT_URL_NAMES = ("mfa:verify", "mfa:setup", "login", "logout")
 # Staff areas: a user the session took for non-staff is looked at again there, so a role
-# given during a session (a patient login made an editor) is not a way around the code.
-STAFF_AREA_URL_NAMES = ("careteam:dashboard", "wagtailadmin_home")
+# given during a session (a patient login made an editor or a privacy officer) is not a way
+# around the code.
+STAFF_AREA_URL_NAMES = ("careteam:dashboard", "wagtailadmin_home", "privacy:audit")
 VERIFY_DETAIL = "Enter the code from your authenticator app to go on."
 ENROL_DETAIL = "Set up a second factor to go on."
 
@@ -70,6 +74,7 @@ def mark_verified_if_remembered(request: HttpRequest, user) -> bool:
     if device is None:
         return False
     django_otp.login(request, device)
+    record_passed(request, step="verify", method="remembered browser")
     return True
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
+from accounts.staff import is_staff
+
 from .devices import has_second_factor
-from .policy import is_staff_member, second_factor_required
+from .policy import second_factor_required
 
 FACTS_KEY = "_mfa_facts"
 REAUTHENTICATED_AT_KEY = "_mfa_reauthenticated_at"
@@ -37,7 +39,7 @@ class LoginFacts:
 
 
 def _read_facts(user) -> LoginFacts:
-    return LoginFacts(staff=is_staff_member(user), has_device=has_second_factor(user))
+    return LoginFacts(staff=is_staff(user), has_device=has_second_factor(user))
 
 
 def refresh_facts(request: HttpRequest) -> LoginFacts:

@@ -1,19 +1,23 @@
 """Demo patients for `manage.py seed_demo`: logins for Alex and Sam, linked to the care-team
 seeder's patients, with assigned reading, six weeks of check-ins and two ODI scores.
 
-Idempotent: each part is added only if the patient has none of it yet. No emails are sent.
+It adds only what is missing: each part is added only if the patient has none of it yet, an
+existing login keeps its password, and a patient already linked to a login stays linked. With
+``reset`` (after the care-team seeder has rebuilt the patients, and their history with them)
+the logins get their demo names and password back. No emails are sent.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
 from careteam.models import CarePlan, Patient
-from core.demo_users import ensure_demo_user
+from core.demo_users import demo_user
 
 from .models import ActivityReport, CheckIn, OdiResponse, PatientInvitation, ReadingAssignment
 from .odi import SECTION_KEYS, score_odi
@@ -86,14 +90,16 @@ def _user(username: str):
     return get_user_model().objects.filter(username=username).first()
 
 
-def _ensure_login(patient: Patient, username: str, invited_by):
-    user = ensure_demo_user(
+def _ensure_login(patient: Patient, username: str, invited_by, *, reset: bool):
+    """The patient's demo login: linked if the patient has none (or on reset)."""
+    user, _ = demo_user(
         username,
         first_name=patient.given_name,
         last_name=patient.family_name,
         email=patient.email or None,
+        reset=reset,
     )
-    if patient.user_id != user.pk:
+    if patient.user_id is None or (reset and patient.user_id != user.pk):
         Patient.objects.filter(user=user).exclude(pk=patient.pk).update(user=None)
         patient.user = user
         patient.save(update_fields=["user", "updated_at"])
@@ -201,26 +207,27 @@ def _seed_odi(patient: Patient) -> int:
     return len(ALEX_ODI)
 
 
-def seed_patients(stdout) -> list[tuple[str, str]]:
+def seed_patients(stdout: TextIO, *, reset: bool = False) -> list[tuple[str, str]]:
     logins = []
     lead = _user("dr.lee")
     alex = Patient.objects.filter(record_number=ALEX_RECORD).first()
     if alex is not None:
-        _ensure_login(alex, "alex", lead)
+        _ensure_login(alex, "alex", lead, reset=reset)
         plan = current_plans_for_patient(alex).first()
         reading = _seed_reading(plan) if plan is not None else 0
         check_ins = _seed_check_ins(alex, ALEX_PAIN, ALEX_NOTES)
         odi = _seed_odi(alex)
         stdout.write(
             f"Patient Alex: {reading} reading assignments, {check_ins} check-ins, "
-            f"{odi} ODI scores added"
+            f"{odi} ODI scores added (any already there kept as they are).\n"
         )
         logins.append(("alex", "Patient Alex Rivera-Kim: plan, reading, check-ins, ODI"))
     sam = Patient.objects.filter(record_number=SAM_RECORD).first()
     if sam is not None:
-        _ensure_login(sam, "sam", lead)
-        _seed_check_ins(sam, [5, 6, 5, 4], {})
+        _ensure_login(sam, "sam", lead, reset=reset)
+        check_ins = _seed_check_ins(sam, [5, 6, 5, 4], {})
+        stdout.write(f"Patient Sam: {check_ins} check-ins added (any already there kept).\n")
         logins.append(("sam", "Patient Sam Ortiz: plan and a few check-ins"))
     if not logins:
-        stdout.write("Patient logins skipped: the care-team demo patients are missing.")
+        stdout.write("Patient logins skipped: the care-team demo patients are missing.\n")
     return logins

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 
-from .models import ActivityOutcome, RedFlag
+from .models import ActivityOutcome, AlertOutcome, RedFlag
 from .odi import SECTIONS, OdiScoringError, score_odi
 
 PAIN_LABELS = {
@@ -23,7 +25,41 @@ PAIN_LABELS = {
 }
 
 
-class CheckInForm(forms.Form):
+class OneTimeKeyForm(forms.Form):
+    """A form that creates something, with a hidden key made each time the form is drawn:
+    the service stores it with what it creates, so the same submission sent twice stores
+    once (patientportal.services.submissions). Not required: a page drawn before the key
+    existed still works, without that protection."""
+
+    submission_key = forms.UUIDField(
+        required=False,
+        initial=uuid.uuid4,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "This form was changed or is out of date. Check the answers and send "
+            "it again."
+        },
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if "submission_key" in self.errors:
+            # Shown again as it came, a malformed key would be refused again and again.
+            self.renew_submission_key()
+
+    def renew_submission_key(self) -> None:
+        """Shown again after its key was spent (a 409) or came malformed, the form carries a
+        new one, so that sending it once more is a new submission."""
+        data = self.data.copy()
+        data[self.add_prefix("submission_key")] = str(uuid.uuid4())
+        self.data = data
+
+
+class InvitePatientForm(OneTimeKeyForm):
+    """The invite button on the team's plan page: the key is its only field."""
+
+
+class CheckInForm(OneTimeKeyForm):
     pain_score = forms.TypedChoiceField(
         label="How bad is your pain right now, from 0 to 10?",
         choices=list(PAIN_LABELS.items()),
@@ -64,6 +100,12 @@ class CheckInForm(forms.Form):
     def activity_fields(self):
         return [self[self.activity_field_name(activity)] for activity in self.exercises]
 
+    def red_flag_labels(self) -> list[str]:
+        """The red flags ticked, as the patient read them; known once ``red_flags`` has
+        validated (call after ``is_valid()``), before anything is saved."""
+        labels = dict(RedFlag.choices)
+        return [labels[flag] for flag in self.cleaned_data.get("red_flags", [])]
+
     def activity_outcomes(self) -> dict[int, str]:
         return {
             activity.pk: self.cleaned_data[self.activity_field_name(activity)]
@@ -72,7 +114,7 @@ class CheckInForm(forms.Form):
         }
 
 
-class OdiForm(forms.Form):
+class OdiForm(OneTimeKeyForm):
     """Ten sections; any may be skipped, but not more than the scoring rule allows."""
 
     def __init__(self, *args, **kwargs):
@@ -98,6 +140,9 @@ class OdiForm(forms.Form):
     def answers(self) -> dict[str, int | None]:
         return {section.key: self.cleaned_data.get(section.key) for section in SECTIONS}
 
+    def sections(self) -> list[forms.BoundField]:
+        return [self[section.key] for section in SECTIONS]
+
 
 class ReadingFeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
@@ -105,17 +150,20 @@ class ReadingFeedbackForm(forms.Form):
         choices=[("yes", "Yes, it helped"), ("no", "No, not really")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose yes or no."},
+        error_messages={"required": "Choose yes or no.", "invalid_choice": "Choose yes or no."},
     )
     feedback = forms.CharField(
         label="Anything to tell your team about it? (optional)",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Keep it to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
 
 
-class AssignReadingForm(forms.Form):
+class AssignReadingForm(OneTimeKeyForm):
     # Rendered by hand as a radio list of the searched pages; the service checks the page.
     page = forms.IntegerField(
         label="Page to assign",
@@ -143,3 +191,27 @@ class AssignReadingForm(forms.Form):
         if due_date and due_date < timezone.localdate():
             raise forms.ValidationError("The read-by date cannot be in the past.")
         return due_date
+
+
+class AcknowledgeAlertForm(forms.Form):
+    """Closing a red-flag alert: what was done, and a note (the service requires one for "no
+    action needed", and shows its message on the note)."""
+
+    outcome = forms.ChoiceField(
+        label="What was done?",
+        choices=AlertOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say what was done.",
+            "invalid_choice": "Choose one of the listed answers.",
+        },
+    )
+    outcome_note = forms.CharField(
+        label="Note (required for “No action needed”: say why)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Keep it to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
+    )

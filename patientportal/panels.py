@@ -1,7 +1,8 @@
 """The patient-portal parts of the care team's pages, added through ``careteam.panels``:
 
 - on the plan page, the portal panel (access, assigned reading, check-ins, trends, alerts);
-- on the dashboard, the red-flag alerts waiting on the user's teams.
+- on the dashboard, the red-flag alerts waiting on the user's teams, and for whoever is on
+  call a link to the clinic's alert list (``views.on_call``).
 
 ``register_panels()`` runs from ``PatientPortalConfig.ready()``.
 """
@@ -22,9 +23,11 @@ from careteam.panels import (
     register_dashboard_panel,
     register_plan_panel,
 )
+from careteam.policy import may_view_clinic_alerts
 
-from .services.checkins import open_alerts_for_user
-from .services.team_panel import plan_portal_panel
+from .forms import InvitePatientForm
+from .services.alerts import open_alerts_for_user
+from .services.team_panel import PlanPortalPanel, plan_portal_panel
 
 PLAN_PANEL = "patientportal"
 DASHBOARD_PANEL = "patientportal-red-flag-alerts"
@@ -32,15 +35,23 @@ PLAN_PANEL_TEMPLATE = "patientportal/includes/plan_portal_panel.html"
 RED_FLAG_ALERTS_TEMPLATE = "patientportal/includes/red_flag_alerts.html"
 
 
+def _panel_context(panel: PlanPortalPanel) -> dict[str, Any]:
+    # The invite button's form: a new one-time key each time the panel is drawn.
+    return {"panel": panel, "invite_form": InvitePatientForm()}
+
+
 def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
     """The plan page's portal panel, from the rights the page already read; None (no
     panel) for anyone not on the team."""
     panel = plan_portal_panel(page.user, page.plan, known_perms=page.codenames)
-    return None if panel is None else {"panel": panel}
+    return None if panel is None else _panel_context(panel)
 
 
 def red_flag_alerts_context(page: DashboardPage) -> dict[str, Any]:
-    return {"alerts": list(open_alerts_for_user(page.user))}
+    return {
+        "alerts": list(open_alerts_for_user(page.user)),
+        "on_call": may_view_clinic_alerts(page.user),
+    }
 
 
 def render_portal_panel(
@@ -50,7 +61,7 @@ def render_portal_panel(
     panel = plan_portal_panel(request.user, plan, known_perms=known_perms)
     if panel is None:
         return SafeString("")
-    return render_to_string(PLAN_PANEL_TEMPLATE, {"panel": panel}, request=request)
+    return render_to_string(PLAN_PANEL_TEMPLATE, _panel_context(panel), request=request)
 
 
 def render_red_flag_alerts(request: HttpRequest) -> SafeString:

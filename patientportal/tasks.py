@@ -3,6 +3,14 @@
 Tasks take ids, not objects (the queue stores JSON), and build links and tokens when they
 run, so no secret waits in the queue. Emails say as little about health as they can: the
 details are behind the login.
+
+Services hand them over in their own transaction (``jobs.handoff``). Each is retried with
+backoff when the mail server or the database is out of reach, and ends as a dead letter
+after its last try (``jobs.retry``); the red-flag alert goes on the urgent queue, ahead of
+everything else. Sending is each task's last step, so a retry follows only an email that
+did not go out. It can still arrive twice when the mail server took it but the connection
+broke before the server said so, or when the worker died between sending and recording
+it (``jobs.stranded``): a second copy does less harm than none.
 """
 
 from __future__ import annotations
@@ -13,9 +21,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_tasks import task
 
 from careteam.models import CareTeamMembership
+from jobs.queues import URGENT_PRIORITY, URGENT_QUEUE
+from jobs.retry import retried_task
 
 from .models import PatientInvitation, ReadingAssignment, RedFlagAlert
 from .tokens import invitation_token_generator
@@ -32,7 +41,7 @@ def _send(template: str, context: dict, recipient: str) -> None:
     send_mail(" ".join(subject.split()), body, None, [recipient])
 
 
-@task()
+@retried_task()
 def send_invitation_email(invitation_id: int) -> bool:
     invitation = (
         PatientInvitation.objects.select_related("user", "patient", "invited_by")
@@ -67,7 +76,7 @@ def send_invitation_email(invitation_id: int) -> bool:
     return True
 
 
-@task()
+@retried_task()
 def send_reading_assigned_email(assignment_id: int) -> bool:
     assignment = (
         ReadingAssignment.objects.select_related("plan__patient__user", "assigned_by")
@@ -93,7 +102,7 @@ def send_reading_assigned_email(assignment_id: int) -> bool:
     return True
 
 
-@task()
+@retried_task(queue_name=URGENT_QUEUE, priority=URGENT_PRIORITY)
 def send_red_flag_alert_email(alert_id: int) -> bool:
     alert = RedFlagAlert.objects.filter(pk=alert_id).first()
     if alert is None:
@@ -114,5 +123,28 @@ def send_red_flag_alert_email(alert_id: int) -> bool:
             "link": absolute_url(reverse("careteam:plan-detail", args=[alert.plan_id])),
         },
         lead.user.email,
+    )
+    return True
+
+
+@retried_task(queue_name=URGENT_QUEUE, priority=URGENT_PRIORITY)
+def send_red_flag_escalation_email(alert_id: int, recipient: str) -> bool:
+    """Tell ``recipient`` (a member of the plan's team, or the clinic's on-call address)
+    that red-flag alert ``alert_id`` has waited unacknowledged past the escalation delay
+    (``services.escalation``). The patient is named by record number only; nothing is
+    sent once someone has acknowledged the alert."""
+    alert = RedFlagAlert.objects.select_related("plan__patient").filter(pk=alert_id).first()
+    if alert is None or not alert.is_open:
+        return False
+    _send(
+        "red_flag_escalation",
+        {
+            "alert": alert,
+            "record_number": alert.plan.patient.record_number,
+            "minutes": settings.RED_FLAG_ESCALATE_AFTER_MINUTES,
+            "plan_link": absolute_url(reverse("careteam:plan-detail", args=[alert.plan_id])),
+            "alerts_link": absolute_url(reverse("patientportal_on_call:alerts")),
+        },
+        recipient,
     )
     return True

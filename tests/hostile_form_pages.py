@@ -9,6 +9,7 @@ URL resolver, as tests/test_core_request_safety.py does for its own table).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
@@ -44,8 +45,15 @@ from careteam.models import (
     Precaution,
 )
 from careteam.services import open_emergency_access
-from patientportal.forms import AssignReadingForm, CheckInForm, OdiForm, ReadingFeedbackForm
-from patientportal.models import ReadingAssignment, RedFlagAlert
+from patientportal.forms import (
+    AcknowledgeAlertForm,
+    AssignReadingForm,
+    CheckInForm,
+    InvitePatientForm,
+    OdiForm,
+    ReadingFeedbackForm,
+)
+from patientportal.models import AlertOutcome, ReadingAssignment, RedFlagAlert
 from patientportal.odi import SECTIONS
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
@@ -132,9 +140,6 @@ class FormPage:
     known_good: Callable[[FormWorld], dict[str, list[str]]] = lambda world: {}
     # Fields the page's template adds beside its form (valid values, the plainest first).
     extra: Callable[[FormWorld], dict[str, list[str]]] = lambda world: {}
-    # Statuses that answer bad input without a 4xx: the reading-feedback view redirects
-    # back to the list with an error message.
-    refusal_statuses: frozenset[int] = frozenset()
 
     def url(self, world: FormWorld) -> str:
         return reverse(self.url_name, kwargs={k: get(world) for k, get in self.url_kwargs.items()})
@@ -162,6 +167,12 @@ def creating(form_class, **kwargs):
 
 def no_form(world: FormWorld, data) -> None:
     return None
+
+
+def one_time_key(world: FormWorld) -> dict[str, list[str]]:
+    """A well-formed one-time key for a form that creates something (patientportal.forms
+    .OneTimeKeyForm); its type alone would only ever guess malformed ones."""
+    return {"submission_key": [str(uuid.uuid4())]}
 
 
 def provider_login(who: Callable[[FormWorld], object]):
@@ -272,13 +283,26 @@ FORM_PAGES: dict[str, FormPage] = {
         LEAD,
         lambda world, data: AssignReadingForm(data or None),
         PLAN,
-        known_good=lambda world: {"page": [str(world.article.pk)]},
+        known_good=lambda world: {"page": [str(world.article.pk)], **one_time_key(world)},
     ),
+    # The invite button: its one-time key is its only field. The patient already has a login,
+    # so a valid key is answered with the refusal message on the plan page (a redirect).
+    "patientportal_team:invite": FormPage(
+        "patientportal_team:invite",
+        LEAD,
+        creating(InvitePatientForm),
+        PLAN,
+        known_good=one_time_key,
+    ),
+    # What was done; the note is required for "no action needed" (by the service: 400).
     "patientportal_team:acknowledge-alert": FormPage(
         "patientportal_team:acknowledge-alert",
         LEAD,
-        no_form,
+        creating(AcknowledgeAlertForm),
         {**PLAN, "alert_id": lambda world: world.alert.pk},
+        known_good=lambda world: {"outcome": [AlertOutcome.CALLED_PATIENT]},
+        # Where the page goes back to (the plan when missing or unknown).
+        extra=lambda world: {"next": ["dashboard", "clinic-alerts"]},
     ),
     "patientportal:check-in": FormPage(
         "patientportal:check-in",
@@ -286,12 +310,16 @@ FORM_PAGES: dict[str, FormPage] = {
         lambda world, data: CheckInForm(
             data or None, exercises=list(current_exercises(world.plan.patient))
         ),
+        known_good=one_time_key,
     ),
     "patientportal:odi": FormPage(
         "patientportal:odi",
         PATIENT,
         lambda world, data: OdiForm(data or None),
-        known_good=lambda world: {section.key: ["2"] for section in SECTIONS},
+        known_good=lambda world: {
+            **{section.key: ["2"] for section in SECTIONS},
+            **one_time_key(world),
+        },
     ),
     "patientportal:reading-feedback": FormPage(
         "patientportal:reading-feedback",
@@ -299,6 +327,5 @@ FORM_PAGES: dict[str, FormPage] = {
         creating(ReadingFeedbackForm),
         {"assignment_id": lambda world: world.assignment.pk},
         target=lambda world: world.assignment,
-        refusal_statuses=frozenset({302}),
     ),
 }

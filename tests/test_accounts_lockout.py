@@ -130,6 +130,14 @@ def test_an_unknown_username_gets_the_same_lockout_answer(client, sam, clock):
     assert known["Retry-After"] == unknown["Retry-After"]
 
 
+def test_a_username_longer_than_any_account_is_counted_cut_to_length_and_locks(client, sam):
+    # Longer than axes' and the lockout table's columns: a 500 on PostgreSQL before.
+    longest = "x" * 1000
+    assert fail(client, longest, LIMIT) == [200] * (LIMIT - 1) + [429]
+    assert attempt(client, longest, SAM_PASSWORD).status_code == 429
+    assert LoginLockout.objects.get().username == "x" * 150
+
+
 def test_the_lockout_page_says_when_to_retry_and_whom_to_call(client, sam, clock):
     fail(client, "sam", LIMIT)
     clock.advance(minutes=2)

@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 
-from accounts.validators import is_staff_login
+from accounts.staff import is_staff
 from careteam.models import Discipline
 from tests.accounts_helpers import make_sam
 from tests.careteam_domain_fixtures import make_provider, make_user
@@ -68,8 +68,8 @@ def test_editors_and_django_staff_count_as_staff_too():
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
     admin = make_user("admin.length", is_staff=True)
-    assert is_staff_login(editor) and is_staff_login(admin)
-    assert not is_staff_login(make_user("pat.plain"))
+    assert is_staff(editor) and is_staff(admin)
+    assert not is_staff(make_user("pat.plain"))
     assert refusal(STRONG_11, editor) == refusal(STRONG_11, admin) != []
 
 

@@ -4,27 +4,44 @@ switched-off login, and every session ended once the new password is saved."""
 
 import datetime
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.reset_limits import REFUSAL_REASON
 from accounts.tasks import send_password_reset_email
 from accounts.tokens import reset_token_generator
 from audit.models import AuditAction, AuditEvent
 from careteam.models import Discipline
 from patientportal.services.logins import revoke_patient_access
-from tests.accounts_helpers import SAM_PASSWORD, attempt, is_logged_in, make_sam
+from tests.accounts_helpers import (
+    HOME_IP,
+    OTHER_IP,
+    SAM_PASSWORD,
+    attempt,
+    is_logged_in,
+    make_sam,
+)
 from tests.careteam_domain_fixtures import make_provider, make_user
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Orchard-kettle-misty-58"
 LINK = re.compile(r"http://testserver(/accounts/password/reset/[^\s]+/)")
+
+
+@pytest.fixture(autouse=True)
+def no_reset_request_counted_yet():
+    """The request limits count in the cache, which outlives a test: each starts afresh."""
+    cache.clear()
 
 
 def ask_for_reset(client, email: str, capture):
@@ -177,3 +194,111 @@ def test_a_reset_logs_out_every_session_of_the_user(client):
     assert not is_logged_in(elsewhere)
     assert elsewhere.get(reverse("sessions"))["Location"].startswith(reverse("login"))
     assert not sam.login_sessions.exists()
+
+
+# How often a reset may be asked for (accounts.reset_limits) ------------------------------
+
+
+def ask_from(client, email: str, ip: str, capture):
+    with capture(execute=True):
+        return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def answer(response) -> tuple:
+    """All a client learns from the answer to a reset request."""
+    return response.status_code, response.get("Location"), response.content
+
+
+def reset_refusals():
+    return AuditEvent.objects.filter(action=AuditAction.DENIED, detail__reason=REFUSAL_REASON)
+
+
+@pytest.fixture
+def cache_clock(monkeypatch):
+    """Move the cache's clock: the local-memory cache reads ``time.time`` in two modules."""
+    clock = SimpleNamespace(now=time.time())
+    fake = SimpleNamespace(time=lambda: clock.now)
+    monkeypatch.setattr("django.core.cache.backends.base.time", fake)
+    monkeypatch.setattr("django.core.cache.backends.locmem.time", fake)
+    return clock
+
+
+def test_a_fourth_request_for_one_email_in_an_hour_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    make_sam()
+    for number, email in enumerate(
+        ["sam.ortiz@example.com", "SAM.Ortiz@example.com ", "sam.ortiz@EXAMPLE.com"]
+    ):
+        ask_from(client, email, f"192.0.2.{number + 1}", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3
+    ask_from(client, "sam.ortiz@example.com", "192.0.2.50", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3
+
+
+def test_a_sixth_request_from_one_address_in_an_hour_sends_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    users = [make_user(f"t.reset{number}") for number in range(6)]
+    for user in users[:5]:
+        ask_from(client, user.email, HOME_IP, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 5
+    ask_from(client, users[5].email, HOME_IP, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 5
+    ask_from(client, users[5].email, OTHER_IP, django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].to == [users[5].email]
+
+
+def test_over_the_limit_the_answer_is_the_same_as_for_any_request(
+    client, django_capture_on_commit_callbacks
+):
+    make_sam()
+    unknown = answer(
+        ask_from(client, "nobody@example.com", OTHER_IP, django_capture_on_commit_callbacks)
+    )
+    allowed = answer(
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    )
+    for _ in range(2):
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    refused = answer(
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    )
+    assert len(mail.outbox) == 3
+    assert refused == allowed == unknown
+    assert refused[1] == reverse("password_reset_done")
+
+
+def test_the_first_refusal_of_each_limit_is_audited(client, django_capture_on_commit_callbacks):
+    make_sam()
+    for _ in range(5):
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    assert reset_refusals().count() == 1
+    event = reset_refusals().get()
+    assert event.actor_id is None
+    assert event.detail["limits"] == ["3 requests for one email address"]
+    assert event.detail["email_asked_for"] == "sam.ortiz@example.com"
+    assert event.detail["ip_address"] == HOME_IP
+    ask_from(client, "someone@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    assert reset_refusals().count() == 2
+    assert reset_refusals().latest("pk").detail["limits"] == ["5 requests from one address"]
+
+
+def test_the_limits_lift_when_the_hour_is_over(
+    client, django_capture_on_commit_callbacks, cache_clock
+):
+    make_sam()
+    for _ in range(4):
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3
+    cache_clock.now += 60 * 60
+    ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 4
+
+
+@override_settings(ACCOUNTS_RESET_EMAIL_LIMIT=1, ACCOUNTS_RESET_ADDRESS_LIMIT=2)
+def test_the_limits_come_from_the_settings(client, django_capture_on_commit_callbacks):
+    make_sam()
+    for _ in range(2):
+        ask_from(client, "sam.ortiz@example.com", HOME_IP, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1

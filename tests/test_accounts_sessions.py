@@ -14,6 +14,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from accounts.forms import PASSWORD_MISSING, PASSWORD_WRONG
 from accounts.middleware import SessionLifetimeMiddleware
 from accounts.models import UserSession
 from accounts.sessions import LOGIN_AT, SEEN_AT, describe_device
@@ -29,6 +30,7 @@ from tests.accounts_helpers import (
     make_sam,
 )
 from tests.careteam_domain_fixtures import make_provider
+from tests.page_checks import assert_accessible_page
 
 pytestmark = pytest.mark.django_db
 
@@ -169,34 +171,118 @@ def two_browsers(sam) -> tuple[Client, Client]:
 def test_the_sessions_page_lists_each_device_and_marks_this_one(sam):
     laptop, phone = two_browsers(sam)
     html = laptop.get(reverse("sessions")).content.decode()
-    assert html.count("<h1>") == 1
+    assert_accessible_page(html)
     assert "Chrome on Windows" in html and "Mobile Safari on iOS (iPhone)" in html
     assert "192.0.2.10" in html and "192.0.2.20" in html
     assert html.count("This device") == 1
     assert html.index("Chrome on Windows") < html.index("This device") < html.index("Mobile Safari")
 
 
-def test_ending_the_other_sessions_logs_them_out_and_is_audited(sam):
+def test_the_sessions_page_asks_for_the_current_password_before_logging_anything_out(sam):
+    laptop, phone = two_browsers(sam)
+    html = laptop.get(reverse("sessions")).content.decode()
+    field = re.search(r'<input type="password"[^>]*>', html)
+    assert field is not None
+    assert 'name="password"' in field[0] and 'autocomplete="current-password"' in field[0]
+    assert '<label for="id_password">Your password</label>' in html
+    end_one = re.search(r'<button type="submit" form="end-sessions" formaction="([^"]+)"', html)
+    assert end_one is not None and end_one[1] == reverse("session-end", args=[phone_row(laptop).pk])
+
+
+def phone_row(laptop: Client) -> UserSession:
+    return UserSession.objects.exclude(session_id=laptop.session.session_key).get()
+
+
+def test_the_right_password_ends_the_other_sessions_and_is_audited(sam):
     laptop, phone = two_browsers(sam)
     assert laptop.get(reverse("sessions-end-others")).status_code == 405
-    response = laptop.post(reverse("sessions-end-others"))
+    response = laptop.post(reverse("sessions-end-others"), {"password": SAM_PASSWORD})
     assert response["Location"] == reverse("sessions")
     assert is_logged_in(laptop) and not is_logged_in(phone)
     event = AuditEvent.objects.get(action=AuditAction.REVOKED)
     assert event.actor == sam and event.detail["sessions"] == 1
 
 
-def test_one_other_session_can_be_ended_but_nobody_elses(sam):
+def end_others(laptop: Client) -> str:
+    return reverse("sessions-end-others")
+
+
+def end_the_phone(laptop: Client) -> str:
+    return reverse("session-end", args=[phone_row(laptop).pk])
+
+
+@pytest.mark.parametrize(
+    ("ending", "action"),
+    [(end_others, "end other sessions"), (end_the_phone, "end one session")],
+)
+@pytest.mark.parametrize(
+    ("body", "reason", "error"),
+    [
+        ({}, "no password entered", PASSWORD_MISSING),
+        ({"password": ""}, "no password entered", PASSWORD_MISSING),
+        ({"password": "not-the-password"}, "wrong password", PASSWORD_WRONG),
+        ({"password": SAM_PASSWORD.lower()}, "wrong password", PASSWORD_WRONG),
+    ],
+)
+def test_a_wrong_or_missing_password_ends_no_session_answers_400_and_is_audited(
+    sam, ending, action, body, reason, error
+):
     laptop, phone = two_browsers(sam)
-    phone_row = UserSession.objects.exclude(session_id=laptop.session.session_key).get()
+    response = laptop.post(ending(laptop), body)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert_accessible_page(html)
+    assert f'<ul class="errorlist" id="id_password_error"><li>{error}</li></ul>' in html
+    assert 'aria-invalid="true" aria-describedby="id_password_helptext id_password_error"' in html
+    assert "Nothing was logged out." in html and "Mobile Safari" in html
+    assert is_logged_in(laptop) and is_logged_in(phone)
+    assert not AuditEvent.objects.filter(action=AuditAction.REVOKED).exists()
+    event = AuditEvent.objects.get(action=AuditAction.DENIED)
+    assert event.actor == sam
+    assert event.detail["action"] == action and event.detail["reason"] == reason
+
+
+def test_wrong_passwords_here_are_not_failed_logins_and_do_not_lock_the_account(sam):
+    laptop, phone = two_browsers(sam)
+    for _ in range(settings.ACCOUNTS_CONFIRM_FAILURE_LIMIT - 1):
+        response = laptop.post(reverse("sessions-end-others"), {"password": "not-the-password"})
+        assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+    assert attempt(browser(CHROME_ON_WINDOWS), "sam", SAM_PASSWORD).status_code == 302
+
+
+def test_too_many_wrong_passwords_here_end_the_guessing_session_but_no_other(sam):
+    laptop, phone = two_browsers(sam)
+    limit = settings.ACCOUNTS_CONFIRM_FAILURE_LIMIT
+    answers = [
+        laptop.post(reverse("sessions-end-others"), {"password": f"guess-{n}"}).status_code
+        for n in range(limit)
+    ]
+    assert answers == [400] * (limit - 1) + [302]
+    assert not is_logged_in(laptop)
+    assert is_logged_in(phone)
+    last = AuditEvent.objects.filter(action=AuditAction.DENIED).order_by("-pk").first()
+    assert last.detail["session_ended"] is True
+
+
+def test_one_other_session_can_be_ended_with_the_password_but_nobody_elses(sam):
+    laptop, phone = two_browsers(sam)
+    phone_session = phone_row(laptop)
     stranger = make_provider("dr.stranger", Discipline.PHYSICAL_THERAPY)
     outsider = Client()
     outsider.force_login(stranger)
-    assert outsider.post(reverse("session-end", args=[phone_row.pk])).status_code == 404
+    response = outsider.post(
+        reverse("session-end", args=[phone_session.pk]), {"password": PROVIDER_PASSWORD}
+    )
+    assert response.status_code == 404
     assert is_logged_in(phone)
     own_row = UserSession.objects.get(session_id=laptop.session.session_key)
-    assert laptop.post(reverse("session-end", args=[own_row.pk])).status_code == 404
-    assert laptop.post(reverse("session-end", args=[phone_row.pk])).status_code == 302
+    end_own = laptop.post(reverse("session-end", args=[own_row.pk]), {"password": SAM_PASSWORD})
+    assert end_own.status_code == 404
+    end_phone = reverse("session-end", args=[phone_session.pk])
+    assert laptop.post(end_phone).status_code == 400
+    assert is_logged_in(phone)
+    assert laptop.post(end_phone, {"password": SAM_PASSWORD}).status_code == 302
     assert not is_logged_in(phone) and is_logged_in(laptop)
 
 

@@ -3,6 +3,7 @@ the database's clock; ``verify_audit`` says OK or names the first row that was t
 
 import datetime
 import importlib
+import re
 import threading
 from io import StringIO
 
@@ -98,6 +99,28 @@ def test_verify_audit_says_ok_with_the_count_after_normal_use(actor):
     total = AuditEvent.objects.count()
     assert verify_output().startswith(f"OK: {total} audit events, head ")
     assert verify_chain().head == AuditEvent.objects.order_by("-chain_seq").first().row_hash
+
+
+def test_removing_the_newest_rows_is_caught_only_against_a_head_kept_elsewhere(actor):
+    record_three(actor)
+    link_pending()
+    kept = verify_chain().head
+    newest = AuditEvent.objects.order_by("-chain_seq").first()
+    call_command("verify_audit", kept_head=kept, stdout=StringIO())
+    tamper("DELETE FROM audit_auditevent WHERE id = %s", [newest.pk])
+    assert verify_chain().ok  # the chain alone cannot tell a shorter trail
+    with pytest.raises(
+        CommandError, match=re.escape(f"The head you kept ({kept}) is not on the chain")
+    ):
+        call_command("verify_audit", kept_head=kept)
+
+
+def test_a_kept_head_further_back_on_an_intact_chain_passes(actor):
+    first, second, third = record_three(actor)
+    link_pending()
+    second.refresh_from_db()
+    assert verify_chain(kept_head=second.row_hash).passed_kept_head is True
+    assert verify_chain(kept_head="0" * 64).passed_kept_head is False
 
 
 def test_bulk_recording_chains_every_row_in_order(actor):

@@ -24,15 +24,18 @@ from careteam.models import (
     PrivateNote,
     TeamRole,
 )
-from careteam.policy import ROLE_GRANTS, PlanAction, PlanRights, may
+from careteam.policy import ROLE_GRANTS, PlanAction, PlanRights, may, rights_on
 from careteam.services import (
     CareAccessDenied,
     add_member,
+    change_guarded,
     list_private_notes,
     list_team_notes,
     plan_history,
     record_plan_view,
+    require,
 )
+from careteam.views.authorization import PlanAccess, load_plan
 from tests.careteam_domain_fixtures import make_plan, make_provider, make_user
 
 ROLES = (TeamRole.LEAD, TeamRole.PHYSICAL_THERAPY, TeamRole.MENTAL_HEALTH, TeamRole.CONTRIBUTOR)
@@ -81,6 +84,49 @@ def test_section_editing_follows_discipline(care_team, role, discipline):
     rights = PlanRights(user, [care_team.plan])
     assert rights.allows(care_team.plan, PlanAction.EDIT_SECTION, section) is expected
     assert rights.on(care_team.plan).role == role
+
+
+def test_a_section_of_another_plan_allows_nothing_however_the_policy_is_asked(care_team):
+    lead, plan, edit = care_team.lead, care_team.plan, PlanAction.EDIT_SECTION
+    own = care_team.section(Discipline.PAIN_MANAGEMENT)
+    # The lead edits every section of both plans: only the plan the section is on refuses.
+    elsewhere = make_plan(lead, "T-0002").sections.get(discipline=Discipline.PAIN_MANAGEMENT)
+    rights = rights_on(lead, plan, with_role=True)
+    ways = {
+        "may": lambda section: may(lead, edit, plan, section=section),
+        "PlanRights": lambda section: PlanRights(lead, [plan]).allows(plan, edit, section),
+        "Rights": lambda section: rights.allows_on(plan, edit, section),
+        "PlanAccess": lambda section: PlanAccess(plan, rights).allows(edit, section),
+        "require": lambda section: allowed_by(lambda: require(lead, edit, plan, section=section)),
+        "change_guarded": lambda section: allowed_by(lambda: guarded(lead, plan, section)),
+    }
+    for name, allows in ways.items():
+        assert allows(own), name
+        assert not allows(elsewhere), name
+
+
+def allowed_by(check) -> bool:
+    """Whether a service gate lets the call through (False: it refused, recorded)."""
+    try:
+        check()
+    except CareAccessDenied:
+        return False
+    return True
+
+
+def guarded(actor, plan, section) -> None:
+    with change_guarded(actor, PlanAction.EDIT_SECTION, plan, section=section):
+        pass
+
+
+def test_the_view_gate_reads_rights_and_role_as_the_policy_does(care_team, rf):
+    request = rf.get("/")
+    request.user = care_team.physio
+    access = load_plan(request, care_team.plan.pk)
+    assert access.rights == rights_on(care_team.physio, care_team.plan, with_role=True)
+    assert access.role == TeamRole.PHYSICAL_THERAPY
+    assert access.allows(PlanAction.EDIT_SECTION, care_team.section(Discipline.PHYSICAL_THERAPY))
+    assert not access.allows(PlanAction.EDIT_SECTION, care_team.section(Discipline.MENTAL_HEALTH))
 
 
 def test_outsiders_hold_nothing(care_team):

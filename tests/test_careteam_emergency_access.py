@@ -16,7 +16,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 
 from audit.models import AuditAction, AuditEvent
 from audit.privacy import PRIVACY_OFFICERS_GROUP
@@ -52,6 +51,7 @@ from careteam.services import (
 from careteam.tasks import send_emergency_access_email
 from tests.careteam_domain_fixtures import CareTeam, make_plan, make_user
 from tests.careteam_fixtures import PRIVATE_NOTE_TEXT, TEAM_NOTE_TEXT
+from tests.mfa_fixtures import recently_authenticated
 from tests.patient_fixtures import activate_plan
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,10 @@ REASON = "Admitted unconscious after a fall; need current precautions and medica
 
 
 def client_for(user) -> Client:
+    """Logged in, having confirmed their password just now (emergency access asks for it)."""
     client = Client()
     client.force_login(user)
-    return client
+    return recently_authenticated(client)
 
 
 def plan_url(plan: CarePlan, name: str = "plan-detail") -> str:
@@ -106,6 +107,25 @@ def test_only_a_pain_management_physician_may_open_a_plan_in_an_emergency(world)
     granted = AuditEvent.objects.get(action=AuditAction.GRANTED, detail__emergency_access=grant.pk)
     assert granted.care_plan_id == world.plan.pk
     assert granted.detail["reason"] == REASON
+
+
+def test_the_physician_confirms_their_password_before_the_form_and_nothing_opens_without(world):
+    url = reverse("careteam:emergency-access")
+    client = Client()
+    client.force_login(world.spare_physician)
+    record_number = world.plan.patient.record_number
+    body = {"record_number": record_number, "reason": REASON, "plan": world.plan.pk}
+    for response in (client.get(url), client.post(url, body)):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("mfa:confirm"))
+    assert not EmergencyAccess.objects.exists()
+    # A physical therapist is refused outright: no password asked for an action they lack.
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert outsider.get(url).status_code == 403
+    stale = recently_authenticated(client, seconds_ago=60 * 60)
+    assert stale.get(url)["Location"].startswith(reverse("mfa:confirm"))
+    assert recently_authenticated(client).get(url).status_code == 200
 
 
 def test_a_team_member_or_a_closed_plan_is_refused(world):
@@ -375,24 +395,32 @@ def test_the_physician_ends_their_own_access_and_others_may_not(world):
 # --- Told at once ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def queued(settings):
-    """Tasks kept in memory instead of run."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    return default_task_backend
-
-
-def test_the_email_task_is_enqueued_once_the_grant_commits(
-    world, queued, django_capture_on_commit_callbacks
+def test_one_email_task_per_recipient_is_enqueued_once_the_grant_commits(
+    world, kept_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         grant = opened(world)
-    ours = [r for r in queued.results if r.task.module_path.startswith("careteam.")]
-    assert ours == [] and len(callbacks) == 1  # nothing goes out before the commit
-    callbacks[0]()
-    (result,) = [r for r in queued.results if r.task.module_path.startswith("careteam.")]
-    assert result.task.func is send_emergency_access_email.func
-    assert result.args == [grant.pk]
+    ours = [r for r in kept_tasks.results if r.task.module_path.startswith("careteam.")]
+    assert ours == [] and len(callbacks) == 2  # nothing goes out before the commit
+    for callback in callbacks:
+        callback()
+    ours = [r for r in kept_tasks.results if r.task.module_path.startswith("careteam.")]
+    assert {result.task.func for result in ours} == {send_emergency_access_email.func}
+    assert [result.args for result in ours] == [
+        [grant.pk, world.lead.pk, "lead"],
+        [grant.pk, world.privacy_officer.pk, "privacy_officer"],
+    ]
+
+
+def test_an_emergency_access_email_is_not_sent_to_a_login_switched_off_meanwhile(world):
+    grant = opened(world)
+    world.privacy_officer.is_active = False
+    world.privacy_officer.save(update_fields=["is_active"])
+    assert not send_emergency_access_email.call(
+        grant.pk, world.privacy_officer.pk, "privacy_officer"
+    )
+    assert send_emergency_access_email.call(grant.pk, world.lead.pk, "lead") is True
+    assert [message.to for message in mail.outbox] == [[world.lead.email]]
 
 
 def test_the_lead_and_the_privacy_officers_are_emailed_without_health_details(

@@ -11,7 +11,9 @@ Besides the team, the actors include a physician on no team who may start plans
 ("outsider") and the lead of the same patient's other plan ("other_lead"): a patient with
 two plans led by different physicians; a physician on no team holding an active emergency
 access to the plan ("emergency"), who may read the plan page and its history and nothing
-else; and a privacy officer, who is no provider and reviews emergency accesses.
+else; a nurse on no team in the "On call" group ("on_call"), who reads the clinic's
+red-flag alert list and no plan; and a privacy officer, who is no provider and reviews
+emergency accesses.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from audit.models import AuditAction, AuditEvent
 from audit.privacy import PRIVACY_OFFICERS_GROUP
 from careteam.models import Activity, CarePlan, Discipline, Goal, Patient, Precaution
+from careteam.policy import ON_CALL_GROUP
 from careteam.services import open_emergency_access
-from patientportal.models import RedFlag, RedFlagAlert
+from patientportal.models import AlertOutcome, RedFlag, RedFlagAlert
 from patientportal.services.checkins import record_check_in
 from tests.careteam_domain_fixtures import make_provider, make_user
 from tests.careteam_fixtures import (
@@ -42,7 +45,7 @@ from tests.mfa_fixtures import recently_authenticated
 from tests.patient_fixtures import activate_plan, second_plan_led_by
 
 TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
-OTHER_PROVIDERS = ("outsider", "other_lead", "removed", "emergency")
+OTHER_PROVIDERS = ("outsider", "other_lead", "removed", "emergency", "on_call")
 NOT_PROVIDERS = ("patient", "editor", "superuser", "privacy_officer")
 ACTORS = (*TEAM, *OTHER_PROVIDERS, *NOT_PROVIDERS, "anonymous")
 PROVIDERS = frozenset(TEAM + OTHER_PROVIDERS)
@@ -237,8 +240,16 @@ MATRIX: dict[str, Route] = {
     # The patient portal's actions on a plan page (served by patientportal).
     "patientportal_team:invite": plan_route(("POST",), {"lead"}),
     "patientportal_team:revoke": plan_route(("POST",), {"lead"}),
+    # The alert and the form that closes it, saying what was done.
     "patientportal_team:acknowledge-alert": plan_route(
-        ("POST",), TEAM, lambda ui: {"plan_id": ui.plan.pk, "alert_id": ui.alert.pk}
+        GET_POST,
+        TEAM,
+        lambda ui: {"plan_id": ui.plan.pk, "alert_id": ui.alert.pk},
+        lambda ui: {"outcome": AlertOutcome.CALLED_PATIENT},
+    ),
+    # Every alert of the clinic, for the providers on call; other providers 403.
+    "patientportal_on_call:alerts": Route(
+        ("GET",), frozenset({"on_call"}), forbidden=PROVIDERS - {"on_call"}
     ),
     # No page is chosen, so an allowed POST is the form's 400 with its message.
     "patientportal_team:assign-reading": Route(
@@ -324,6 +335,8 @@ def actor_user(ui: UiTeam, actor: str):
         return ui.emergency_physician
     if actor == "privacy_officer":
         return ui.privacy_officer
+    if actor == "on_call":
+        return ui.on_call
     return ui.actor(actor)
 
 
@@ -365,8 +378,8 @@ CASES = [(name, method) for name in MATRIX for method in ("GET", "POST")]
 @pytest.fixture
 def matrix_team(ui_team: UiTeam) -> UiTeam:
     """The UI team's plan, active, with an open red-flag alert, the same patient's second
-    plan led by another physician, a physician's active emergency access to the plan, and
-    a privacy officer."""
+    plan led by another physician, a physician's active emergency access to the plan,
+    a privacy officer and a nurse on call."""
     activate_plan(ui_team.plan)
     other_lead = make_provider("t.otherlead", Discipline.PAIN_MANAGEMENT)
     second_plan_led_by(ui_team.plan, ui_team.team.lead, other_lead)
@@ -384,6 +397,8 @@ def matrix_team(ui_team: UiTeam) -> UiTeam:
     )
     ui_team.privacy_officer = make_user("t.privacy")
     ui_team.privacy_officer.groups.add(Group.objects.get_or_create(name=PRIVACY_OFFICERS_GROUP)[0])
+    ui_team.on_call = make_provider("t.oncall", Discipline.NURSING)
+    ui_team.on_call.groups.add(Group.objects.get(name=ON_CALL_GROUP))
     return ui_team
 
 

@@ -25,8 +25,8 @@ from careteam.policy import (
     roles_allowed,
 )
 from careteam.services import CareAccessDenied, create_goal, remove_member
-from patientportal.models import ReadingAssignment, RedFlag, RedFlagAlert
-from patientportal.services import assigned_reading, checkins
+from patientportal.models import AlertOutcome, ReadingAssignment, RedFlag, RedFlagAlert
+from patientportal.services import alerts, assigned_reading
 from patientportal.services.checkins import record_check_in
 from tests.portal_fixtures import make_article
 
@@ -75,7 +75,7 @@ def test_roles_hold_only_grants_the_plan_model_declares():
 def test_each_refusal_sentence_is_written_once_in_the_policy_only(action):
     sentence = refusal(action)
     assert sentence.endswith("."), sentence
-    policy_file = Path(settings.BASE_DIR) / "careteam" / "policy.py"
+    policy_file = Path(settings.BASE_DIR) / "careteam" / "policy" / "actions.py"
     fragment = sentence[:40]
     for folder in CODE_FOLDERS:
         for path in (Path(settings.BASE_DIR) / folder).rglob("*"):
@@ -140,9 +140,9 @@ def test_acknowledging_an_alert_is_re_checked_under_the_membership_lock(monkeypa
     alert = RedFlagAlert.objects.get(plan=portal_world.plan)
     physio = portal_world.team.physio
     remove_member(portal_world.plan, portal_world.lead, physio)
-    _skip_the_first_check(monkeypatch, checkins)
+    _skip_the_first_check(monkeypatch, alerts)
     with pytest.raises(CareAccessDenied):
-        checkins.acknowledge_alert(alert, physio)
+        alerts.acknowledge_alert(alert, physio, outcome=AlertOutcome.CALLED_PATIENT)
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
     assert AuditEvent.objects.filter(
@@ -150,7 +150,7 @@ def test_acknowledging_an_alert_is_re_checked_under_the_membership_lock(monkeypa
     ).exists()
 
 
-def test_an_alert_is_acknowledged_once_and_a_second_member_changes_nothing(portal_world):
+def test_an_alert_is_acknowledged_once_and_a_second_member_is_told_who_was_first(portal_world):
     record_check_in(
         portal_world.patient,
         portal_world.patient_user,
@@ -158,13 +158,20 @@ def test_an_alert_is_acknowledged_once_and_a_second_member_changes_nothing(porta
         red_flags=[RedFlag.LEG_NUMBNESS_OR_WEAKNESS],
     )
     alert = RedFlagAlert.objects.get(plan=portal_world.plan)
-    first = checkins.acknowledge_alert(alert, portal_world.lead)
+    first = alerts.acknowledge_alert(alert, portal_world.lead, outcome=AlertOutcome.CALLED_PATIENT)
     stale_copy = RedFlagAlert.objects.get(pk=alert.pk)
     stale_copy.acknowledged_at = None  # as a second member's page still shows it
-    checkins.acknowledge_alert(stale_copy, portal_world.team.physio)
+    with pytest.raises(alerts.AlertAlreadyAcknowledged, match="called the patient"):
+        alerts.acknowledge_alert(
+            stale_copy,
+            portal_world.team.physio,
+            outcome=AlertOutcome.NO_ACTION_NEEDED,
+            note="Seen in clinic yesterday.",
+        )
     alert.refresh_from_db()
     assert alert.acknowledged_by == portal_world.lead
     assert alert.acknowledged_at == first.acknowledged_at
+    assert (alert.outcome, alert.outcome_note) == (AlertOutcome.CALLED_PATIENT, "")
     assert (
         AuditEvent.objects.filter(
             action=AuditAction.CHANGED,

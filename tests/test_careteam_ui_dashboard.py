@@ -125,9 +125,9 @@ def grow_plan(ui: UiTeam, size: int) -> None:
 
 # Session, user, the navigation's profile look-up, plan, the rights read once (5), the view's
 # audit record, sections, goals, activities, precautions, team, notes, history, the
-# patient-portal panel; mental health adds private notes and their audit record. Services
-# reuse the view's rights.
-PLAN_PAGE_QUERIES = {"lead": 31, "mental_health": 33, "contributor": 31}
+# patient-portal panel (its open and its acknowledged red-flag alerts among them); mental
+# health adds private notes and their audit record. Services reuse the view's rights.
+PLAN_PAGE_QUERIES = {"lead": 32, "mental_health": 34, "contributor": 32}
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Each kind of user finds their own pages in the main navigation on every page, and lands on
-the first of them after logging in: both from the areas the apps register (core.areas)."""
+the first of them after logging in: both from the areas the apps register (core.areas).
+Every logged-in user also finds "Your account", last."""
 
 import datetime
 import re
@@ -60,9 +61,9 @@ def test_each_kind_of_user_sees_its_links_on_a_wagtail_page(
 ):
     article = make_article(site_tree.articles, "Pacing basics")
     expected = {
-        patient_user: ["My plan", "My reading", "Check-in"],
-        provider_user: ["Care plans"],
-        editor_user: ["CMS"],
+        patient_user: ["My plan", "My reading", "Check-in", "Your account"],
+        provider_user: ["Care plans", "Your account"],
+        editor_user: ["CMS", "Your account"],
     }
     for user, links in expected.items():
         client.force_login(user)
@@ -91,23 +92,33 @@ def test_a_logged_in_user_costs_one_query_once_permissions_are_loaded(
     editor_user.has_perm("wagtailadmin.access_admin")  # Wagtail's user bar does this first
     with django_assert_num_queries(1):
         links = user_nav_links(editor_user, "/care/plans/4/")
-    assert [(link.label, link.current) for link in links] == [("Care plans", "true"), ("CMS", "")]
+    assert [(link.label, link.current) for link in links] == [
+        ("Care plans", "true"),
+        ("CMS", ""),
+        ("Your account", ""),
+    ]
 
 
 # The areas behind the navigation and the landing page after login (core.areas).
 
 
 def test_each_app_registers_its_area_in_navigation_order():
-    assert [area.name for area in registered_areas()] == ["careteam", "patientportal", "portal"]
+    assert [area.name for area in registered_areas()] == [
+        "careteam",
+        "patientportal",
+        "portal",
+        "accounts",
+    ]
 
 
 def test_navigation_and_landing_page_come_from_the_same_areas(
     patient_user, provider_user, editor_user
 ):
     assert user_areas(AnonymousUser()) == []
-    assert [area.name for area in user_areas(patient_user)] == ["patientportal"]
-    assert [area.name for area in user_areas(provider_user)] == ["careteam"]
-    assert [area.name for area in user_areas(editor_user)] == ["portal"]
+    assert [area.name for area in user_areas(patient_user)] == ["patientportal", "accounts"]
+    assert [area.name for area in user_areas(provider_user)] == ["careteam", "accounts"]
+    assert [area.name for area in user_areas(editor_user)] == ["portal", "accounts"]
+    assert [area.name for area in user_areas(User.objects.create_user("nav-plain"))] == ["accounts"]
     assert home_url_name(patient_user) == "patientportal:plan"
     assert home_url_name(provider_user) == "careteam:dashboard"
     assert home_url_name(editor_user) is None  # the CMS is a link, not a landing page
@@ -158,10 +169,10 @@ def test_anonymous_areas_cost_no_query_and_a_user_one_for_every_profile_area(
         user.has_perm("wagtailadmin.access_admin")  # Wagtail's user bar does this first
     with django_assert_num_queries(1):
         names = [area.name for area in user_areas(editor_user)]
-    assert names == ["careteam", "portal"]
+    assert names == ["careteam", "portal", "accounts"]
     with django_assert_num_queries(1):
         names = [area.name for area in user_areas(patient_user)]
-    assert names == ["patientportal", "extra"]
+    assert names == ["patientportal", "extra", "accounts"]
 
 
 def test_an_area_needs_exactly_one_way_to_belong():
@@ -169,3 +180,5 @@ def test_an_area_needs_exactly_one_way_to_belong():
         Area(name="nobody", label="Nobody")
     with pytest.raises(ImproperlyConfigured):
         Area(name="both", label="Both", profile="patient_profile", permission="auth.view_user")
+    with pytest.raises(ImproperlyConfigured):
+        Area(name="also", label="Also", permission="auth.view_user", every_login=True)

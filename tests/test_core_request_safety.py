@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -37,9 +38,17 @@ from careteam.forms import (
     PrecautionForm,
 )
 from careteam.models import Activity, CarePlan, CareTeamMembership, Goal, Precaution
+from careteam.policy import ON_CALL_GROUP
 from careteam.services import open_emergency_access
 from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
-from patientportal.forms import AssignReadingForm, CheckInForm, OdiForm, ReadingFeedbackForm
+from patientportal.forms import (
+    AcknowledgeAlertForm,
+    AssignReadingForm,
+    CheckInForm,
+    InvitePatientForm,
+    OdiForm,
+    ReadingFeedbackForm,
+)
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
@@ -86,6 +95,8 @@ def world(portal_world: PortalWorld, site_tree) -> World:
     check_in = record_check_in(
         plan.patient, portal_world.patient_user, pain_score=7, red_flags=["severe_pain_after_fall"]
     )
+    # The lead is on call too, so the clinic's alert list is a page they reach.
+    portal_world.lead.groups.add(Group.objects.get(name=ON_CALL_GROUP))
     return World(
         portal=portal_world,
         goal=Goal.objects.filter(section__plan=plan).first(),
@@ -191,6 +202,7 @@ def test_the_walk_finds_every_provider_and_patient_page():
         "patientportal:check-in-urgent",
         "patientportal:welcome",
         "patientportal_team:acknowledge-alert",
+        "patientportal_on_call:alerts",
     } <= names
     assert all(not name.endswith(":None") for name in names), "every URL needs a name"
 
@@ -308,11 +320,19 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
     "patientportal:check-in-urgent": NO_FORM,
     "patientportal:odi": lambda world: OdiForm().fields,
     "patientportal:welcome": form_fields(SetPasswordForm),
-    # Buttons too.
-    "patientportal_team:invite": named("csrfmiddlewaretoken"),
+    # Buttons too; the invite button carries a one-time key.
+    "patientportal_team:invite": lambda world: [
+        "csrfmiddlewaretoken",
+        *InvitePatientForm.base_fields,
+    ],
     "patientportal_team:revoke": named("csrfmiddlewaretoken"),
     "patientportal_team:assign-reading": form_fields(AssignReadingForm),
-    "patientportal_team:acknowledge-alert": named("next"),
+    # The form that closes an alert, and where to go back to afterwards.
+    "patientportal_team:acknowledge-alert": lambda world: [
+        *AcknowledgeAlertForm.base_fields,
+        "next",
+    ],
+    "patientportal_on_call:alerts": NO_FORM,
 }
 # Query parameters the public pages read.
 PUBLIC_QUERY = {

@@ -9,27 +9,27 @@ from django.test import override_settings
 
 from core.management.commands.seed_demo import demo_seeders
 
-CALLS: list[str] = []
+CALLS: list[tuple[str, bool]] = []
 
 
-def seed_first(stdout):
-    CALLS.append("portal")
+def seed_first(stdout, *, reset=False):
+    CALLS.append(("portal", reset))
     stdout.write("first seeded\n")
     return [("first.user", "First demo user")]
 
 
-def seed_second(stdout):
-    CALLS.append("careteam")
+def seed_second(stdout, *, reset=False):
+    CALLS.append(("careteam", reset))
     return None  # a seeder that makes no logins may return nothing
 
 
-def seed_third(stdout):
-    CALLS.append("audit")
+def seed_third(stdout, *, reset=False):
+    CALLS.append(("audit", reset))
     return []
 
 
-def seed_fourth(stdout):
-    CALLS.append("patientportal")
+def seed_fourth(stdout, *, reset=False):
+    CALLS.append(("patientportal", reset))
     return [("fourth", "Fourth demo user")]
 
 
@@ -64,7 +64,12 @@ def test_seed_demo_asks_each_app_in_installed_apps_order_and_prints_every_login(
 ):
     out = io.StringIO()
     call_command("seed_demo", "--force", stdout=out)
-    assert recorded_seeders == ["portal", "careteam", "audit", "patientportal"]
+    assert recorded_seeders == [
+        ("portal", False),
+        ("careteam", False),
+        ("audit", False),
+        ("patientportal", False),
+    ]
     output = out.getvalue()
     assert "first seeded" in output
     assert "first.user  First demo user" in output
@@ -72,8 +77,23 @@ def test_seed_demo_asks_each_app_in_installed_apps_order_and_prints_every_login(
 
 
 @pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_reset_asks_every_seeder_to_rebuild_in_the_same_order(recorded_seeders):
+    out = io.StringIO()
+    call_command("seed_demo", "--reset", stdout=out)
+    assert recorded_seeders == [
+        ("portal", True),
+        ("careteam", True),
+        ("audit", True),
+        ("patientportal", True),
+    ]
+    assert "rebuilt" in out.getvalue()
+
+
+@pytest.mark.django_db
 @override_settings(DEBUG=False)
-def test_seed_demo_refuses_to_run_without_debug_unless_forced(recorded_seeders):
+@pytest.mark.parametrize("options", [[], ["--reset"]])
+def test_seed_demo_refuses_to_run_without_debug_unless_forced(recorded_seeders, options):
     with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", *options, stdout=io.StringIO())
     assert recorded_seeders == []

@@ -30,6 +30,16 @@ def test_production_settings_pass_deploy_checks():
     assert "no issues" in result.stdout
 
 
+def test_production_links_in_emails_use_https_on_the_clinics_own_host():
+    show = ["diffsettings", "--all"]
+    result = run_manage(*show, env=PRODUCTION_ENV)
+    assert "WAGTAILADMIN_BASE_URL = 'https://clinic.example'" in result.stdout
+    plain = {**PRODUCTION_ENV, "WAGTAILADMIN_BASE_URL": "http://clinic.example"}
+    result = run_manage("check", env=plain)
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL must start with https://" in result.stderr
+
+
 def test_production_refuses_to_start_without_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = run_manage("check", env=env)

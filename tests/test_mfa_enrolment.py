@@ -15,9 +15,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.staff import is_staff
 from audit.models import AuditAction, AuditEvent
 from careteam.models import Discipline
-from mfa.policy import is_staff_member
 from tests.careteam_domain_fixtures import make_provider, make_user
 from tests.mfa_fixtures import (
     TEST_PASSWORD,
@@ -53,10 +53,10 @@ def pending_key(user) -> TOTPDevice:
 
 
 def test_providers_editors_and_admins_are_staff_and_patients_are_not():
-    assert is_staff_member(make_provider("t.mfa-pt", Discipline.PHYSICAL_THERAPY))
-    assert is_staff_member(editor())
-    assert is_staff_member(make_user("t.mfa-root", is_superuser=True))
-    assert not is_staff_member(make_user("t.mfa-patient"))
+    assert is_staff(make_provider("t.mfa-pt", Discipline.PHYSICAL_THERAPY))
+    assert is_staff(editor())
+    assert is_staff(make_user("t.mfa-root", is_superuser=True))
+    assert not is_staff(make_user("t.mfa-patient"))
 
 
 @REQUIRED

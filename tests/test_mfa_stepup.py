@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from accounts.login_trail import REFUSED
 from audit.models import AuditAction, AuditEvent
 from careteam.models import CareTeamMembership, TeamRole
 from mfa.devices import recovery_codes_left
@@ -68,14 +69,16 @@ def test_handing_over_the_lead_asks_for_the_password_first(care_team):
     assert lead_of(care_team.plan) == care_team.spare_physician
 
 
-def test_a_wrong_password_is_refused_and_audited(care_team):
+def test_a_wrong_password_is_refused_and_audited_once_as_a_failed_login(care_team):
     url = hand_over_url(care_team.plan)
     lead = client_for(care_team.lead)
     response = lead.post(CONFIRM_URL, {"password": "not-my-password", "next": url})
     assert response.status_code == 400
     assert "That password is not right." in response.content.decode()
-    event = AuditEvent.objects.filter(actor=care_team.lead, action=AuditAction.DENIED).last()
-    assert event.detail == {"reason": "wrong password", "step": "confirm"}
+    event = AuditEvent.objects.get(actor=care_team.lead, action=AuditAction.LOGIN_FAILED)
+    assert event.path == CONFIRM_URL
+    assert event.detail == {"reason": REFUSED, "username_tried": "t.lead"}
+    assert not AuditEvent.objects.filter(action__in=[AuditAction.DENIED, AuditAction.VERIFIED])
     assert lead.get(url)["Location"] == confirm_url(url)
     assert lead.post(CONFIRM_URL, {}).status_code == 400
 

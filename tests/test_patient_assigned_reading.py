@@ -242,14 +242,44 @@ def test_feedback_on_someone_elses_assignment_is_404(client, portal_world, pages
     assert assignment.helpful is None
 
 
-def test_feedback_needs_an_answer(client, portal_world, pages):
+def read_and_answer(client, portal_world, pages, data: dict) -> tuple[ReadingAssignment, str]:
+    """The patient reads the page (so the list asks for feedback), then sends ``data``."""
     assignment = assign_reading(portal_world.plan, portal_world.lead, pages["safe"])
     client.force_login(portal_world.patient_user)
+    client.get(pages["safe"].url)
     url = reverse("patientportal:reading-feedback", args=[assignment.pk])
-    response = client.post(url, {"helpful": "maybe"}, follow=True)
-    assert b"Please choose whether the page helped you." in response.content
+    response = client.post(url, data)
+    assert response.status_code == 400
     assignment.refresh_from_db()
-    assert assignment.helpful is None
+    assert assignment.helpful is None and assignment.feedback == ""
+    return assignment, response.content.decode()
+
+
+def test_feedback_without_an_answer_is_400_on_the_reading_page_with_the_form_kept(
+    client, portal_world, pages
+):
+    assignment, html = read_and_answer(
+        client, portal_world, pages, {"helpful": "maybe", "feedback": "Kept as typed"}
+    )
+    assert "<h1>My reading</h1>" in html
+    assert 'role="alert"' in html and f'href="#reading-{assignment.pk}"' in html
+    assert html.count("Choose yes or no.") == 2  # at the top, and beside the question
+    assert f'<fieldset aria-describedby="helpful-{assignment.pk}-errors">' in html
+    assert ">Kept as typed</textarea>" in html
+    assert AuditEvent.objects.filter(
+        actor=portal_world.patient_user, detail__page="reading list"
+    ).exists()
+
+
+def test_feedback_too_long_is_400_with_the_limit_beside_the_box_and_the_answer_kept(
+    client, portal_world, pages
+):
+    assignment, html = read_and_answer(
+        client, portal_world, pages, {"helpful": "yes", "feedback": "x" * 2001}
+    )
+    assert "Keep it to 2000 characters or fewer (it has 2001)." in html
+    assert f'aria-invalid="true" aria-describedby="feedback-{assignment.pk}-errors"' in html
+    assert 'value="yes" required checked' in html
 
 
 def test_the_database_refuses_a_second_unread_copy_from_a_race(portal_world, pages):

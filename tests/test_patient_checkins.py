@@ -6,14 +6,14 @@ import pytest
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
-from django_tasks import default_task_backend
 
 from audit.models import AuditEvent
 from careteam.models import Activity
-from patientportal.models import CheckIn, OdiResponse, RedFlag, RedFlagAlert
+from patientportal.models import AlertOutcome, CheckIn, OdiResponse, RedFlag, RedFlagAlert
 from patientportal.odi import SECTION_KEYS
 from patientportal.panels import render_portal_panel, render_red_flag_alerts
-from patientportal.services.checkins import open_alerts_for_user, record_check_in
+from patientportal.services.alerts import open_alerts_for_user
+from patientportal.services.checkins import record_check_in
 from patientportal.services.errors import PortalAccessDenied, PortalActionError
 from patientportal.tasks import send_red_flag_alert_email
 
@@ -108,15 +108,14 @@ def test_a_red_flag_shows_urgent_advice_and_alerts_the_lead(
     ).exists()
 
 
-def test_the_alert_email_goes_through_the_task(client, portal_world, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def test_the_alert_email_goes_through_the_task(client, portal_world, kept_tasks):
     client.force_login(portal_world.patient_user)
 
     with mock.patch("django.db.transaction.on_commit", lambda fn: fn()):
         client.post(CHECK_IN, {"pain_score": "9", "red_flags": [RedFlag.SEVERE_PAIN_AFTER_FALL]})
     assert mail.outbox == []
-    (result,) = default_task_backend.results
-    assert result.task.func is send_red_flag_alert_email.func
+    # Beside it, the alert's escalation waits for its time (tests/test_patient_escalation.py).
+    (result,) = [r for r in kept_tasks.results if r.task.func is send_red_flag_alert_email.func]
     assert result.args == [RedFlagAlert.objects.get().pk]
     result.task.call(*result.args)
     assert mail.outbox[0].to == [portal_world.lead.email]
@@ -138,7 +137,8 @@ def test_alerts_appear_on_the_team_dashboard_until_acknowledged(client, portal_w
     url = reverse("patientportal_team:acknowledge-alert", args=[portal_world.plan.pk, alert.pk])
     assert client.post(url).status_code == 404
     client.force_login(portal_world.lead)
-    assert client.post(url, {"next": "dashboard"})["Location"] == reverse("careteam:dashboard")
+    answer = {"next": "dashboard", "outcome": AlertOutcome.CALLED_PATIENT}
+    assert client.post(url, answer)["Location"] == reverse("careteam:dashboard")
     alert.refresh_from_db()
     assert alert.acknowledged_by == portal_world.lead
     assert list(open_alerts_for_user(portal_world.lead)) == []

@@ -1,5 +1,7 @@
 """/my/plan/ and /my/reading/ take a fixed number of queries however much data there is."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -24,6 +26,14 @@ pytestmark = pytest.mark.django_db
 MY_PLAN_QUERIES = 19
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
 MY_READING_QUERIES = 12
+# A red-flag check-in (one current plan) on the database task queue: session, user,
+# patient, the form's exercises, the service's check of them, the look-up of the form's
+# one-time key; then one transaction (a savepoint here): the check-in, its plans (read,
+# read back, linked), the audit insert, the alert and its audit insert, the queued email,
+# the alert's queued escalation; then the session save (savepoint, update, release).
+CHECK_IN_QUERIES = 20
+# The same POST again (a double click): up to the key's look-up, then the session save.
+CHECK_IN_AGAIN_QUERIES = 9
 
 
 def add_plan_items(world, count):
@@ -112,3 +122,22 @@ def test_team_panel_query_count_is_fixed(portal_world, site_tree):
     many, html = panel_queries()
     assert "Article 19" in html and "Red flags reported" in html
     assert few == many
+
+
+def test_a_red_flag_check_in_and_its_retry_take_a_fixed_number_of_queries(
+    client, portal_world, database_queue
+):
+    client.force_login(portal_world.patient_user)
+    url = reverse("patientportal:check-in")
+    answers = {"pain_score": "8", "red_flags": [RedFlag.BLADDER_OR_BOWEL]}
+    client.post(url, answers)  # warm the content types the audit events name
+
+    def posted(key):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {**answers, "submission_key": key})
+        assert response.status_code == 302
+        return len(captured)
+
+    key = str(uuid.uuid4())
+    assert posted(key) == CHECK_IN_QUERIES
+    assert posted(key) == CHECK_IN_AGAIN_QUERIES

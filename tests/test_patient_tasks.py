@@ -1,14 +1,19 @@
 """Every patient-portal email leaves through a django-tasks task: the request only enqueues,
-the worker sends. Tests run tasks with the Dummy backend (kept, not run) to prove it."""
+the worker sends, and tries again while the mail server is down. Tests run tasks with the
+Dummy backend (kept, not run) to prove it, and with the database queue and its worker."""
 
 import importlib
 from unittest import mock
 
 import pytest
 from django.core import mail
-from django_tasks import default_task_backend
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from careteam.models import Patient
+from jobs.models import DeadLetter
+from jobs.queues import DEFAULT_QUEUE, URGENT_PRIORITY, URGENT_QUEUE
+from jobs.retry import RetriedTask
 from patientportal.models import RedFlag
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
@@ -18,6 +23,7 @@ from patientportal.tasks import (
     send_reading_assigned_email,
     send_red_flag_alert_email,
 )
+from tests.jobs_fixtures import wait_until_due
 from tests.patient_fixtures import activate_plan
 from tests.portal_fixtures import make_article
 
@@ -25,20 +31,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(settings):
+def queued(kept_tasks):
     """Tasks are kept in memory instead of run; on_commit callbacks run at once."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with mock.patch("django.db.transaction.on_commit", lambda fn: fn()):
-        yield default_task_backend
+        yield kept_tasks
 
 
 def ours(backend):
-    """Our queued tasks (Wagtail queues its own search and reference-index tasks too)."""
-    return [r for r in backend.results if r.task.module_path.startswith("patientportal.")]
+    """Our queued emails (Wagtail queues its own search and reference-index tasks too, and a
+    red flag its escalation: tests/test_patient_escalation.py)."""
+    return [r for r in backend.results if r.task.module_path.startswith("patientportal.tasks.")]
 
 
 def run_all(backend):
-    """What `manage.py db_worker` does in production."""
+    """What `manage.py run_worker` does in production."""
     return [result.task.call(*result.args, **result.kwargs) for result in ours(backend)]
 
 
@@ -79,6 +85,42 @@ def test_each_service_enqueues_its_own_task(portal_world, care_team, site_tree, 
         [portal_world.patient_user.email],
         [care_team.lead.email],
     ]
+
+
+def test_every_email_is_retried_and_the_red_flag_alert_goes_ahead_of_the_rest():
+    for email_task in (send_invitation_email, send_reading_assigned_email):
+        assert isinstance(email_task, RetriedTask)
+        assert (email_task.queue_name, email_task.priority) == (DEFAULT_QUEUE, 0)
+    assert isinstance(send_red_flag_alert_email, RetriedTask)
+    assert send_red_flag_alert_email.queue_name == URGENT_QUEUE
+    assert send_red_flag_alert_email.priority == URGENT_PRIORITY > 0
+
+
+def test_a_red_flag_email_refused_by_the_mail_server_reaches_the_lead_once_after_a_retry(
+    portal_world, run_worker, smtp
+):
+    record_check_in(
+        portal_world.patient,
+        portal_world.patient_user,
+        pain_score=9,
+        red_flags=[RedFlag.BLADDER_OR_BOWEL],
+    )
+    row = DBTaskResult.objects.get(task_path=send_red_flag_alert_email.module_path)
+    assert (row.queue_name, row.priority) == (URGENT_QUEUE, URGENT_PRIORITY)
+
+    run_worker()  # no mail server yet
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.READY and len(row.worker_ids) == 1
+    smtp.start()
+    wait_until_due(row.pk)
+    run_worker()
+    run_worker()
+
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.SUCCESSFUL and len(row.worker_ids) == 2
+    [message] = smtp.messages
+    assert message["To"] == portal_world.lead.email
+    assert not DeadLetter.objects.exists()
 
 
 def test_tasks_for_vanished_records_send_nothing(db):

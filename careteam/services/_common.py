@@ -87,7 +87,7 @@ def require(
         rights = rights_on(actor, plan, action=action)
     else:
         rights = Rights(frozenset(known_perms))
-    if not rights.allows(action, section):
+    if not rights.allows_on(plan, action, section):
         raise deny(
             actor,
             action,
@@ -126,7 +126,7 @@ def change_guarded(
     try:
         with transaction.atomic():
             rights = rights_on(actor, plan, lock=True)
-            if not rights.allows(action, section):
+            if not rights.allows_on(plan, action, section):
                 raise _Refused(rights.can_view)
             yield rights
     except _Refused as refused:

@@ -10,7 +10,8 @@ How to use it (the /care/emergency/ form does this):
 2. ``emergency_plan(actor, record_number, plan_id)``: the chosen plan, if it is still an
    open plan of that patient.
 3. ``open_emergency_access(actor, plan, reason)``: the grant (audited 'granted'); the plan's
-   lead and the clinic's privacy officers are emailed once the transaction commits.
+   lead and the clinic's privacy officers are emailed, one task each, queued in the grant's
+   own transaction (``jobs.handoff``).
 
 ``end_emergency_access(actor, grant)`` ends it early (its holder or the plan's lead;
 audited 'revoked'); otherwise it simply expires: ``careteam.policy`` reads only active
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +34,9 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
+from audit.privacy import privacy_officers
 from audit.services import record_event
+from jobs.handoff import enqueue_in_transaction
 
 from ..models import CarePlan, CareTeamMembership, EmergencyAccess, Patient, TeamRole
 from ..models.emergency import MAX_REASON_LENGTH, MIN_REASON_LENGTH
@@ -55,7 +57,7 @@ from ..policy import (
     plans_where,
     rights_on,
 )
-from ..tasks import send_emergency_access_email
+from ..tasks import Told, send_emergency_access_email
 from ._common import deny
 from .plans import MAX_ID
 
@@ -179,7 +181,7 @@ def open_emergency_access(actor: User, plan: CarePlan, reason: str) -> Emergency
     The policy is asked first (``ClinicAction.BREAK_THE_GLASS``, 403 and recorded) and
     again with the plan row locked, so two requests cannot both open a grant. Asking again
     while a grant is active returns that grant (no second email). Records 'granted' with
-    the reason and, once committed, emails the plan's lead and the privacy officers.
+    the reason and emails the plan's lead and the privacy officers (queued with the grant).
     """
     _require_break_the_glass(actor, plan=plan)
     reason = clean_reason(reason)
@@ -210,7 +212,8 @@ def open_emergency_access(actor: User, plan: CarePlan, reason: str) -> Emergency
                     "expires_at": grant.expires_at,
                 },
             )
-            transaction.on_commit(partial(send_emergency_access_email.enqueue, grant.pk))
+            for user_id, told_as in _told_of_emergency_access(plan):
+                enqueue_in_transaction(send_emergency_access_email, grant.pk, user_id, told_as)
             return grant
     # Recorded outside the transaction, so the record stays.
     raise deny(
@@ -220,6 +223,24 @@ def open_emergency_access(actor: User, plan: CarePlan, reason: str) -> Emergency
         hide_existence=False,
         reason="on the team already" if locked.status in OPEN_PLAN_STATUSES else "plan not open",
     )
+
+
+def _told_of_emergency_access(plan: CarePlan) -> list[tuple[int, str]]:
+    """Who is emailed when ``plan`` is opened in an emergency, as (user id, ``Told``): its
+    active lead and every privacy officer, once per email address, the lead first."""
+    told: dict[str, tuple[int, str]] = {}
+    lead = (
+        CareTeamMembership.objects.active()
+        .filter(plan=plan, role=TeamRole.LEAD)
+        .select_related("user")
+        .first()
+    )
+    if lead is not None and lead.user.email and lead.user.is_active:
+        told[lead.user.email.lower()] = (lead.user.pk, Told.LEAD.value)
+    for officer in privacy_officers():
+        if officer.email:
+            told.setdefault(officer.email.lower(), (officer.pk, Told.PRIVACY_OFFICER.value))
+    return list(told.values())
 
 
 def _knows_of(actor: Actor, grant: EmergencyAccess) -> bool:

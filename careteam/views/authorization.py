@@ -36,11 +36,11 @@ from careteam.policy import (
     ClinicAction,
     EmergencyAction,
     PlanAction,
-    PlanRights,
     Rights,
     may_open_provider_pages,
     may_register_patients,
     refusal,
+    rights_on,
 )
 from careteam.services.errors import CareAccessDenied
 from careteam.services.plans import get_plan_for_user
@@ -52,23 +52,22 @@ class ActionNotAllowed(PermissionDenied):
     """A member of the team asked for something their role does not include."""
 
     def __init__(self, action: str, *, section: PlanSection | None = None):
-        super().__init__(refusal(action))
         self.reason = refusal(action)
+        super().__init__(self.reason)
         self.permission = str(action)
         self.section = section
 
 
 @dataclass(frozen=True)
 class PlanAccess:
-    """The plan a request is about, with the user's rights on it (fetched once)."""
+    """The plan a request is about, with the user's rights on it (read once per request,
+    by the policy's ``rights_on``)."""
 
     plan: CarePlan
     rights: Rights
 
     def allows(self, action: PlanAction, section: PlanSection | None = None) -> bool:
-        if section is not None and section.plan_id != self.plan.pk:
-            return False
-        return self.rights.allows(action, section)
+        return self.rights.allows_on(self.plan, action, section)
 
     @property
     def codenames(self) -> frozenset[str]:
@@ -91,7 +90,7 @@ def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
         plan = get_plan_for_user(request.user, plan_id)
     except CareAccessDenied as exc:
         raise Http404("No such care plan.") from exc
-    return PlanAccess(plan=plan, rights=PlanRights(request.user, [plan]).on(plan))
+    return PlanAccess(plan=plan, rights=rights_on(request.user, plan, with_role=True))
 
 
 def deny_not_found(request: HttpRequest, plan: CarePlan | None, what: str, pk: int) -> Http404:

@@ -1,6 +1,7 @@
 """Emergency access ("break the glass") pages under /care/emergency/.
 
-- ``emergency_access``: a pain-management physician gives the patient's record number and
+- ``emergency_access``: a pain-management physician confirms their password (and code)
+  again (mfa's step-up), then gives the patient's record number and
   the reason; the first submission lists that patient's open plans (title and lead only),
   the second, with one chosen, opens it read-only and goes to its page.
 - ``emergency_access_detail``: a grant's record (reason, times, every page viewed under it)
@@ -44,6 +45,7 @@ from careteam.services.emergency import (
     get_emergency_access,
 )
 from careteam.services.errors import CareAccessDenied
+from mfa.stepup import recent_authentication_required
 
 from .authorization import ActionNotAllowed, forbidden, provider_view, render_forbidden
 from .forms_util import add_service_errors, posted
@@ -59,6 +61,7 @@ def refused(request: HttpRequest, exc: CareAccessDenied) -> HttpResponse:
 
 
 @provider_view("GET", "POST")
+@recent_authentication_required(when=lambda request: may_break_the_glass(request.user))
 def emergency_access(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_break_the_glass(user):

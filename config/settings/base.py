@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Health checks for supervisors, load balancers and monitoring: /healthz, /readyz (ops/).
+    "ops",
+    # Background tasks that survive: retries, dead letters, the worker (jobs/).
+    "jobs",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -46,6 +50,8 @@ INSTALLED_APPS = [
     "taggit",
     "guardian",
     "django_tasks",
+    # The database task queue: its tables exist everywhere, used by production's TASKS.
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -124,6 +130,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# While the database is out of reach, a page that needs it answers 503 with this Retry-After
+# in seconds (core.outage); each request connects afresh, so pages come back with the database.
+DATABASE_OUTAGE_RETRY_AFTER = env_int("DATABASE_OUTAGE_RETRY_AFTER", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -147,8 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 ACCOUNTS_STAFF_PASSWORD_MIN_LENGTH = env_int("STAFF_PASSWORD_MIN_LENGTH", 12)
-# Relations on the user that make a login staff (with is_staff and Wagtail admin access).
+# Who counts as staff (accounts.staff: longer passwords, the staff idle timeout, a second
+# factor): is_staff, superusers, Wagtail admin access, and these relations on the user and
+# groups. The privacy officers read every plan's audit trail (audit.privacy's group).
 ACCOUNTS_STAFF_PROFILES = ["provider_profile"]
+ACCOUNTS_STAFF_GROUPS = ["Privacy officers"]
 # Argon2 first: new and changed passwords use it; older hashes are upgraded at login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -159,6 +171,13 @@ PASSWORD_HASHERS = [
 # Password reset links (accounts/) work once and for this many seconds. Patient invitation
 # links keep Django's PASSWORD_RESET_TIMEOUT.
 ACCOUNTS_PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_SECONDS", 60 * 60)
+# Reset emails asked for (accounts.reset_limits): at most this many requests per client
+# address, and per email address asked for, in each window; over either the page answers as
+# always and sends nothing. Counted in the default cache: shared by every process only when
+# it is one cache for all (Redis, production.py's REDIS_URL).
+ACCOUNTS_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 5)
+ACCOUNTS_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
+ACCOUNTS_RESET_LIMIT_WINDOW = env_int("PASSWORD_RESET_LIMIT_SECONDS", 60 * 60)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "after-login"
@@ -187,6 +206,8 @@ SESSION_COOKIE_HTTPONLY = True
 ACCOUNTS_STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)
 ACCOUNTS_IDLE_MINUTES = env_int("PATIENT_IDLE_MINUTES", 30)
 ACCOUNTS_SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+# Wrong passwords re-entered on the sessions page before that session itself is ended.
+ACCOUNTS_CONFIRM_FAILURE_LIMIT = env_int("CONFIRM_FAILURE_LIMIT", 5)
 # Login lockout (django-axes, accounts/lockout.py): an account is locked after
 # AXES_FAILURE_LIMIT failures, an address after ACCOUNTS_ADDRESS_FAILURE_LIMIT (a clinic may
 # share one); for ACCOUNTS_LOCKOUT_MINUTES, doubling with each lockout that day, at most
@@ -199,6 +220,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.counted_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Tries during a lockout are refused without counting, so they cannot stretch it for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -206,15 +228,20 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 ACCOUNTS_ADMIN_CONTACT = env_str(
     "CLINIC_ADMIN_CONTACT", "the clinic's administrator at reception or on 0161 496 0000"
 )
-# Second factor (mfa/): required of providers, editors, reviewers and Wagtail admins when
-# true; "remember this browser" for that many days (0: never); how long a re-entered password
-# (and code) lets a user take a guarded action (hand over the lead, switch off portal access).
+# Second factor (mfa/): required of staff (accounts.staff: providers, editors, reviewers,
+# privacy officers, Wagtail admins) when true; "remember this browser" for that many days
+# (0: never); how long a re-entered password (and code) lets a user take a guarded action
+# (hand over the lead, switch off portal access).
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
 MFA_REMEMBER_DAYS = env_int("MFA_REMEMBER_DAYS", 30)
 STEP_UP_MAX_AGE = env_int("STEP_UP_MAX_AGE", 5 * 60)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Northbridge Spine & Pain Clinic")
 # How long a physician's emergency ("break the glass") read access to a plan lasts.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4)
+# A red-flag alert nobody has acknowledged after this long is escalated to every member of
+# the plan's team and to the clinic's on-call address (patientportal.services.escalation).
+RED_FLAG_ESCALATE_AFTER_MINUTES = env_int("RED_FLAG_ESCALATE_AFTER_MINUTES", 30)
+CLINIC_ON_CALL_EMAIL = env_str("CLINIC_ON_CALL_EMAIL", "")
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -231,8 +258,32 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clinic portal <no-reply@clinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (emails, alerts). Immediate in dev and tests; see production.py.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (emails, alerts, Wagtail's index updates). Immediate in dev and tests;
+# production queues it in the database for `manage.py run_worker` (production.py, jobs/).
+# Queues (jobs.queues): "urgent" (red flags, first), "default", "bulk" (indexing, last).
+TASK_QUEUES = ["urgent", "default", "bulk"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": TASK_QUEUES,
+    }
+}
+# Retried tasks (jobs.retry): tried this many times in all, waiting the base delay after the
+# first failure, doubled after each next one, at most the max delay (seconds).
+JOBS_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 8)
+JOBS_RETRY_BASE_DELAY = env_int("TASK_RETRY_DELAY_SECONDS", 30)
+JOBS_RETRY_MAX_DELAY = env_int("TASK_RETRY_MAX_DELAY_SECONDS", 30 * 60)
+# A task RUNNING this long was left by a dead worker; the worker looks for such tasks at
+# start and at this interval (jobs.stranded).
+JOBS_STRANDED_AFTER = env_int("TASK_STRANDED_AFTER_SECONDS", 10 * 60)
+JOBS_STRANDED_CHECK_INTERVAL = env_int("TASK_STRANDED_CHECK_SECONDS", 60)
+# While the database is unreachable the worker tries again after this delay, doubled at
+# each failure up to the max (seconds).
+JOBS_OUTAGE_BASE_DELAY = 1
+JOBS_OUTAGE_MAX_DELAY = env_int("TASK_WORKER_OUTAGE_MAX_DELAY_SECONDS", 30)
+# /readyz answers 503 once the oldest urgent task (a red-flag email) has waited this long,
+# in seconds: the worker is dead or swamped. 0: report its age only (ops.readiness).
+READY_URGENT_MAX_AGE_SECONDS = env_int("READY_URGENT_MAX_AGE_SECONDS", 120)
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Northbridge Spine & Pain Clinic")

@@ -19,3 +19,11 @@ MFA_REQUIRED_FOR_STAFF = False
 # On PostgreSQL, tests connect as DATABASE_URL's role (the owner: it creates and migrates the
 # test database), then run as this restricted role (tests/audit_role_fixtures.py).
 TEST_DATABASE_APP_ROLE = env_str("TEST_DATABASE_APP_ROLE", "clinic_app")  # noqa: F405
+# Retries, stranded tasks and outages in fractions of a second (jobs/).
+JOBS_RETRY_BASE_DELAY = 0.2
+JOBS_RETRY_MAX_DELAY = 1
+JOBS_RETRY_ATTEMPTS = 3
+JOBS_STRANDED_AFTER = 1
+JOBS_STRANDED_CHECK_INTERVAL = 0.2
+JOBS_OUTAGE_BASE_DELAY = 0.1
+JOBS_OUTAGE_MAX_DELAY = 0.5

@@ -2,9 +2,10 @@
 factor) before a risky action (``mfa.stepup``). On success the session is stamped and the
 user goes back to ``next``, the page that shows the action's form.
 
-The password is checked with ``authenticate()``, so the login's lockout (django-axes, when
-installed) counts wrong passwords here too; each is audited. The code is checked only after
-the right password, so a wrong password never uses up a recovery code.
+The password is checked with ``authenticate()``, so the login's lockout (django-axes) counts
+wrong passwords here too, and each is audited as a failed login (``accounts.login_trail``).
+The code is checked only after the right password, so a wrong password never uses up a
+recovery code. A wrong code is audited here, and so is the confirmation.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..forms import ConfirmForm
 from ..responses import safe_next
 from ..session import stamp_recent_authentication
 from ..stepup import step_up_max_age
-from ..trail import record_refusal
+from ..trail import record_passed
 from .verify import refusal_message, refuse_code
 
 WRONG_PASSWORD = "That password is not right."
@@ -52,15 +53,17 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         status = 400
         if form.is_valid():
+            method = "password"
             if not _password_is_right(request, form.cleaned_data["password"]):
-                record_refusal(request, "wrong password", step="confirm")
                 form.add_error("password", WRONG_PASSWORD)
             elif "token" in form.cleaned_data:
                 outcome = verify_code(user, form.cleaned_data["token"])
+                method = f"password and {outcome.method}"
                 if not outcome.ok:
                     status = refuse_code(request, outcome, step="confirm")
                     form.add_error(None, refusal_message(outcome))
         if form.is_valid():  # no error was added above
+            record_passed(request, step="confirm", method=method)
             stamp_recent_authentication(request.session)
             messages.success(
                 request,

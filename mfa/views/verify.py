@@ -1,5 +1,6 @@
 """/accounts/mfa/verify/: the code after the password, once per login (or per remembered
-browser). A wrong code is refused with a 400 and audited; a throttled one with a 429."""
+browser). A right code is audited; a wrong one refused with a 400 and audited, a throttled
+one with a 429. A recovery code used is told to the user by email (``mfa.devices``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..forms import VerifyForm
 from ..remember import remember_browser
 from ..responses import safe_next, url_with_next
 from ..session import refresh_facts
-from ..trail import record_refusal
+from ..trail import record_passed, record_refusal
 
 WRONG_CODE = "That code is not right, or it was already used. Wait for the next code and try again."
 
@@ -65,6 +66,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             outcome = verify_code(user, form.cleaned_data["token"])
             if outcome.ok:
                 django_otp.login(request, outcome.device)
+                record_passed(request, step="verify", method=outcome.method)
                 if outcome.method == METHOD_RECOVERY:
                     _after_recovery_code(request)
                 response = redirect(next_url)

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from .submissions import SubmittedOnce
 
-class ReadingAssignment(models.Model):
+
+class ReadingAssignment(SubmittedOnce):
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="reading_assignments"
     )
@@ -39,7 +41,10 @@ class ReadingAssignment(models.Model):
                 fields=["plan", "page"],
                 condition=models.Q(read_at__isnull=True),
                 name="pp_one_unread_assignment_per_page",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "submission_key"], name="pp_reading_submitted_once"
+            ),
         ]
 
     def __str__(self) -> str:

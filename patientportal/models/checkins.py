@@ -1,8 +1,11 @@
 """What a patient reports: check-ins, how their exercises went, ODI scores, red flags."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from .submissions import SubmittedOnce
 
 
 class RedFlag(models.TextChoices):
@@ -23,7 +26,7 @@ class RedFlag(models.TextChoices):
     )
 
 
-class CheckIn(models.Model):
+class CheckIn(SubmittedOnce):
     patient = models.ForeignKey(
         "careteam.Patient", on_delete=models.CASCADE, related_name="check_ins"
     )
@@ -44,7 +47,10 @@ class CheckIn(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pain_score__lte=10), name="pp_checkin_pain_0_to_10"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "submission_key"], name="pp_checkin_submitted_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +90,7 @@ class ActivityReport(models.Model):
         return f"{self.activity_id}: {self.outcome}"
 
 
-class OdiResponse(models.Model):
+class OdiResponse(SubmittedOnce):
     """A completed Oswestry Disability Index questionnaire and its score."""
 
     patient = models.ForeignKey(
@@ -102,13 +108,36 @@ class OdiResponse(models.Model):
     class Meta:
         ordering = ["-completed_at", "-pk"]
         verbose_name = "ODI response"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "submission_key"], name="pp_odi_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"ODI {self.score}"
 
 
+class AlertOutcome(models.TextChoices):
+    """What the team member who acknowledged a red-flag alert did about it."""
+
+    CALLED_PATIENT = "called_patient", "Called the patient"
+    ADVISED_EMERGENCY_CARE = "advised_emergency_care", "Advised emergency care (A&E)"
+    ARRANGED_URGENT_REVIEW = "arranged_urgent_review", "Arranged an urgent review"
+    NO_ACTION_NEEDED = "no_action_needed", "No action needed"
+
+
+# Outcomes that must say why in a note.
+OUTCOMES_NEEDING_A_NOTE = frozenset({AlertOutcome.NO_ACTION_NEEDED})
+NOTE_REQUIRED = "Say in the note why no action is needed."
+
+
 class RedFlagAlert(models.Model):
-    """A red flag a patient reported, waiting for the care team to act on it."""
+    """A red flag a patient reported, waiting for the care team to act on it.
+
+    Closed by the first team member who acknowledges it, saying what was done (``outcome``,
+    ``outcome_note``); escalated once to the whole team and the clinic's on-call address
+    if nobody has after ``RED_FLAG_ESCALATE_AFTER_MINUTES`` (``escalated_at``)."""
 
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="red_flag_alerts"
@@ -120,15 +149,42 @@ class RedFlagAlert(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Empty on alerts acknowledged before outcomes were asked for.
+    outcome = models.CharField(
+        "what was done", max_length=32, choices=AlertOutcome.choices, blank=True
+    )
+    outcome_note = models.TextField("note", max_length=2000, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["plan", "acknowledged_at"], name="pp_alert_plan_open"),
+            # What the escalation sweep looks for, every minute or so.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(acknowledged_at__isnull=True, escalated_at__isnull=True),
+                name="pp_alert_awaiting_escalation",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome=AlertOutcome.NO_ACTION_NEEDED)
+                | ~models.Q(outcome_note=""),
+                name="pp_alert_no_action_says_why",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(acknowledged_at__isnull=False),
+                name="pp_alert_outcome_when_acknowledged",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Red-flag alert {self.pk}"
+
+    def clean(self) -> None:
+        if self.outcome in OUTCOMES_NEEDING_A_NOTE and not self.outcome_note.strip():
+            raise ValidationError({"outcome_note": NOTE_REQUIRED})
 
     @property
     def is_open(self) -> bool:

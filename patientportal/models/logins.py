@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.db import models
 
+from .submissions import SubmittedOnce
 
-class PatientInvitation(models.Model):
+
+class PatientInvitation(SubmittedOnce):
     """One invitation to set a password. The newest one for a patient is the one in force;
     accepting activates the login, revoking switches it off again."""
 
@@ -27,6 +29,11 @@ class PatientInvitation(models.Model):
     class Meta:
         ordering = ["-invited_at", "-pk"]
         get_latest_by = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "submission_key"], name="pp_invitation_submitted_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Portal invitation {self.pk}"

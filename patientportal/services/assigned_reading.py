@@ -4,6 +4,7 @@ tracking and the patient's feedback."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,12 +19,14 @@ from audit.services import record_event
 from careteam.models import CarePlan, Precaution
 from careteam.policy import PlanAction
 from careteam.services import change_guarded, require
+from jobs.handoff import enqueue_in_transaction
 from portal.models import ArticlePage, ContraindicationTag, TreatmentPage
 
 from ..models import ReadingAssignment
 from ..tasks import send_reading_assigned_email
 from .errors import PortalAccessDenied, PortalActionError
 from .patients import CURRENT_PLAN_STATUSES, PATIENT_VISIBLE_PLAN_STATUSES
+from .submissions import Submission, store_once
 
 ASSIGNABLE_PAGE_TYPES = (ArticlePage, TreatmentPage)
 
@@ -135,16 +138,42 @@ def assign_reading(
     due_date: datetime.date | None = None,
     confirm_conflicts: bool = False,
     notify: bool = True,
+    submission_key: uuid.UUID | None = None,
 ) -> ReadingAssignment:
     """Put a published article or treatment page on the patient's reading list.
 
     Refuses pages whose medical review has expired; raises ``ContraindicationConflict``
     when the page clashes with the plan's precautions unless ``confirm_conflicts``.
-    ``notify=False`` skips the patient's email (used for back-filled demo history).
+    ``notify=False`` skips the patient's email (used for back-filled demo history); the
+    email is otherwise queued in the assignment's own transaction (``jobs.handoff``).
+    ``submission_key``: the assign form's one-time key; sent again, the assignment made
+    the first time is returned (``submissions``).
     """
     require(actor, PlanAction.ASSIGN_READING, plan)
     if plan.status not in CURRENT_PLAN_STATUSES:
         raise PortalActionError("Reading can only be assigned on an active or on-hold plan.")
+    submission = Submission.of(
+        submission_key, {"page": page.pk, "note": note.strip(), "due_date": due_date}
+    )
+    return store_once(
+        plan.reading_assignments.all(),
+        submission,
+        actor,
+        lambda: _assign(plan, actor, page, note, due_date, confirm_conflicts, notify, submission),
+        plan=plan,
+    )
+
+
+def _assign(
+    plan: CarePlan,
+    actor,
+    page: Page,
+    note: str,
+    due_date: datetime.date | None,
+    confirm_conflicts: bool,
+    notify: bool,
+    submission: Submission,
+) -> ReadingAssignment:
     specific = assignable_pages().filter(pk=page.pk).specific().first()
     if specific is None:
         raise PortalActionError(
@@ -176,9 +205,13 @@ def assign_reading(
                     due_date=due_date,
                     contraindication_warning_confirmed=bool(conflicts),
                     confirmed_conflicts=[conflict.tag.name for conflict in conflicts],
+                    **submission.fields(),
                 )
-        except IntegrityError as error:  # a colleague assigned it a moment ago
-            raise already_listed from error
+        except IntegrityError as error:
+            key = submission.key
+            if key and plan.reading_assignments.filter(submission_key=key).exists():
+                raise  # this very submission, sent twice at once: store_once answers it
+            raise already_listed from error  # a colleague assigned it a moment ago
         record_event(
             actor,
             AuditAction.CREATED,
@@ -192,7 +225,7 @@ def assign_reading(
             },
         )
         if notify:
-            transaction.on_commit(lambda: send_reading_assigned_email.enqueue(assignment.pk))
+            enqueue_in_transaction(send_reading_assigned_email, assignment.pk)
     return assignment
 
 

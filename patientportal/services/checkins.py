@@ -1,27 +1,35 @@
-"""Check-ins, the Oswestry questionnaire and red-flag alerts."""
+"""Check-ins, the Oswestry questionnaire, and the red-flag alerts a check-in raises (what
+happens to them next: ``alerts``, ``escalation``).
+
+A check-in, its red-flag alerts, the queued emails to the leads and, where the task queue
+can hold a task until then, the alerts' escalation are committed together or not at all
+(``jobs.handoff``); the form's one-time key makes a retried check-in return the one already
+stored, with no second alert or email (``submissions``). What the patient sees when saving
+fails is the view's business: urgent advice first (``views.my.check_in``).
+"""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
-from functools import partial
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Patient
-from careteam.policy import PlanAction, plans_where
-from careteam.services import change_guarded, require
+from jobs.handoff import enqueue_in_transaction
 
 from ..charts import TrendChart, TrendPoint, odi_trend, pain_trend
 from ..models import ActivityOutcome, ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
 from ..odi import score_odi
 from ..tasks import send_red_flag_alert_email
 from .errors import PortalAccessDenied, PortalActionError
+from .escalation import schedule_escalation
 from .patients import current_exercises, current_plans_for_patient
+from .submissions import Submission, store_once
 
 TREND_WINDOW = datetime.timedelta(weeks=26)
 
@@ -34,9 +42,14 @@ def record_check_in(
     activity_outcomes: Mapping[int, str] | None = None,
     note: str = "",
     red_flags: Iterable[str] = (),
+    submission_key: uuid.UUID | None = None,
 ) -> CheckIn:
     """Save the patient's check-in. Any red flag raises an alert on each current plan and
-    emails that plan's lead (in the background)."""
+    queues an email to that plan's lead and the alerts' escalation for when they fall due
+    (``escalation.schedule_escalation``), in the same transaction (``jobs.handoff``).
+
+    ``submission_key``: the check-in form's one-time key; sent again, the check-in stored
+    the first time is returned (``submissions``)."""
     if patient.user_id != user.pk:
         raise PortalAccessDenied("Patients can only check in for themselves.")
     if not 0 <= pain_score <= 10:
@@ -51,30 +64,45 @@ def record_check_in(
     exercise_ids = set(current_exercises(patient).values_list("pk", flat=True))
     if set(outcomes) - exercise_ids:
         raise PortalActionError("One of the exercises is not on your current plan.")
-    with transaction.atomic():
-        check_in = CheckIn.objects.create(
-            patient=patient,
-            recorded_at=timezone.now(),
-            pain_score=pain_score,
-            note=note.strip(),
-            red_flags=flags,
-        )
-        plans = list(current_plans_for_patient(patient))
-        check_in.plans.set(plans)
-        ActivityReport.objects.bulk_create(
-            ActivityReport(check_in=check_in, activity_id=activity_id, outcome=outcome)
-            for activity_id, outcome in outcomes.items()
-        )
-        record_event(
-            user,
-            AuditAction.CREATED,
-            check_in,
-            patient=patient,
-            detail={"pain_score": pain_score, "red_flags": flags},
-        )
-        if flags:
-            _raise_alerts(check_in, user, plans)
-    return check_in
+    note = note.strip()
+    submission = Submission.of(
+        submission_key,
+        {
+            "pain_score": pain_score,
+            "red_flags": flags,
+            "activity_outcomes": sorted(outcomes.items()),
+            "note": note,
+        },
+    )
+
+    def store() -> CheckIn:
+        with transaction.atomic():
+            check_in = CheckIn.objects.create(
+                patient=patient,
+                recorded_at=timezone.now(),
+                pain_score=pain_score,
+                note=note,
+                red_flags=flags,
+                **submission.fields(),
+            )
+            plans = list(current_plans_for_patient(patient))
+            check_in.plans.set(plans)
+            ActivityReport.objects.bulk_create(
+                ActivityReport(check_in=check_in, activity_id=activity_id, outcome=outcome)
+                for activity_id, outcome in outcomes.items()
+            )
+            record_event(
+                user,
+                AuditAction.CREATED,
+                check_in,
+                patient=patient,
+                detail={"pain_score": pain_score, "red_flags": flags},
+            )
+            if flags:
+                _raise_alerts(check_in, user, plans)
+        return check_in
+
+    return store_once(patient.check_ins.all(), submission, user, store, patient=patient)
 
 
 def _raise_alerts(check_in: CheckIn, user, plans: Iterable[CarePlan]) -> list[RedFlagAlert]:
@@ -88,72 +116,43 @@ def _raise_alerts(check_in: CheckIn, user, plans: Iterable[CarePlan]) -> list[Re
             plan=plan,
             detail={"red_flags": check_in.red_flags},
         )
-        transaction.on_commit(partial(send_red_flag_alert_email.enqueue, alert.pk))
+        enqueue_in_transaction(send_red_flag_alert_email, alert.pk)
         alerts.append(alert)
+    schedule_escalation(alerts)
     return alerts
 
 
-def record_odi(patient: Patient, user, answers: Mapping[str, int | None]) -> OdiResponse:
-    """Score and keep a completed Oswestry questionnaire (raises OdiScoringError)."""
+def record_odi(
+    patient: Patient,
+    user,
+    answers: Mapping[str, int | None],
+    *,
+    submission_key: uuid.UUID | None = None,
+) -> OdiResponse:
+    """Score and keep a completed Oswestry questionnaire (raises OdiScoringError).
+    ``submission_key``: as for ``record_check_in``."""
     if patient.user_id != user.pk:
         raise PortalAccessDenied("Patients can only answer for themselves.")
     result = score_odi(answers)
-    with transaction.atomic():
-        response = OdiResponse.objects.create(
-            patient=patient,
-            completed_at=timezone.now(),
-            answers=dict(answers),
-            score=result.score,
-            answered_sections=result.answered_sections,
-        )
-        response.plans.set(list(current_plans_for_patient(patient)))
-        record_event(
-            user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
-        )
-    return response
+    submission = Submission.of(submission_key, dict(answers))
 
+    def store() -> OdiResponse:
+        with transaction.atomic():
+            response = OdiResponse.objects.create(
+                patient=patient,
+                completed_at=timezone.now(),
+                answers=dict(answers),
+                score=result.score,
+                answered_sections=result.answered_sections,
+                **submission.fields(),
+            )
+            response.plans.set(list(current_plans_for_patient(patient)))
+            record_event(
+                user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
+            )
+        return response
 
-def open_alerts_for_user(user) -> QuerySet[RedFlagAlert]:
-    """Unacknowledged red-flag alerts on every plan whose team ``user`` is on."""
-    return (
-        RedFlagAlert.objects.filter(
-            plan__in=plans_where(user, PlanAction.VIEW), acknowledged_at__isnull=True
-        )
-        .select_related("plan__patient", "check_in")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def open_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
-    return (
-        RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=True)
-        .select_related("check_in")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def acknowledge_alert(alert: RedFlagAlert, actor) -> RedFlagAlert:
-    """A team member has seen the alert and is acting on it. The first acknowledgement
-    counts; a second one changes nothing."""
-    action = PlanAction.ACKNOWLEDGE_ALERT
-    require(actor, action, alert.plan, obj=alert)
-    with change_guarded(actor, action, alert.plan, obj=alert):
-        now = timezone.now()
-        acknowledged = RedFlagAlert.objects.filter(
-            pk=alert.pk, acknowledged_at__isnull=True
-        ).update(acknowledged_at=now, acknowledged_by=actor)
-        if not acknowledged:
-            alert.refresh_from_db(fields=["acknowledged_at", "acknowledged_by"])
-            return alert
-        alert.acknowledged_at, alert.acknowledged_by = now, actor
-        record_event(
-            actor,
-            AuditAction.CHANGED,
-            alert,
-            plan=alert.plan,
-            detail={"changes": {"acknowledged_at": [None, now]}},
-        )
-    return alert
+    return store_once(patient.odi_responses.all(), submission, user, store, patient=patient)
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:

@@ -10,6 +10,8 @@ link reached. A changed address on the record never redirects an existing login.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +22,12 @@ from audit.services import record_event
 from careteam.models import CarePlan, Patient
 from careteam.policy import PatientAction
 from careteam.services import patient_action_guarded, require_patient_action
+from jobs.handoff import enqueue_in_transaction
 
 from ..models import PatientInvitation
 from ..tasks import send_invitation_email
 from .errors import PortalActionError
+from .submissions import Submission, store_once
 
 User = get_user_model()
 
@@ -65,55 +69,75 @@ def has_confirmed_address(user) -> bool:
     return PatientInvitation.objects.filter(user=user, accepted_at__isnull=False).exists()
 
 
-def invite_patient(plan_or_patient: CarePlan | Patient, actor) -> PatientInvitation:
+def invite_patient(
+    plan_or_patient: CarePlan | Patient, actor, *, submission_key: uuid.UUID | None = None
+) -> PatientInvitation:
     """Create (or re-send) the patient's login and email a link to set a password.
 
     ``plan_or_patient``: the patient, or the plan the lead acts from (recorded with the
     event). The account stays inactive with no usable password until the patient sets one.
-    Sending again replaces the earlier link.
+    Sending again replaces the earlier link. The invitation and its queued email are
+    committed together (``jobs.handoff``); ``submission_key``, the invite button's one-time key,
+    makes a double click return the invitation just made instead of replacing its link.
     """
     patient, plan = _patient_and_plan(plan_or_patient)
     require_patient_action(actor, PatientAction.INVITE_PATIENT, patient, plan=plan)
-    with patient_action_guarded(actor, PatientAction.INVITE_PATIENT, patient, plan=plan):
-        patient = Patient.objects.select_for_update().get(pk=patient.pk)
-        if not patient.email:
-            raise PortalActionError(
-                "Add the patient's email address to their record before inviting them."
+    submission = Submission.of(submission_key, {})
+
+    def store() -> PatientInvitation:
+        with patient_action_guarded(actor, PatientAction.INVITE_PATIENT, patient, plan=plan):
+            return _invite(
+                Patient.objects.select_for_update().get(pk=patient.pk), plan, actor, submission
             )
-        user = patient.user
-        if user is not None:
-            _refuse_staff_account(user)
-        if user is not None and user.is_active and user.has_usable_password():
-            raise PortalActionError("This patient already has access to the portal.")
-        if user is None:
-            user = User(
-                username=_unique_username(patient),
-                email=patient.email,
-                first_name=patient.given_name,
-                last_name=patient.family_name,
-                is_active=False,
-            )
-            user.set_unusable_password()
-            user.save()
-            patient.user = user
-            patient.save(update_fields=["user", "updated_at"])
-        else:
-            if not has_confirmed_address(user):
-                user.email = patient.email
-            # A fresh unusable password value voids every earlier link.
-            user.is_active = False
-            user.set_unusable_password()
-            user.save(update_fields=["email", "is_active", "password"])
-        invitation = PatientInvitation.objects.create(patient=patient, user=user, invited_by=actor)
-        record_event(
-            actor,
-            AuditAction.GRANTED,
-            invitation,
-            plan=plan,
-            patient=patient,
-            detail={"access": "patient portal invitation sent", "username": user.username},
+
+    return store_once(
+        patient.portal_invitations.all(), submission, actor, store, plan=plan, patient=patient
+    )
+
+
+def _invite(
+    patient: Patient, plan: CarePlan | None, actor, submission: Submission
+) -> PatientInvitation:
+    if not patient.email:
+        raise PortalActionError(
+            "Add the patient's email address to their record before inviting them."
         )
-        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    user = patient.user
+    if user is not None:
+        _refuse_staff_account(user)
+    if user is not None and user.is_active and user.has_usable_password():
+        raise PortalActionError("This patient already has access to the portal.")
+    if user is None:
+        user = User(
+            username=_unique_username(patient),
+            email=patient.email,
+            first_name=patient.given_name,
+            last_name=patient.family_name,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        patient.user = user
+        patient.save(update_fields=["user", "updated_at"])
+    else:
+        if not has_confirmed_address(user):
+            user.email = patient.email
+        # A fresh unusable password value voids every earlier link.
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "is_active", "password"])
+    invitation = PatientInvitation.objects.create(
+        patient=patient, user=user, invited_by=actor, **submission.fields()
+    )
+    record_event(
+        actor,
+        AuditAction.GRANTED,
+        invitation,
+        plan=plan,
+        patient=patient,
+        detail={"access": "patient portal invitation sent", "username": user.username},
+    )
+    enqueue_in_transaction(send_invitation_email, invitation.pk)
     return invitation
 
 

@@ -12,8 +12,9 @@ from careteam.policy import PatientAction, PlanAction, Rights, may, patient_acti
 
 from ..charts import TrendChart
 from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
+from .alerts import closed_alerts_for_plan, open_alerts_for_plan
 from .assigned_reading import reading_for_plan
-from .checkins import odi_chart, open_alerts_for_plan, pain_chart
+from .checkins import odi_chart, pain_chart
 from .logins import latest_invitation
 
 RECENT_CHECK_INS = 5
@@ -26,6 +27,7 @@ class PlanPortalPanel:
     invitation: PatientInvitation | None
     reading: list[ReadingAssignment]
     alerts: list[RedFlagAlert]
+    closed_alerts: list[RedFlagAlert]
     recent_check_ins: list[CheckIn]
     pain_chart: TrendChart
     odi_chart: TrendChart
@@ -90,6 +92,7 @@ def plan_portal_panel(
         invitation=invitation,
         reading=list(reading_for_plan(plan)),
         alerts=list(open_alerts_for_plan(plan)),
+        closed_alerts=list(closed_alerts_for_plan(plan)),
         recent_check_ins=recent,
         pain_chart=pain_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-pain"),
         odi_chart=odi_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-odi"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,9 +21,15 @@ from ..models import CheckIn, ReadingAssignment
 from ..odi import band_for
 from ..services.assigned_reading import reading_for_patient, record_feedback
 from ..services.checkins import odi_chart, pain_chart, record_check_in, record_odi
+from ..services.errors import PortalActionError
 from ..services.patients import current_exercises, plan_overview, plans_for_patient
+from ..services.submissions import SubmissionConflict
+
+logger = logging.getLogger(__name__)
 
 RECENT_PAIN_WINDOW = datetime.timedelta(days=14)
+# What the page that could not save a check-in tells clients about trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 @patient_required
@@ -61,6 +68,16 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
 
 @patient_required
 def my_reading(request: HttpRequest, patient: Patient) -> HttpResponse:
+    return reading_list(request, patient)
+
+
+def reading_list(
+    request: HttpRequest,
+    patient: Patient,
+    refused: tuple[int, ReadingFeedbackForm] | None = None,
+) -> HttpResponse:
+    """The patient's reading list, recorded as viewed. ``refused``: the assignment whose
+    feedback did not validate and its form, shown with the form's messages (400)."""
     assignments = list(reading_for_patient(patient))
     record_event(
         request.user,
@@ -70,6 +87,9 @@ def my_reading(request: HttpRequest, patient: Patient) -> HttpResponse:
         patient=patient,
         detail={"page": "reading list", "assignments": len(assignments)},
     )
+    refused_id, form = refused if refused is not None else (None, None)
+    for assignment in assignments:
+        assignment.feedback_form = form if assignment.pk == refused_id else None
     return render(
         request,
         "patientportal/my_reading.html",
@@ -77,7 +97,9 @@ def my_reading(request: HttpRequest, patient: Patient) -> HttpResponse:
             "patient": patient,
             "unread": [a for a in assignments if a.read_at is None],
             "read": [a for a in assignments if a.read_at is not None],
+            "refused": next((a for a in assignments if a.pk == refused_id), None),
         },
+        status=200 if refused is None else 400,
     )
 
 
@@ -89,8 +111,7 @@ def reading_feedback(request: HttpRequest, patient: Patient, assignment_id: int)
     )
     form = ReadingFeedbackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose whether the page helped you.")
-        return redirect("patientportal:reading")
+        return reading_list(request, patient, refused=(assignment.pk, form))
     record_feedback(
         assignment,
         request.user,
@@ -103,22 +124,12 @@ def reading_feedback(request: HttpRequest, patient: Patient, assignment_id: int)
 
 @patient_required
 def check_in(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """The check-in form. Red flags in the answers always bring the urgent advice: on the
+    next page once saved, on the form shown again (400, 409), and on a page of its own
+    (503) when saving failed, whatever failed (``urgent_advice_unsaved``)."""
     exercises = list(current_exercises(patient))
-    form = CheckInForm(request.POST or None, exercises=exercises)
-    if request.method == "POST" and form.is_valid():
-        saved = record_check_in(
-            patient,
-            request.user,
-            pain_score=form.cleaned_data["pain_score"],
-            activity_outcomes=form.activity_outcomes(),
-            note=form.cleaned_data["note"],
-            red_flags=form.cleaned_data["red_flags"],
-        )
-        if saved.has_red_flags:
-            return redirect("patientportal:check-in-urgent", check_in_id=saved.pk)
-        messages.success(request, "Thank you. Your check-in is saved.")
-        return redirect("patientportal:plan")
-    if request.method == "GET":
+    form = CheckInForm(request.POST if request.method == "POST" else None, exercises=exercises)
+    if request.method != "POST":
         record_event(
             request.user,
             AuditAction.VIEWED,
@@ -127,8 +138,57 @@ def check_in(request: HttpRequest, patient: Patient) -> HttpResponse:
             patient=patient,
             detail={"page": "check-in form", "exercises": [a.pk for a in exercises]},
         )
-    status = 400 if request.method == "POST" else 200
-    return render(request, "patientportal/check_in.html", {"form": form}, status=status)
+        return render(request, "patientportal/check_in.html", {"form": form})
+    status = 400
+    if form.is_valid():
+        try:
+            saved = record_check_in(
+                patient,
+                request.user,
+                pain_score=form.cleaned_data["pain_score"],
+                activity_outcomes=form.activity_outcomes(),
+                note=form.cleaned_data["note"],
+                red_flags=form.cleaned_data["red_flags"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except SubmissionConflict as conflict:
+            form.add_error(None, str(conflict))
+            form.renew_submission_key()
+            status = 409
+        except PortalActionError as error:
+            form.add_error(None, str(error))
+        except Exception:
+            if not form.cleaned_data["red_flags"]:
+                raise
+            return urgent_advice_unsaved(request, patient, form)
+        else:
+            if saved.has_red_flags:
+                return redirect("patientportal:check-in-urgent", check_in_id=saved.pk)
+            messages.success(request, "Thank you. Your check-in is saved.")
+            return redirect("patientportal:plan")
+    context = {"form": form, "urgent_flags": form.red_flag_labels()}
+    return render(request, "patientportal/check_in.html", context, status=status)
+
+
+def urgent_advice_unsaved(
+    request: HttpRequest, patient: Patient, form: CheckInForm
+) -> HttpResponse:
+    """Answers with red flags that could not be saved (the database or the task queue
+    failed): the urgent advice all the same, saying that the team was not told, with a
+    button that sends the same answers (and key) again. Nothing here asks the database:
+    the page stands alone, and this cannot be recorded in the audit trail, only logged."""
+    logger.exception(
+        "A check-in with red flags could not be saved (patient %s); urgent advice shown.",
+        patient.pk,
+    )
+    response = render(
+        request,
+        "patientportal/urgent_unsaved.html",
+        {"form": form, "labels": form.red_flag_labels()},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @patient_required
@@ -143,13 +203,24 @@ def check_in_urgent(request: HttpRequest, patient: Patient, check_in_id: int) ->
 @patient_required
 def odi(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = OdiForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = record_odi(patient, request.user, form.answers())
-        messages.success(
-            request,
-            f"Thank you. Your score is {response.score} out of 100. "
-            f"{band_for(response.score).patient_text}",
-        )
-        return redirect("patientportal:plan")
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = record_odi(
+                patient,
+                request.user,
+                form.answers(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except SubmissionConflict as conflict:
+            form.add_error(None, str(conflict))
+            form.renew_submission_key()
+            status = 409
+        else:
+            messages.success(
+                request,
+                f"Thank you. Your score is {response.score} out of 100. "
+                f"{band_for(response.score).patient_text}",
+            )
+            return redirect("patientportal:plan")
     return render(request, "patientportal/odi.html", {"form": form}, status=status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from wagtail.models import Page
@@ -10,16 +11,18 @@ from wagtail.models import Page
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
-from careteam.policy import PatientAction, may_act_on_patient
+from careteam.policy import PatientAction, PlanAction, may_act_on_patient
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
+from careteam.views.forms_util import add_service_errors, posted
 from mfa.stepup import recent_authentication_required
 
-from ..forms import AssignReadingForm
+from ..forms import AcknowledgeAlertForm, AssignReadingForm, InvitePatientForm
 from ..models import RedFlagAlert
+from ..services.alerts import AlertAlreadyAcknowledged, acknowledge_alert
 from ..services.assigned_reading import ContraindicationConflict, assign_reading, page_choices
-from ..services.checkins import acknowledge_alert
 from ..services.errors import PortalActionError
 from ..services.logins import invite_patient, revoke_patient_access
+from ..services.submissions import SubmissionConflict
 
 
 def _back_to_plan(plan: CarePlan) -> HttpResponse:
@@ -29,8 +32,13 @@ def _back_to_plan(plan: CarePlan) -> HttpResponse:
 @plan_view("POST")
 def invite(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     plan = access.plan
+    form = InvitePatientForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("The invite button's one-time key is malformed.")
     try:
-        invitation = invite_patient(plan, request.user)
+        invitation = invite_patient(
+            plan, request.user, submission_key=form.cleaned_data["submission_key"]
+        )
     except PortalActionError as error:
         messages.error(request, str(error))
     else:
@@ -59,17 +67,59 @@ def revoke(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     return _back_to_plan(plan)
 
 
-@plan_view("POST")
+# Where acknowledging an alert leads back to (``next``), besides the plan page.
+AFTER_ACKNOWLEDGING = {
+    "dashboard": "careteam:dashboard",
+    "clinic-alerts": "patientportal_on_call:alerts",
+}
+
+
+@plan_view("GET", "POST")
 def acknowledge(request: HttpRequest, access: PlanAccess, alert_id: int) -> HttpResponse:
+    """The alert, and the form that closes it by saying what was done."""
     plan = access.plan
+    access.require(PlanAction.ACKNOWLEDGE_ALERT)
     alert = get_or_deny(
-        request, RedFlagAlert.objects.select_related("plan"), plan, plan=plan, pk=alert_id
+        request,
+        RedFlagAlert.objects.select_related("plan__patient", "acknowledged_by"),
+        plan,
+        plan=plan,
+        pk=alert_id,
     )
-    acknowledge_alert(alert, request.user)
-    messages.success(request, "Alert acknowledged.")
-    if request.POST.get("next") == "dashboard":
-        return redirect("careteam:dashboard")
-    return _back_to_plan(plan)
+    params = request.POST if request.method == "POST" else request.GET
+    next_page = params.get("next", "")
+    next_page = next_page if next_page in AFTER_ACKNOWLEDGING else ""
+    form = AcknowledgeAlertForm(posted(request))
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            acknowledge_alert(
+                alert,
+                request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["outcome_note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except AlertAlreadyAcknowledged as conflict:
+            form.add_error(None, str(conflict))
+            alert, status = conflict.alert, 409
+        else:
+            messages.success(request, f"Alert acknowledged: {alert.get_outcome_display()}.")
+            if next_page:
+                return redirect(AFTER_ACKNOWLEDGING[next_page])
+            return _back_to_plan(plan)
+    if request.method == "GET":
+        record_event(
+            request.user,
+            AuditAction.VIEWED,
+            alert,
+            request=request,
+            plan=plan,
+            detail={"what": "acknowledge alert form"},
+        )
+    context = {"plan": plan, "alert": alert, "form": form, "next_page": next_page}
+    return render(request, "patientportal/team/acknowledge_alert.html", context, status=status)
 
 
 @plan_view("GET", "POST")
@@ -79,6 +129,7 @@ def assign(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     choices = page_choices(plan, query)
     form = AssignReadingForm(request.POST or None)
     conflicts = []
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         page = Page.objects.filter(pk=form.cleaned_data["page"]).first()
         try:
@@ -91,7 +142,12 @@ def assign(request: HttpRequest, access: PlanAccess) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 due_date=form.cleaned_data["due_date"],
                 confirm_conflicts=form.cleaned_data["confirm_conflicts"],
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except SubmissionConflict as conflict:
+            form.add_error(None, str(conflict))
+            form.renew_submission_key()
+            status = 409
         except ContraindicationConflict as conflict:
             conflicts = conflict.conflicts
             form.add_error("confirm_conflicts", str(conflict))
@@ -121,5 +177,5 @@ def assign(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             "conflicts": conflicts,
             "selected_page": str(selected) if selected else "",
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )

@@ -1,7 +1,11 @@
 """Demo content for the portal: the page tree, people, taxonomies, treatments and articles.
 
 ``seed_content`` is the portal's ``demo_seeder`` (portal/apps.py), the first one
-``manage.py seed_demo`` runs; it is idempotent, so seeding twice leaves one copy of everything.
+``manage.py seed_demo`` runs. It adds only what is missing: a demo page, person or user that
+already exists is left exactly as it is, so an editor's published edits, unpublished drafts and
+pages in medical review survive a second run. With ``reset`` it deletes the demo's treatment
+and article pages and builds them again, and restores the home page's demo text, the demo
+people and the editor and reviewer logins.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from django.core.management import call_command
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from core.demo_users import ensure_demo_user
+from core.demo_users import demo_user
 from portal.importing import import_markdown_files
 from portal.models import (
     ArticlePage,
     Condition,
     ContraindicationTag,
+    HomePage,
     HomePageFeaturedArticle,
     Person,
     Topic,
@@ -33,6 +38,8 @@ from portal.services.site_tree import SiteTree, ensure_site_tree, publish
 from .catalogue import CONDITIONS, CONTRAINDICATIONS, PEOPLE, TOPICS
 from .treatments import TREATMENTS
 
+# Each file is named after the slug in its front matter (tests/test_demo_respects_work.py
+# checks), so the seeder tells which demo articles exist without parsing them.
 ARTICLES_DIR = Path(__file__).resolve().parent.parent / "demo_content" / "articles"
 FEATURED_SLUGS = [
     "hypermobile-lower-back-pain",
@@ -42,6 +49,8 @@ FEATURED_SLUGS = [
 TREATMENT_LAST_REVIEWED = datetime.date(2026, 1, 5)
 TREATMENT_NEXT_REVIEW = datetime.date(2027, 1, 5)
 
+HERO_TITLE = "Stronger, steadier backs"
+HERO_LINK_TEXT = "Read our articles"
 HERO_TEXT = (
     "Clear, careful guides for people living with back pain and hypermobility, from the "
     "Northbridge Spine & Pain Clinic care team."
@@ -53,33 +62,60 @@ INTRO = (
 )
 
 
-def seed_content(stdout: TextIO) -> list[tuple[str, str]]:
+DEMO_USERS = (
+    # username, first name, last name, group, description for the login list
+    (
+        "editor",
+        "Erin",
+        "Editor",
+        EDITORS,
+        "Editor — writes articles and submits them for review (Editors group)",
+    ),
+    (
+        "reviewer",
+        "Sam",
+        "Okafor",
+        MEDICAL_REVIEWERS,
+        "Medical reviewer — approves and publishes (Medical reviewers group)",
+    ),
+)
+
+
+def seed_content(stdout: TextIO, *, reset: bool = False) -> list[tuple[str, str]]:
     ensure_review_setup()
-    tree = ensure_site_tree(hero_text=HERO_TEXT, intro=INTRO)
-    people = _ensure_people()
-    _ensure_terms()
-    created = [_ensure_treatment(tree, spec, people) for spec in TREATMENTS]
-    stdout.write(f"Treatment pages: {sum(created)} created, {len(created) - sum(created)} kept.\n")
-    _import_articles(stdout)
-    _ensure_featured(tree)
-    tree.home.hero_link = tree.articles
-    tree.home.hero_link_text = tree.home.hero_link_text or "Read our articles"
-    tree.home.save(update_fields=["hero_link", "hero_link_text"])
-    call_command("update_index", verbosity=0)
-    return _ensure_users()
+    new_site = not HomePage.objects.exists()
+    tree = ensure_site_tree()
+    people = _ensure_people(reset=reset)
+    _ensure_terms(reset=reset)
+    if reset:
+        removed = _remove_demo_pages(tree)
+        stdout.write(f"Demo pages: {removed} deleted, to be built again.\n")
+    treatments = _ensure_treatments(tree, people, stdout)
+    articles = _import_articles(tree, stdout)
+    if new_site or reset:
+        _set_up_home(tree)
+        stdout.write(f"Home page: demo text {'restored' if reset else 'added'}.\n")
+    else:
+        stdout.write("Home page: kept as it is.\n")
+    if treatments or articles:
+        call_command("update_index", verbosity=0)
+    return _ensure_users(stdout, reset=reset)
 
 
-def _ensure_people() -> dict[str, Person]:
+def _ensure_people(*, reset: bool) -> dict[str, Person]:
+    """The demo's authors and reviewers: missing ones created; with ``reset``, restored."""
     people = {}
+    write = Person.objects.update_or_create if reset else Person.objects.get_or_create
     for spec in PEOPLE:
-        person, _ = Person.objects.update_or_create(
+        person, _ = write(
             slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
         )
         people[person.slug] = person
     return people
 
 
-def _ensure_terms() -> None:
+def _ensure_terms(*, reset: bool) -> None:
+    """Missing terms created, and a missing description filled in (all restored on reset)."""
     for model, terms in (
         (Topic, TOPICS),
         (Condition, CONDITIONS),
@@ -89,7 +125,7 @@ def _ensure_terms() -> None:
             term = model.objects.filter(name__iexact=name).first()
             if term is None:
                 model.objects.create(name=name, slug=slugify(name), description=description)
-            elif not term.description:
+            elif reset or not term.description:
                 term.description = description
                 term.save(update_fields=["description"])
 
@@ -110,10 +146,37 @@ def _block(item) -> dict:
     }
 
 
-def _ensure_treatment(tree: SiteTree, spec: dict, people: dict[str, Person]) -> bool:
-    """Create the treatment page if missing; an existing page keeps its editors' changes."""
-    if TreatmentPage.objects.filter(slug=spec["slug"]).exists():
-        return False
+def _remove_demo_pages(tree: SiteTree) -> int:
+    """Delete the demo's treatment and article pages (their revisions and drafts with them)."""
+    treatment_slugs = [spec["slug"] for spec in TREATMENTS]
+    article_slugs = [path.stem for path in ARTICLES_DIR.glob("*.md")]
+    pages = [
+        *TreatmentPage.objects.child_of(tree.treatments).filter(slug__in=treatment_slugs),
+        *ArticlePage.objects.child_of(tree.articles).filter(slug__in=article_slugs),
+    ]
+    for page in pages:
+        page.delete()
+    # The index pages' child counts changed under them; new pages are added below them.
+    tree.treatments.refresh_from_db(fields=["numchild"])
+    tree.articles.refresh_from_db(fields=["numchild"])
+    return len(pages)
+
+
+def _ensure_treatments(tree: SiteTree, people: dict[str, Person], stdout: TextIO) -> int:
+    """Create the missing treatment pages; an existing page keeps its editors' changes."""
+    existing = set(
+        TreatmentPage.objects.child_of(tree.treatments)
+        .filter(slug__in=[spec["slug"] for spec in TREATMENTS])
+        .values_list("slug", flat=True)
+    )
+    missing = [spec for spec in TREATMENTS if spec["slug"] not in existing]
+    for spec in missing:
+        _add_treatment(tree, spec, people)
+    stdout.write(f"Treatment pages: {len(missing)} created, {len(existing)} kept as they are.\n")
+    return len(missing)
+
+
+def _add_treatment(tree: SiteTree, spec: dict, people: dict[str, Person]) -> None:
     page = TreatmentPage(
         title=spec["title"],
         slug=spec["slug"],
@@ -135,35 +198,63 @@ def _ensure_treatment(tree: SiteTree, spec: dict, people: dict[str, Person]) -> 
         ContraindicationTag.objects.filter(name__in=spec["contraindications"])
     )
     publish(page)
-    return True
 
 
-def _import_articles(stdout: TextIO) -> None:
-    report = import_markdown_files(sorted(ARTICLES_DIR.glob("*.md")), publish=True)
-    for line in report.summary_lines():
-        stdout.write(f"Articles: {line}\n")
+def _import_articles(tree: SiteTree, stdout: TextIO) -> int:
+    """Import and publish the demo articles that are missing; existing ones are not touched
+    (the importer would otherwise publish the file over an editor's draft)."""
+    files = sorted(ARTICLES_DIR.glob("*.md"))
+    existing = set(
+        ArticlePage.objects.child_of(tree.articles)
+        .filter(slug__in=[path.stem for path in files])
+        .values_list("slug", flat=True)
+    )
+    missing = [path for path in files if path.stem not in existing]
+    created = 0
+    if missing:
+        report = import_markdown_files(missing, publish=True, parent=tree.articles)
+        if report.failed or report.skipped or report.warnings:
+            for line in report.summary_lines():
+                stdout.write(f"Articles: {line}\n")
+        created = len(report.created)
+    stdout.write(f"Articles: {created} created, {len(existing)} kept as they are.\n")
+    return created
 
 
-def _ensure_featured(tree: SiteTree) -> None:
-    if tree.home.featured_article_links.exists():
-        return
-    articles = {a.slug: a for a in ArticlePage.objects.filter(slug__in=FEATURED_SLUGS)}
-    for order, slug in enumerate(FEATURED_SLUGS):
-        if slug in articles:
-            HomePageFeaturedArticle.objects.create(
-                page=tree.home, article=articles[slug], sort_order=order
-            )
-
-
-def _ensure_users() -> list[tuple[str, str]]:
-    editor = ensure_demo_user("editor", first_name="Erin", last_name="Editor")
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    reviewer = ensure_demo_user("reviewer", first_name="Sam", last_name="Okafor")
-    reviewer.groups.add(Group.objects.get(name=MEDICAL_REVIEWERS))
-    return [
-        ("editor", "Editor — writes articles and submits them for review (Editors group)"),
-        ("reviewer", "Medical reviewer — approves and publishes (Medical reviewers group)"),
+def _set_up_home(tree: SiteTree) -> None:
+    """Publish the home page with the demo's text, its link to the articles and the featured
+    articles (a new revision, so the editor starts from what is live)."""
+    home = tree.home
+    home.hero_title = HERO_TITLE
+    home.hero_text = HERO_TEXT
+    home.intro = INTRO
+    home.hero_link = tree.articles
+    home.hero_link_text = HERO_LINK_TEXT
+    articles = {
+        article.slug: article
+        for article in ArticlePage.objects.child_of(tree.articles).filter(slug__in=FEATURED_SLUGS)
+    }
+    home.featured_article_links = [
+        HomePageFeaturedArticle(article=articles[slug], sort_order=order)
+        for order, slug in enumerate(FEATURED_SLUGS)
+        if slug in articles
     ]
+    publish(home)
+
+
+def _ensure_users(stdout: TextIO, *, reset: bool) -> list[tuple[str, str]]:
+    """The editor and reviewer logins: created if missing, restored on reset, else kept."""
+    set_up = []
+    for username, first_name, last_name, group, _ in DEMO_USERS:
+        user, fresh = demo_user(username, first_name=first_name, last_name=last_name, reset=reset)
+        if fresh:
+            user.groups.add(Group.objects.get(name=group))
+            set_up.append(username)
+    stdout.write(
+        f"Content logins: {len(set_up)} {'restored' if reset else 'created'}, "
+        f"{len(DEMO_USERS) - len(set_up)} kept as they are.\n"
+    )
+    return [(username, description) for username, *_, description in DEMO_USERS]
 
 
 __all__ = ["seed_content"]

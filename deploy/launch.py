@@ -1,0 +1,115 @@
+"""Start ``deploy/run_local.py`` in the background and wait until it says READY: for the smoke
+tests and the slow-client bench, which talk to the stack over loopback.
+
+    with launched_stack(["--no-worker"]) as stack:
+        urllib.request.urlopen(stack.nginx_url + "/healthz")
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT_SECONDS = 240.0
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class LaunchedStack:
+    nginx_port: int
+    app_port: int
+    state_dir: Path
+    output: list[str]
+
+    @property
+    def nginx_url(self) -> str:
+        return f"http://127.0.0.1:{self.nginx_port}"
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (the OS's choice) on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _read_until_ready(process: subprocess.Popen, output: list[str]) -> None:
+    """Collect run_local's output (to the end, in a thread) and return once it says READY."""
+    ready = threading.Event()
+
+    def collect() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line.rstrip("\n"))
+            if line.startswith("READY "):
+                ready.set()
+
+    threading.Thread(target=collect, daemon=True).start()
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while not ready.wait(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the stack did not start:\n" + "\n".join(output[-40:]))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to run_local (it stops its children), then SIGKILL to whatever is left of its
+    process group (its own session: start_new_session below)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    # Nothing left is the usual case (ProcessLookupError).
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@contextmanager
+def launched_stack(
+    extra_args: list[str], *, state_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[LaunchedStack]:
+    """``python -m deploy.run_local`` on two free ports with ``extra_args``, stopped (SIGTERM,
+    then SIGKILL to its process group) when the block ends."""
+    nginx_port, app_port = free_port(), free_port()
+    command = [
+        sys.executable,
+        "-u",
+        "-m",
+        "deploy.run_local",
+        "--nginx-port",
+        str(nginx_port),
+        "--app-port",
+        str(app_port),
+        "--state-dir",
+        str(state_dir),
+        *extra_args,
+    ]
+    output: list[str] = []
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _read_until_ready(process, output)
+        yield LaunchedStack(nginx_port, app_port, state_dir, output)
+    finally:
+        _stop(process)

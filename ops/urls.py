@@ -1,0 +1,12 @@
+"""At the site's root, without a trailing slash, as probes expect: ``/healthz``, ``/readyz``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "ops"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]
