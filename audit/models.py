@@ -42,8 +42,11 @@ class AuditAction(models.TextChoices):
     VERIFIED = "verified", "Identity confirmed"
 
 
-# ``detail["what"]`` of the one event a provider's dashboard view records.
+# ``detail["what"]`` of the one event a listing of plans records, naming them in
+# ``detail["plans"]``: a provider's dashboard, and the on-call list of red-flag alerts.
 DASHBOARD = "dashboard"
+CLINIC_ALERTS = "clinic alerts"
+LISTINGS = (DASHBOARD, CLINIC_ALERTS)
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -58,26 +61,27 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(care_plan_id=plan_id)
 
     def listing_plan(self, plan_or_id) -> "AuditEventQuerySet":
-        """Dashboard views whose one event names the plan among those listed
+        """Listings (``LISTINGS``) whose one event names the plan among those listed
         (``detail = {"what": "dashboard", "plans": [ids]}``)."""
         plan_id = int(getattr(plan_or_id, "pk", plan_or_id))
         return self.filter(self._listing_q(plan_id))
 
     def trail_for_plan(self, plan_or_id) -> "AuditEventQuerySet":
-        """Everything about the plan: its own events and the dashboard views that listed it."""
+        """Everything about the plan: its own events and the listings that named it."""
         plan_id = int(getattr(plan_or_id, "pk", plan_or_id))
         return self.filter(Q(care_plan_id=plan_id) | self._listing_q(plan_id))
 
     def _listing_q(self, plan_id: int) -> Q:
         if connections[self.db].vendor == "postgresql":
-            # Served by the partial GIN index audit_event_dashboard_plans (migration 0005).
-            return Q(detail__what=DASHBOARD, detail__plans__contains=[plan_id])
-        # SQLite: no JSON containment; json_each over the (few) dashboard events.
+            # Served by the partial GIN index audit_event_listing_plans (migration 0008).
+            return Q(detail__what__in=LISTINGS, detail__plans__contains=[plan_id])
+        # SQLite: no JSON containment; json_each over the (few) listing events.
+        kinds = ", ".join(["%s"] * len(LISTINGS))
         return Q(
             pk__in=RawSQL(
                 "SELECT e.id FROM audit_auditevent e, json_each(e.detail, '$.plans') p"
-                " WHERE json_extract(e.detail, '$.what') = %s AND p.value = %s",
-                (DASHBOARD, plan_id),
+                f" WHERE json_extract(e.detail, '$.what') IN ({kinds}) AND p.value = %s",
+                (*LISTINGS, plan_id),
             )
         )
 

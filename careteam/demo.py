@@ -15,6 +15,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from django.contrib.auth.models import Group
+
 from audit.models import AuditAction
 from audit.services import EventSpec, record_events
 from careteam.models import (
@@ -26,6 +28,7 @@ from careteam.models import (
     Provider,
     TeamRole,
 )
+from careteam.policy import ON_CALL_GROUP
 from careteam.services import (
     add_member,
     add_precaution,
@@ -49,7 +52,7 @@ PROVIDERS = (
         "Lee",
         Discipline.PAIN_MANAGEMENT,
         "MD, pain medicine",
-        "Pain physician; leads Alex's and Sam's care teams",
+        "Pain physician; leads Alex's and Sam's care teams; on call (/care/alerts/)",
     ),
     (
         "pt.morgan",
@@ -329,6 +332,8 @@ SAM = DemoPlan(
 
 
 DEMO_PLANS = (ALEX, SAM)
+# Providers in the "On call" group: they read the clinic's red-flag alerts at /care/alerts/.
+ON_CALL = ("dr.lee",)
 
 
 def ensure_providers(*, reset: bool = False) -> tuple[dict[str, object], list[str]]:
@@ -346,6 +351,8 @@ def ensure_providers(*, reset: bool = False) -> tuple[dict[str, object], list[st
             create_provider(user, discipline=discipline, credentials=credentials)
         if fresh:
             set_up.append(username)
+            if username in ON_CALL:
+                user.groups.add(Group.objects.get_or_create(name=ON_CALL_GROUP)[0])
         users[username] = user
     return users, set_up
 

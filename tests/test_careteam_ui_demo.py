@@ -17,6 +17,7 @@ from careteam.models import (
     Provider,
     TeamNote,
 )
+from careteam.policy import ON_CALL_GROUP
 from portal.models import ContraindicationTag
 
 COUNTED = (
@@ -60,6 +61,12 @@ def test_seeded_teams_match_the_story():
         "dr.lee": "lead"
     }
     assert not CareTeamMembership.objects.filter(user__username="dr.shah").exists()
+    on_call = (
+        get_user_model()
+        .objects.filter(groups__name=ON_CALL_GROUP)
+        .values_list("username", flat=True)
+    )
+    assert list(on_call) == ["dr.lee"]
     assert alex.status == "active"
     assert alex.precautions.filter(avoid_tag=tag).exists()
     assert Activity.objects.filter(section__plan=alex, do_not_perform=True).exists()

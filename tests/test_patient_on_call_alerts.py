@@ -166,6 +166,9 @@ def test_reading_the_list_is_one_audited_event_naming_the_alerts_and_plans(
         "plans": sorted({portal_world.plan.pk, portal_world.other_plan.pk}),
     }
     assert event.path == ALERTS
+    # Each listed plan's audit trail shows that the on-call list named it.
+    for plan in (portal_world.plan, portal_world.other_plan):
+        assert event in AuditEvent.objects.trail_for_plan(plan)
 
 
 def test_providers_not_on_call_are_refused_403_with_the_policy_sentence(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import AuditAction
+from audit.models import CLINIC_ALERTS, AuditAction
 from audit.services import record_event
 from careteam.policy import PlanAction, PlanRights, may_break_the_glass
 
@@ -24,8 +24,6 @@ from ..models import RedFlagAlert
 from .escalation import escalation_due_at
 
 CLOSED_WINDOW = datetime.timedelta(days=7)
-# ``detail["what"]`` of the event a reading of the list records.
-CLINIC_ALERTS = "clinic alerts"
 
 
 @dataclass(frozen=True)
