@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# axe-core for the browser tests (package-lock.json); npm ci writes this file.
+NODE_INSTALLED := node_modules/.package-lock.json
 
 .PHONY: install demo test bench bench-slow-clients lint format clean
 
@@ -12,7 +14,11 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# Without npm the browser tests skip, saying how to get what they need.
+$(NODE_INSTALLED): package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
+
+install: $(INSTALLED) $(NODE_INSTALLED)
 
 demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --noinput
@@ -44,4 +50,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 static_collected media
+	rm -rf $(VENV) node_modules db.sqlite3 static_collected media

@@ -108,11 +108,11 @@ def activity(kind: str, title: str, **fields) -> Item:
     return Item({"kind": kind, "title": title, **fields})
 
 
+# The team's own red-flag advice: the patient's page lists the urgent symptoms and says to
+# call 999 above it, so this adds only what is particular to these patients.
 RED_FLAGS = (
-    "Go to the emergency department or call 999 now if you have new numbness or weakness "
-    "in your legs, numbness between your legs, trouble controlling your bladder or bowels, "
-    "or severe pain after a fall. Call the clinic the same day if a flare is much worse "
-    "than usual and does not ease with your flare plan within two days."
+    "Call the clinic the same day if a flare is much worse than usual and does not ease "
+    "with your flare plan within two days."
 )
 
 ALEX = DemoPlan(
@@ -153,7 +153,7 @@ ALEX = DemoPlan(
     sections={
         Discipline.PAIN_MANAGEMENT: [
             goal(
-                "Pain 4/10 or less on the NRS on most days",
+                "Pain 4 out of 10 or less on most days",
                 measure="Average daily pain on the 0–10 numeric rating scale",
                 target="4 or less on 5 days out of 7",
                 due_date=datetime.date(2026, 12, 15),
@@ -302,7 +302,7 @@ SAM = DemoPlan(
     sections={
         Discipline.PAIN_MANAGEMENT: [
             goal(
-                "Pain 4/10 or less on the NRS during a working day",
+                "Pain 4 out of 10 or less during a working day",
                 measure="Worst pain at work on the 0–10 numeric rating scale",
                 target="4 or less",
             ),

@@ -77,6 +77,11 @@ class PlanFieldsForm(forms.ModelForm):
             "patient_summary": forms.Textarea(attrs={"rows": 5}),
             "red_flag_guidance": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "red_flag_guidance": "The patient's page always lists the urgent symptoms (leg "
+            "numbness or weakness, bladder or bowel changes, severe pain after a fall, pain "
+            "that rest does not ease) and says to call 999. Add only advice for this patient.",
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -14,14 +14,18 @@ template with a function that builds its context, or as a function that returns 
     register_dashboard_panel("inbox", render=lambda page: render_inbox(page.request))
 
 A plan panel gets a ``PlanPage``: the request, the plan and the user's permission codenames
-on it as the view already read them, so a panel never reads rights again. A dashboard
+on it as the view already read them, so a panel never reads rights again. It appears at one
+of the plan page's ``PlanPlace``s: ``MAIN`` (the default, between the team notes and the
+history) or ``ALERTS`` (at the top, above the overview: what the team must act on now). A
+plan panel that names the ``anchor`` (the id of its heading) and a ``label`` is listed in
+the page's contents. A dashboard
 panel gets a ``DashboardPage`` (the request). A context builder returning ``None``, or a
 render function returning an empty string, shows nothing. Templates are rendered with the
 request (``csrf_token`` and ``request`` are there). Plain strings from a render function
 are escaped; return ``SafeString`` (e.g. from ``render_to_string``) for markup.
 
-Panels appear in ``order`` (lower first, then in the order registered) at the one place
-each careteam page keeps for them. Registering a name again replaces that panel;
+Panels appear in ``order`` (lower first, then in the order registered) at the place each
+careteam page keeps for them. Registering a name again replaces that panel;
 ``unregister_plan_panel`` / ``unregister_dashboard_panel`` take one away. careteam's views
 call ``render_plan_panels`` and ``render_dashboard_panels`` and hand the templates a list
 of ``RenderedPanel`` (``{% for panel in plan_panels %}{{ panel.html }}{% endfor %}``).
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest
@@ -41,6 +46,13 @@ from django.utils.safestring import SafeString
 from careteam.models import CarePlan
 
 DEFAULT_ORDER = 100
+
+
+class PlanPlace(StrEnum):
+    """Where on the plan page a panel appears."""
+
+    ALERTS = "alerts"  # at the top, above the overview
+    MAIN = "main"  # between the team notes and the history
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,11 @@ class DashboardPage:
 class RenderedPanel:
     name: str
     html: SafeString
+    place: str = PlanPlace.MAIN
+    # The id of the panel's heading and the words for it in the page's contents ("" for a
+    # panel the contents leave out).
+    anchor: str = ""
+    label: str = ""
 
 
 Page = TypeVar("Page", PlanPage, DashboardPage)
@@ -81,6 +98,9 @@ class Panel(Generic[Page]):
     name: str
     order: int
     render: Callable[[Page], str]
+    place: str = PlanPlace.MAIN
+    anchor: str = ""
+    label: str = ""
 
 
 class PanelRegistry(Generic[Page]):
@@ -100,6 +120,9 @@ class PanelRegistry(Generic[Page]):
         template: str | None = None,
         context: Callable[[Page], Mapping[str, Any] | None] | None = None,
         order: int = DEFAULT_ORDER,
+        place: str = PlanPlace.MAIN,
+        anchor: str = "",
+        label: str = "",
     ) -> None:
         if (render is None) == (template is None):
             raise ValueError(f"{self.page} panel {name!r}: give either render or template.")
@@ -107,7 +130,11 @@ class PanelRegistry(Generic[Page]):
             raise ValueError(f"{self.page} panel {name!r}: context goes with a template.")
         if template is not None:
             render = _template_renderer(template, context)
-        self._panels[name] = Panel(name=name, order=order, render=render)
+        if bool(anchor) != bool(label):
+            raise ValueError(f"{self.page} panel {name!r}: the contents need anchor and label.")
+        self._panels[name] = Panel(
+            name=name, order=order, render=render, place=place, anchor=anchor, label=label
+        )
         if name not in self._sequence:
             self._registered += 1
             self._sequence[name] = self._registered
@@ -126,7 +153,15 @@ class PanelRegistry(Generic[Page]):
         for panel in self._ordered():
             html = conditional_escape(panel.render(page) or "")
             if html.strip():
-                rendered.append(RenderedPanel(name=panel.name, html=html))
+                rendered.append(
+                    RenderedPanel(
+                        name=panel.name,
+                        html=html,
+                        place=panel.place,
+                        anchor=panel.anchor,
+                        label=panel.label,
+                    )
+                )
         return rendered
 
     def _ordered(self) -> list[Panel[Page]]:
@@ -156,9 +191,22 @@ def register_plan_panel(
     template: str | None = None,
     context: Callable[[PlanPage], Mapping[str, Any] | None] | None = None,
     order: int = DEFAULT_ORDER,
+    place: PlanPlace = PlanPlace.MAIN,
+    anchor: str = "",
+    label: str = "",
 ) -> None:
-    """Add a panel to every plan page (``/care/plans/<id>/``)."""
-    plan_panels.register(name, render, template=template, context=context, order=order)
+    """Add a panel to every plan page (``/care/plans/<id>/``), at ``place``; listed in the
+    page's contents as ``label``, linking to ``anchor`` (its heading's id), if given."""
+    plan_panels.register(
+        name,
+        render,
+        template=template,
+        context=context,
+        order=order,
+        place=place,
+        anchor=anchor,
+        label=label,
+    )
 
 
 def register_dashboard_panel(

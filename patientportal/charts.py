@@ -197,14 +197,23 @@ def pain_trend(points: Iterable[TrendPoint], *, chart_id: str = "pain-trend") ->
     )
 
 
-def odi_trend(points: Iterable[TrendPoint], *, chart_id: str = "odi-trend") -> TrendChart:
-    """Oswestry Disability Index, 0-100 (lower is better)."""
+def odi_trend(
+    points: Iterable[TrendPoint], *, chart_id: str = "odi-trend", for_patient: bool = False
+) -> TrendChart:
+    """Oswestry Disability Index, 0-100 (lower is better); ``for_patient``: named in plain
+    words, as the patient's pages call it (the back-pain questionnaire)."""
+    if for_patient:
+        title = "Back-pain questionnaire score over time (0 = no problems, 100 = the most)"
+        value_label, noun = "Questionnaire score", "questionnaire score"
+    else:
+        title = "Oswestry Disability Index over time (0 = no disability, 100 = most)"
+        value_label, noun = "ODI score", "ODI score"
     return _build(
         points,
         chart_id=chart_id,
-        title="Oswestry Disability Index over time (0 = no disability, 100 = most)",
-        value_label="ODI score",
-        noun="ODI score",
+        title=title,
+        value_label=value_label,
+        noun=noun,
         scale_max=100,
         y_ticks=range(0, 101, 20),
     )

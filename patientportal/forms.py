@@ -59,6 +59,19 @@ class InvitePatientForm(OneTimeKeyForm):
     """The invite button on the team's plan page: the key is its only field."""
 
 
+class SwitchOffAccessForm(forms.Form):
+    """The confirmation page's button: it posts ``confirm=yes``, so a bare POST (an old
+    plan page, a script) switches nothing off."""
+
+    confirm = forms.ChoiceField(
+        choices=[("yes", "Switch off portal access")],
+        error_messages={
+            "required": "Choose “Switch off portal access” on this page to confirm.",
+            "invalid_choice": "Choose “Switch off portal access” on this page to confirm.",
+        },
+    )
+
+
 class CheckInForm(OneTimeKeyForm):
     pain_score = forms.TypedChoiceField(
         label="How bad is your pain right now, from 0 to 10?",

@@ -1,6 +1,8 @@
 """The patient-portal parts of the care team's pages, added through ``careteam.panels``:
 
-- on the plan page, the portal panel (access, assigned reading, check-ins, trends, alerts);
+- on the plan page, at the top, the open red-flag alerts with the check-ins that raised
+  them; further down, the portal panel (access, assigned reading, check-ins, trends, the
+  alerts acknowledged);
 - on the dashboard, the red-flag alerts waiting on the user's teams, and for whoever is on
   call a link to the clinic's alert list (``views.on_call``).
 
@@ -20,6 +22,7 @@ from careteam.models import CarePlan
 from careteam.panels import (
     DashboardPage,
     PlanPage,
+    PlanPlace,
     register_dashboard_panel,
     register_plan_panel,
 )
@@ -27,11 +30,13 @@ from careteam.policy import may_view_clinic_alerts
 
 from .forms import InvitePatientForm
 from .services.alerts import open_alerts_for_user
-from .services.team_panel import PlanPortalPanel, plan_portal_panel
+from .services.team_panel import PlanPortalPanel, plan_alerts, plan_portal_panel
 
 PLAN_PANEL = "patientportal"
+PLAN_ALERTS_PANEL = "patientportal-plan-alerts"
 DASHBOARD_PANEL = "patientportal-red-flag-alerts"
 PLAN_PANEL_TEMPLATE = "patientportal/includes/plan_portal_panel.html"
+PLAN_ALERTS_TEMPLATE = "patientportal/includes/plan_alerts.html"
 RED_FLAG_ALERTS_TEMPLATE = "patientportal/includes/red_flag_alerts.html"
 
 
@@ -45,6 +50,12 @@ def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
     panel) for anyone not on the team."""
     panel = plan_portal_panel(page.user, page.plan, known_perms=page.codenames)
     return None if panel is None else _panel_context(panel)
+
+
+def plan_alerts_context(page: PlanPage) -> dict[str, Any] | None:
+    """The plan's open red-flag alerts; None (no panel) when there are none."""
+    alerts = plan_alerts(page.user, page.plan, known_perms=page.codenames)
+    return None if alerts is None else {"panel": alerts}
 
 
 def red_flag_alerts_context(page: DashboardPage) -> dict[str, Any]:
@@ -70,7 +81,21 @@ def render_red_flag_alerts(request: HttpRequest) -> SafeString:
 
 
 def register_panels() -> None:
-    register_plan_panel(PLAN_PANEL, template=PLAN_PANEL_TEMPLATE, context=portal_panel_context)
+    register_plan_panel(
+        PLAN_ALERTS_PANEL,
+        template=PLAN_ALERTS_TEMPLATE,
+        context=plan_alerts_context,
+        place=PlanPlace.ALERTS,
+        anchor="red-flag-alerts",
+        label="Red-flag alerts",
+    )
+    register_plan_panel(
+        PLAN_PANEL,
+        template=PLAN_PANEL_TEMPLATE,
+        context=portal_panel_context,
+        anchor="portal-panel-heading",
+        label="Patient portal",
+    )
     register_dashboard_panel(
         DASHBOARD_PANEL, template=RED_FLAG_ALERTS_TEMPLATE, context=red_flag_alerts_context
     )

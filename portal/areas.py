@@ -1,4 +1,5 @@
-"""The editors' area of the site: a link to the Wagtail admin for whoever may open it."""
+"""The editors' area of the site: a link to the Wagtail admin for whoever may open it, and
+where editors and reviewers land after logging in (they come to write and review)."""
 
 from core.areas import Area
 
@@ -6,7 +7,7 @@ CMS_AREA = Area(
     name="portal",
     label="Content management (Wagtail admin)",
     links=(("CMS", "wagtailadmin_home"),),
-    home=None,  # editors and reviewers land on the public site, as everyone else does
+    home="wagtailadmin_home",
     permission="wagtailadmin.access_admin",
     order=90,
 )

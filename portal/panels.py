@@ -1,21 +1,53 @@
-"""Editor panels: a read-only readability report and the tabs article and treatment pages share."""
+"""Editor panels: a readability report that follows the editor's typing, and the tabs
+article and treatment pages share."""
 
 from django import forms
+from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
 from wagtail.models import Page
 
-from portal.services.readability import page_readability
+from portal.services.readability import page_readability, summary_readability
+from portal.summaries import SUMMARY_MAX_LENGTH
+
+
+def readability_context(page, *, faq_items=None, summary: str | None = None) -> dict:
+    """The report: the grade of the text below the title, and of the summary with its
+    length (``faq_items`` and ``summary``: as edited, when not yet the page's own)."""
+    return {
+        "readability": page_readability(page, faq_items),
+        "summary": summary_readability(
+            page.summary if summary is None else summary, SUMMARY_MAX_LENGTH
+        ),
+    }
 
 
 class ReadabilityPanel(Panel):
-    """Flesch–Kincaid grade of the revision being edited, warning above the target grade."""
+    """Flesch–Kincaid grade of the text and of the summary, warning above the target grade;
+    portal/static/portal/js/readability.js brings it up to date while the editor types
+    (portal.readability_report)."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "portal/admin/readability_panel.html"
 
+        class Media:
+            js = ["portal/js/readability.js"]
+
+        def report_url(self) -> str:
+            page = self.instance
+            if page.pk:
+                return reverse("portal_readability_edit", args=[page.pk])
+            parent = getattr(self.form, "parent_page", None)
+            if parent is None:
+                return ""
+            meta = page._meta
+            return reverse(
+                "portal_readability_add", args=[meta.app_label, meta.model_name, parent.pk]
+            )
+
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
-            context["readability"] = page_readability(self.instance)
+            context.update(readability_context(self.instance))
+            context["report_url"] = self.report_url()
             return context
 
 

@@ -1,10 +1,25 @@
-"""Wagtail admin registration: people and taxonomies as snippets under one menu."""
+"""Wagtail admin registration: people and taxonomies as snippets under one menu; the
+portal's page editor (portal.page_editing); the readability report behind the editor's
+panel (portal.readability_report)."""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from portal.models import Condition, ContraindicationTag, Person, Topic
+from portal import readability_report
+from portal.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    Condition,
+    ContraindicationTag,
+    HomePage,
+    Person,
+    Topic,
+    TreatmentIndexPage,
+    TreatmentPage,
+)
+from portal.page_editing import portal_page_viewsets
 from portal.rich_text_link_handler import CachedPageLinkHandler
 
 
@@ -52,3 +67,26 @@ register_snippet(ContentTaxonomyGroup)
 @hooks.register("register_rich_text_features", order=1)
 def register_cached_page_links(features) -> None:
     features.register_link_type(CachedPageLinkHandler)
+
+
+@hooks.register("register_admin_viewset")
+def register_portal_page_editor():
+    return portal_page_viewsets(
+        [HomePage, ArticleIndexPage, ArticlePage, TreatmentIndexPage, TreatmentPage]
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_readability_report():
+    return [
+        path(
+            "portal/readability/<int:page_id>/",
+            readability_report.edit_report,
+            name="portal_readability_edit",
+        ),
+        path(
+            "portal/readability/new/<str:app_label>/<str:model_name>/<int:parent_page_id>/",
+            readability_report.add_report,
+            name="portal_readability_add",
+        ),
+    ]

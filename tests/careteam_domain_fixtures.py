@@ -13,10 +13,13 @@ from django.contrib.auth import get_user_model
 from careteam.models import CarePlan, Discipline, PlanSection, TeamRole
 from careteam.services import add_member, create_care_plan, create_patient, create_provider
 
+# Every user ``make_user`` creates logs in with this (the browser tests type it).
+PASSWORD = "x-test-pass-1"
+
 
 def make_user(username: str, **extra):
     return get_user_model().objects.create_user(
-        username=username, email=f"{username}@clinic.example", password="x-test-pass-1", **extra
+        username=username, email=f"{username}@clinic.example", password=PASSWORD, **extra
     )
 
 

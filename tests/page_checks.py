@@ -3,7 +3,9 @@
     assert_accessible_page(response.content.decode())
 
 One h1, every element closed in order, unique ids, a label for every visible field, no
-script in the main content (the page works without JavaScript).
+script in the main content (the page works without JavaScript), and every wide table's
+scroll container (``table-scroll``) a named region reachable by keyboard (axe's
+``scrollable-region-focusable``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Structure(HTMLParser):
         self.ids: list[str] = []
         self.label_targets: set[str] = set()
         self.fields: list[tuple[str, dict]] = []
+        self.scroll_regions: list[dict] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
         attributes = dict(attrs)
@@ -48,6 +51,8 @@ class Structure(HTMLParser):
             self.label_targets.add(attributes["for"])
         if tag in ("input", "select", "textarea"):
             self.fields.append((tag, attributes))
+        if "table-scroll" in (attributes.get("class") or "").split():
+            self.scroll_regions.append(attributes)
         if tag not in VOID:
             self.stack.append(tag)
 
@@ -78,3 +83,6 @@ def assert_accessible_page(html: str) -> None:
             continue
         assert attributes.get("id") in parser.label_targets, (tag, attributes)
     assert "<script" not in html.split("<main", 1)[1]
+    for region in parser.scroll_regions:
+        assert region.get("role") == "region" and region.get("tabindex") == "0", region
+        assert (region.get("aria-label") or "").strip(), region

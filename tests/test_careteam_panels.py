@@ -157,6 +157,40 @@ def test_a_panel_that_reads_nothing_adds_no_query_to_the_plan_page(ui_team: UiTe
     assert with_panel == without
 
 
+@pytest.mark.django_db
+def test_a_panel_at_the_alerts_place_comes_first_and_is_listed_in_the_contents(ui_team: UiTeam):
+    panels.register_plan_panel(
+        "test-urgent",
+        lambda page: format_html('<section><h2 id="test-urgent">{}</h2></section>', "Act now"),
+        place=panels.PlanPlace.ALERTS,
+        anchor="test-urgent",
+        label="Act now",
+    )
+    panels.register_plan_panel("test-unlisted", lambda page: "<p>Unlisted test panel</p>")
+    try:
+        client = client_for(ui_team.team.lead)
+        html = page_html(client, reverse("careteam:plan-detail", args=[ui_team.plan.pk]))
+    finally:
+        panels.unregister_plan_panel("test-urgent")
+        panels.unregister_plan_panel("test-unlisted")
+    urgent = html.index('<h2 id="test-urgent">Act now</h2>')
+    contents = html.index('id="contents-heading"')
+    assert html.index("<h1") < urgent < contents < html.index('id="overview"')
+    assert '<li><a href="#test-urgent">Act now</a></li>' in html
+    notes, history = html.index('id="team-notes"'), html.index('id="history"')
+    assert notes < html.index("Unlisted test panel") < history
+    assert "Unlisted test panel</a>" not in html
+
+
+def test_a_panel_in_the_contents_needs_both_its_anchor_and_its_label():
+    registry = panels.PanelRegistry("test")
+    with pytest.raises(ValueError):
+        registry.register("no-label", lambda page: "", anchor="somewhere")
+    with pytest.raises(ValueError):
+        registry.register("no-anchor", lambda page: "", label="Somewhere")
+    assert registry.names() == []
+
+
 def test_panels_appear_by_order_then_in_the_order_registered():
     registry = panels.PanelRegistry("test")
     registry.register("late", lambda page: "late", order=200)

@@ -124,10 +124,12 @@ def grow_plan(ui: UiTeam, size: int) -> None:
 
 
 # Session, user, the navigation's profile look-up, plan, the rights read once (5), the view's
-# audit record, sections, goals, activities, precautions, team, notes, history, the
-# patient-portal panel (its open and its acknowledged red-flag alerts among them); mental
-# health adds private notes and their audit record. Services reuse the view's rights.
-PLAN_PAGE_QUERIES = {"lead": 32, "mental_health": 34, "contributor": 32}
+# audit record, the last visit and the changes since, sections, goals, activities,
+# precautions, team, the notes' count and their page, history, the open red-flag alerts
+# panel, the patient-portal panel (its acknowledged alerts among them); mental health adds
+# private notes (count, page) and their audit record. Services reuse the view's rights.
+# Notes come a page at a time: the count stays the same however many there are.
+PLAN_PAGE_QUERIES = {"lead": 35, "mental_health": 38, "contributor": 35}
 
 
 @pytest.mark.django_db

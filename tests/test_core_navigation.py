@@ -53,7 +53,8 @@ def editor_user():
     return user
 
 
-SHARED = ["Articles", "Treatments", "Search"]
+# No "Search" link: every page has a search box (tests/test_core_header.py).
+SHARED = ["Articles", "Treatments"]
 
 
 def test_each_kind_of_user_sees_its_links_on_a_wagtail_page(
@@ -121,12 +122,12 @@ def test_navigation_and_landing_page_come_from_the_same_areas(
     assert [area.name for area in user_areas(User.objects.create_user("nav-plain"))] == ["accounts"]
     assert home_url_name(patient_user) == "patientportal:plan"
     assert home_url_name(provider_user) == "careteam:dashboard"
-    assert home_url_name(editor_user) is None  # the CMS is a link, not a landing page
+    assert home_url_name(editor_user) == "wagtailadmin_home"
 
 
 @pytest.mark.parametrize(
     ("kind", "landing"),
-    [("patient", "/my/plan/"), ("provider", "/care/"), ("editor", "/"), ("both", "/care/")],
+    [("patient", "/my/plan/"), ("provider", "/care/"), ("editor", "/cms/"), ("both", "/care/")],
 )
 def test_each_kind_of_user_lands_on_its_first_area_after_login(
     client, patient_user, provider_user, editor_user, kind, landing

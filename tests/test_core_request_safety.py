@@ -48,6 +48,7 @@ from patientportal.forms import (
     InvitePatientForm,
     OdiForm,
     ReadingFeedbackForm,
+    SwitchOffAccessForm,
 )
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
@@ -325,7 +326,11 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
         "csrfmiddlewaretoken",
         *InvitePatientForm.base_fields,
     ],
-    "patientportal_team:revoke": named("csrfmiddlewaretoken"),
+    # The confirmation page's button names itself.
+    "patientportal_team:revoke": lambda world: [
+        "csrfmiddlewaretoken",
+        *SwitchOffAccessForm.base_fields,
+    ],
     "patientportal_team:assign-reading": form_fields(AssignReadingForm),
     # The form that closes an alert, and where to go back to afterwards.
     "patientportal_team:acknowledge-alert": lambda world: [

@@ -132,20 +132,23 @@ def test_who_may_not_hand_over_is_refused_without_being_asked_to_confirm(care_te
     assert client_for(care_team.outsider).get(url).status_code == 404
 
 
-def test_switching_off_portal_access_asks_first_and_comes_back_to_the_plan(portal_world):
+def test_switching_off_portal_access_asks_first_and_comes_back_to_its_confirmation_page(
+    portal_world,
+):
     plan = portal_world.plan
     url = reverse("patientportal_team:revoke", args=[plan.pk])
     plan_page = reverse("careteam:plan-detail", args=[plan.pk])
     lead = client_for(portal_world.lead)
-    response = lead.post(url)
-    assert response["Location"] == confirm_url(plan_page)
+    assert lead.get(url)["Location"] == confirm_url(url)
+    response = lead.post(url, {"confirm": "yes"})
+    assert response["Location"] == confirm_url(url)
     portal_world.patient_user.refresh_from_db()
     assert portal_world.patient_user.is_active
 
-    confirmed = lead.post(CONFIRM_URL, {"password": TEST_PASSWORD, "next": plan_page})
-    assert confirmed["Location"] == plan_page
-    assert "You will not be asked again" in lead.get(plan_page).content.decode()
-    assert lead.post(url)["Location"] == plan_page
+    confirmed = lead.post(CONFIRM_URL, {"password": TEST_PASSWORD, "next": url})
+    assert confirmed["Location"] == url
+    assert "You will not be asked again" in lead.get(url).content.decode()
+    assert lead.post(url, {"confirm": "yes"})["Location"] == plan_page
     portal_world.patient_user.refresh_from_db()
     assert not portal_world.patient_user.is_active
     assert not portal_world.patient_user.has_usable_password()
@@ -153,7 +156,8 @@ def test_switching_off_portal_access_asks_first_and_comes_back_to_the_plan(porta
 
 def test_switching_off_access_is_refused_at_once_for_who_may_not(portal_world):
     url = reverse("patientportal_team:revoke", args=[portal_world.plan.pk])
-    assert client_for(portal_world.team.physio).post(url).status_code == 403
+    assert client_for(portal_world.team.physio).post(url, {"confirm": "yes"}).status_code == 403
+    assert client_for(portal_world.team.physio).get(url).status_code == 403
     assert client_for(portal_world.team.outsider).post(url).status_code == 404
 
 

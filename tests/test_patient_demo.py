@@ -46,7 +46,23 @@ def test_seeder_returns_patient_logins_that_work(seeded, client):
     client.force_login(alex)
     html = client.get(reverse("patientportal:plan")).content.decode()
     assert "Lower back stability and pain plan" in html
-    assert "Pain score over time" in html and "ODI score" in html
+    assert "Pain score over time" in html and "Back-pain questionnaire score" in html
+
+
+def test_alexs_plan_says_what_the_tour_found_missing_in_plain_words(seeded, client):
+    client.force_login(authenticate(username="alex", password=demo_password()))
+    html = client.get(reverse("patientportal:plan")).content.decode()
+    assert "NRS" not in html and "ODI" not in html
+    box = html[html.index('id="red-flags-heading"') : html.index("</section>")]
+    assert box.count("999") == 1 and box.count("emergency department") == 1
+    assert "Call the clinic the same day if a flare is much worse" in box
+    # The pain goal is measured by the check-ins; the walking goal is not, and says so.
+    assert "Your pain was 4 or less on" in html
+    assert "Your check-ins do not measure this goal" in html
+    # The injection (14 October) and the review (25 November) are kept, with their dates.
+    assert "Epidural steroid injection, L5–S1" in html
+    assert "Review with Dr Lee six weeks after the injection" in html
+    assert "Do not do:</strong> Deep hamstring and lower-back stretching" in html
 
 
 def test_alex_has_reading_check_ins_and_two_odi_scores(seeded):

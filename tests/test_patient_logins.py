@@ -254,8 +254,8 @@ def test_invite_and_revoke_buttons_work_for_the_lead_only(
     assert "Invitation sent to pat@example.com" in response.content.decode()
     assert len(mail.outbox) == 1
 
-    response = client.post(revoke_url, follow=True)
+    response = client.post(revoke_url, {"confirm": "yes"}, follow=True)
     assert "switched off" in response.content.decode()
     assert PatientInvitation.objects.get().revoked_by == care_team.lead
-    again = client.post(revoke_url, follow=True)
+    again = client.post(revoke_url, {"confirm": "yes"}, follow=True)
     assert again.status_code == 200  # a clear message, never a 500

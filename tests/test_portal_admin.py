@@ -1,5 +1,7 @@
 """Editors' side: previews, add forms and snippet listings work for every portal type."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -43,7 +45,10 @@ def test_add_forms_show_the_readability_panel(admin_client, site_tree):
         url = reverse("wagtailadmin_pages:add", args=["portal", model, parent.pk])
         response = admin_client.get(url)
         assert response.status_code == 200
-        assert "Save a draft to see how easy the text is to read." in response.content.decode()
+        html = response.content.decode()
+        assert "the grade follows your text as you type" in html
+        report = reverse("portal_readability_add", args=["portal", model, parent.pk])
+        assert f'data-url="{report}"' in html
 
 
 def test_snippet_listings_show_people_and_taxonomies(admin_client):
@@ -83,3 +88,12 @@ def test_article_and_treatment_editors_share_the_review_tab(admin_client, site_t
         for field in ["author", "medical_reviewer", "last_reviewed", *classification]:
             assert f'name="{field}"' in html, (page, field)
         assert ('name="topics"' in html) == ("topics" in classification)
+
+
+def test_the_admin_loads_no_avatar_from_an_outside_service(admin_client, site_tree):
+    """The sidebar's avatar is Wagtail's own image (WAGTAIL_GRAVATAR_PROVIDER_URL = None)."""
+    for url in (reverse("wagtailadmin_home"), reverse("wagtailadmin_account")):
+        html = admin_client.get(url).content.decode()
+        assert "gravatar" not in html
+        avatars = re.findall(r'"avatarUrl": "([^"]+)"', html)
+        assert avatars and all(src.startswith("/static/") for src in avatars), avatars

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from portal.importing import ArticleParseError, parse_markdown_file, parse_markdown_text
-from portal.importing.document import Callout, Heading, Paragraph, Quote
+from portal.importing.document import Callout, Heading, Paragraph, Quote, TreatmentLink
 from portal.importing.rich_text import plain_text
 from portal.services.readability import flesch_kincaid_grade
 from portal.services.reading_time import count_text_words
+from portal.summaries import SUMMARY_MAX_LENGTH
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "portal" / "demo_content" / "articles"
@@ -205,6 +208,8 @@ def article_text(article) -> str:
             texts.append(plain_text(block.body_html))
         elif isinstance(block, Quote):
             texts.append(block.text)
+        elif isinstance(block, TreatmentLink):
+            texts.append(block.blurb)
     texts += [f"{item.question} {plain_text(item.answer_html)}" for item in article.faq]
     return " ".join(texts)
 
@@ -231,8 +236,11 @@ def test_demo_article_is_complete(path):
     assert article.related
     if path != FLAGSHIP:
         assert 800 <= article_words(article) <= 1600
-    # Patient material aims at a reading grade of 8 or below.
+    # Patient material aims at a reading grade of 8 or below, the summary too (the editor's
+    # panel grades it on its own), and a summary fits its limit.
     assert flesch_kincaid_grade(article_text(article)) <= 8
+    assert flesch_kincaid_grade(article.summary) <= 8
+    assert len(article.summary) <= SUMMARY_MAX_LENGTH
 
 
 def test_demo_related_links_point_at_demo_articles():
@@ -254,14 +262,17 @@ def test_flagship_article_is_a_long_structured_read():
     assert all(2 <= len(subsections) <= 4 for subsections in h2_sections)
     assert len(article.faq) >= 5
     assert [c.kind for c in article.body if isinstance(c, Callout)].count("red_flag") == 1
-    html = body_html(article)
-    for treatment in (
-        "epidural-steroid-injections",
-        "radiofrequency-ablation",
-        "prolotherapy",
-        "stabilisation-physical-therapy",
-    ):
-        assert f'href="/treatments/{treatment}/"' in html
+    # The README's promise: cards that link to treatment pages.
+    cards = [block.href for block in article.body if isinstance(block, TreatmentLink)]
+    assert cards == [
+        f"/treatments/{treatment}/"
+        for treatment in (
+            "epidural-steroid-injections",
+            "radiofrequency-ablation",
+            "prolotherapy",
+            "stabilisation-physical-therapy",
+        )
+    ]
     words = article_words(article)
     assert 3500 <= words <= 4300
     assert math.ceil(words / 238) >= 15
@@ -275,3 +286,28 @@ def test_images_and_unsupported_markup_are_dropped_with_a_note():
     assert "<img" not in article.body[0].html
     assert "dropped an image (add images in Wagtail's image library)" in article.warnings
     assert "dropped unsupported <u> formatting" in article.warnings
+
+
+def test_a_blockquote_labelled_treatment_becomes_a_treatment_card():
+    article = parse_markdown_text(
+        "---\ntitle: T\nsummary: S\n---\nText.\n\n"
+        "> **Treatment:** [Prolotherapy](/treatments/prolotherapy/) Who might try it.\n\n"
+        "> **Treatment:** No link here.\n"
+    )
+    cards = [block for block in article.body if isinstance(block, TreatmentLink)]
+    assert cards == [
+        TreatmentLink(
+            href="/treatments/prolotherapy/", title="Prolotherapy", blurb="Who might try it."
+        )
+    ]
+    assert "a Treatment card has no link to a treatment page; skipped" in article.warnings
+
+
+def test_demo_articles_give_the_clinics_emergency_number_as_the_footer_does():
+    """One number everywhere (settings.CLINIC_EMERGENCY_NUMBER), never "your local emergency
+    number" beside a footer that says 999."""
+    for path in DEMO_FILES:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert "local emergency number" not in text, path.name
+        numbers = set(re.findall(r"\b[Cc]all (\d{3})\b", text))
+        assert numbers <= {settings.CLINIC_EMERGENCY_NUMBER}, (path.name, numbers)

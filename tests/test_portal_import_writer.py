@@ -60,16 +60,16 @@ def test_import_builds_the_article_from_markdown(site_tree):
     assert callouts == ["tip", "red_flag", "warning", "info", "urgent"]
     intro = page.body[0].value.source
     assert '<a href="/treatments/stabilisation-physical-therapy/">' in intro
-    assert "<em>deep</em>" in intro
+    assert "<i>deep</i>" in intro  # stored as Wagtail's editor stores it
     assert all("script" not in str(block.value) for block in page.body)
     faqs = list(page.faq_items.all())
     assert [faq.question for faq in faqs] == [
         "How often should I practise?",
         "Is clicking a problem?",
     ]
-    assert "<em>start</em>" in faqs[0].answer
+    assert "<i>start</i>" in faqs[0].answer
     # A link to a page of this site becomes a Wagtail page link; one to nowhere stays as written.
-    assert f'<a id="{page.pk}" linktype="page">' in faqs[0].answer
+    assert f'<a linktype="page" id="{page.pk}">' in faqs[0].answer
     missing = "link '/treatments/stabilisation-physical-therapy/' matches no page on this site"
     assert (CORE, f"{missing}; kept as is") in report.warnings
 
@@ -80,7 +80,7 @@ def test_links_to_site_pages_follow_the_page(site_tree, client):
     import_markdown_files([CORE], publish=True)
 
     page = ArticlePage.objects.get(slug="core-basics")
-    assert f'<a id="{treatment.pk}" linktype="page">' in page.body[0].value.source
+    assert f'<a linktype="page" id="{treatment.pk}">' in page.body[0].value.source
     treatment.slug = "stability-physio"
     treatment.save_revision().publish()
     html = client.get("/articles/core-basics/").content.decode()
@@ -151,7 +151,8 @@ def test_reimport_updates_by_slug_with_a_new_revision(site_tree, tmp_path):
 
     report = import_markdown_files([edited, BALANCE])
 
-    assert [outcome.slug for outcome in report.updated] == ["core-basics", "balance-at-home"]
+    assert [outcome.slug for outcome in report.updated] == ["core-basics"]
+    assert [outcome.slug for outcome in report.unchanged] == ["balance-at-home"]
     assert report.created == []
     assert ArticlePage.objects.count() == pages_before
     assert revisions_of(page) == revisions_before + 1
@@ -259,7 +260,7 @@ def test_command_imports_and_summarises(site_tree):
     out, err = run_command(str(CORE), str(BALANCE), "--publish")
 
     assert "created: " in out and "-> core-basics" in out
-    assert "2 created, 0 updated (published), 0 skipped, 0 failed" in out
+    assert "2 created, 0 updated (published), 0 unchanged, 0 skipped, 0 failed" in out
     assert err == ""  # no progress bar when stderr is not a terminal
     assert ArticlePage.objects.live().count() == 2
 
@@ -349,6 +350,13 @@ def test_demo_articles_import_and_publish(site_tree):
     assert flagship.author.display_name == "Dr Hannah Lee, MD"
     assert flagship.medical_reviewer.display_name == "Dr Samuel Okafor, MD"
     assert flagship.related_article_links.count() == 4
+    cards = [block.value for block in flagship.body if block.block_type == "treatment_link"]
+    assert [card["page"].title for card in cards] == [
+        "Epidural steroid injections",
+        "Radiofrequency ablation",
+        "Prolotherapy",
+        "Stabilisation physical therapy",
+    ]
 
 
 def test_block_limits_are_checked_before_saving(site_tree, tmp_path):

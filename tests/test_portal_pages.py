@@ -3,8 +3,10 @@
 import datetime
 import json
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 
 from portal.blocks import CalloutBlock
 from portal.models import ArticlePage, ArticleRelatedArticle, HomePageFeaturedArticle
@@ -315,3 +317,35 @@ def test_a_preview_shows_related_articles_in_the_order_the_editor_left_them(site
     assert draft.related_articles(limit=2) == [added, second]
     saved = ArticlePage.objects.get(pk=article.pk)
     assert saved.related_articles() == [first, second]
+
+
+def test_an_article_says_where_it_was_printed_from_once(client, full_article):
+    html = client.get("/articles/hypermobile-lower-back-pain/").content.decode()
+    assert html.count("Printed from") == 1
+    assert (
+        'class="print-only">Printed from the Northbridge Spine &amp; Pain Clinic website, '
+        "http://testserver/articles/hypermobile-lower-back-pain/, on "
+    ) in html
+
+
+def test_print_spells_out_links_to_this_sites_pages_and_others():
+    css = Path(finders.find("core/css/print.css")).read_text(encoding="utf-8")
+    assert '.prose a[href^="/"]::after' in css and '.prose a[href^="http"]::after' in css
+    assert "Printed from" not in css  # the page says it once, with its address
+
+
+@pytest.mark.parametrize(
+    ("path", "description"),
+    [
+        ("/", "Clear guides for people with back pain."),
+        ("/articles/", "Careful guides to living well with back pain and hypermobility."),
+        ("/treatments/", "What our treatments involve, who they help, and what to expect."),
+        ("/articles/hypermobile-lower-back-pain/", "What loose ligaments mean for your back."),
+    ],
+)
+def test_every_portal_page_has_a_meta_description(client, full_article, path, description):
+    home = full_article.get_parent().get_parent().specific
+    home.hero_text = "Clear guides for people with back pain."
+    home.save_revision().publish()
+    html = client.get(path).content.decode()
+    assert f'<meta name="description" content="{description}">' in html

@@ -1,10 +1,12 @@
 """Medical review: the workflow gate, the editor's readability panel, overdue reviews."""
 
 import datetime
+import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -19,6 +21,7 @@ from portal.services.review_workflow import (
     WORKFLOW_NAME,
     ensure_review_setup,
 )
+from portal.summaries import SUMMARY_MAX_LENGTH
 from tests.portal_fixtures import make_article, make_treatment, paragraph
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +143,7 @@ def test_editor_sees_reading_grade_and_warning_for_hard_text(admin_client, site_
     article = make_article(site_tree.articles, "Hard words", body=[paragraph(HARD_TEXT)])
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content
     html = html.decode()
-    assert "Flesch–Kincaid grade:" in html
+    assert "Flesch–Kincaid grade" in html
     assert "Hard to read:" in html
     assert "above grade 8" in html
 
@@ -149,7 +152,7 @@ def test_editor_sees_grade_without_warning_for_plain_text(admin_client, site_tre
     treatment = make_treatment(site_tree.treatments, "Easy page", what_it_is=[paragraph(EASY_TEXT)])
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[treatment.pk])).content
     html = html.decode()
-    assert "Flesch–Kincaid grade:" in html
+    assert "Flesch–Kincaid grade" in html
     assert "Plain enough for most patients." in html
     assert "Hard to read:" not in html
 
@@ -206,3 +209,145 @@ def test_is_review_expired(site_tree):
     article.next_review_due = today - datetime.timedelta(days=1)
     assert article.is_review_expired
     assert Page.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["editor", "medical_reviewer"])
+def test_editors_and_reviewers_land_on_the_cms_after_logging_in(client, site_tree, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("after-login"))["Location"] == reverse("wagtailadmin_home")
+
+
+def submitted_for_review(client, site_tree, editor) -> ArticlePage:
+    article = make_article(site_tree.articles, "Awaiting a decision", publish=False)
+    client.force_login(editor)
+    post = _edit_post_data(article, summary="Ready for review.")
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    client.post(edit_url, {**post, "action-submit": "action-submit"})
+    article.refresh_from_db()
+    return article
+
+
+def decision_url(article, action: str) -> str:
+    task_state = article.current_workflow_state.current_task_state
+    return reverse("wagtailadmin_pages:workflow_action", args=[article.pk, action, task_state.pk])
+
+
+def test_the_reviewer_is_told_their_approval_published_the_page(
+    client, site_tree, editor, medical_reviewer
+):
+    article = submitted_for_review(client, site_tree, editor)
+    client.force_login(medical_reviewer)
+    url = decision_url(article, "approve")
+    response = client.post(url, {"comment": ""}, follow=True)
+    html = response.content.decode()
+    assert "You approved “Awaiting a decision”. It is published, and readers see it now." in html
+    article.refresh_from_db()
+    assert article.live
+
+
+def test_the_reviewer_is_told_when_they_ask_for_changes(
+    client, site_tree, editor, medical_reviewer
+):
+    article = submitted_for_review(client, site_tree, editor)
+    client.force_login(medical_reviewer)
+    url = decision_url(article, "reject")
+    response = client.post(url, {"comment": "Cite the guideline."}, follow=True)
+    assert "You asked for changes to “Awaiting a decision”." in response.content.decode()
+
+
+def test_an_editor_who_may_not_approve_is_told_nothing_was_approved(client, site_tree, editor):
+    article = submitted_for_review(client, site_tree, editor)
+    response = client.post(decision_url(article, "approve"), {"comment": ""}, follow=True)
+    assert "You approved" not in response.content.decode()
+
+
+def test_approving_from_the_edit_page_tells_the_reviewer_too(
+    client, site_tree, editor, medical_reviewer
+):
+    article = submitted_for_review(client, site_tree, editor)
+    client.force_login(medical_reviewer)
+    post = _edit_post_data(article, summary="Ready for review.")
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[article.pk]),
+        {**post, "action-workflow-action": "true", "workflow-action-name": "approve"},
+        follow=True,
+    )
+    assert "You approved “Awaiting a decision”." in response.content.decode()
+
+
+# The readability panel follows the editor's typing (portal/readability_report.py).
+
+
+def report_url(article) -> str:
+    return reverse("portal_readability_edit", args=[article.pk])
+
+
+def hard_body(article, **changes) -> dict:
+    block = {"key": "a", "text": HARD_TEXT, "type": "unstyled", "depth": 0}
+    block |= {"inlineStyleRanges": [], "entityRanges": []}
+    state = json.dumps({"blocks": [block], "entityMap": {}})
+    return _edit_post_data(article, **{"body-0-value": state, **changes})
+
+
+def test_the_edit_page_loads_the_script_that_keeps_the_grade_up_to_date(admin_client, site_tree):
+    article = make_article(site_tree.articles, "Live grade", body=[paragraph(EASY_TEXT)])
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    assert 'src="/static/portal/js/readability.js"' in html
+    assert f'data-url="{report_url(article)}"' in html
+    assert finders.find("portal/js/readability.js")
+
+
+def test_the_report_grades_the_form_as_typed_and_saves_nothing(admin_client, site_tree):
+    article = make_article(site_tree.articles, "As typed", body=[paragraph(EASY_TEXT)])
+    revisions = article.revisions.count()
+    response = admin_client.post(report_url(article), hard_body(article))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hard to read:" in html
+    assert article.revisions.count() == revisions
+    article.refresh_from_db()
+    assert not article.has_unpublished_changes
+
+
+def test_the_report_grades_a_page_not_yet_created(admin_client, site_tree):
+    url = reverse("portal_readability_add", args=["portal", "articlepage", site_tree.articles.pk])
+    article = make_article(site_tree.articles, "Model only", publish=False)
+    response = admin_client.post(url, hard_body(article, slug="a-new-page"))
+    assert response.status_code == 200
+    assert "Hard to read:" in response.content.decode()
+
+
+def test_the_summary_is_graded_and_its_length_shown(admin_client, site_tree):
+    article = make_article(site_tree.articles, "Summary", body=[paragraph(EASY_TEXT)])
+    data = _edit_post_data(article, summary=HARD_TEXT)
+    html = admin_client.post(report_url(article), data).content.decode()
+    assert f"{len(HARD_TEXT)} of {SUMMARY_MAX_LENGTH} characters" in html
+    assert "Summary hard to read:" in html
+
+
+def test_a_summary_over_the_limit_is_refused_with_a_clear_message(admin_client, site_tree):
+    article = make_article(site_tree.articles, "Long summary", body=[paragraph(EASY_TEXT)])
+    long_summary = "Walk a bit each day. " * 700  # about 14,000 characters, as in the tour
+    report = admin_client.post(report_url(article), _edit_post_data(article, summary=long_summary))
+    assert "Summary too long:" in report.content.decode()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = admin_client.post(edit_url, _edit_post_data(article, summary=long_summary))
+    assert response.status_code == 200  # the form again, with its error
+    assert f"Keep the summary to {SUMMARY_MAX_LENGTH} characters or fewer" in (
+        response.content.decode()
+    )
+    assert article.get_latest_revision_as_object().summary != long_summary
+
+
+def test_someone_who_may_not_edit_the_page_gets_no_report(client, site_tree, django_user_model):
+    article = make_article(site_tree.articles, "Not yours", body=[paragraph(EASY_TEXT)])
+    outsider = django_user_model.objects.create_user("cms-outsider", password="x")
+    outsider.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(outsider)
+    assert client.post(report_url(article), _edit_post_data(article)).status_code == 403
+    assert client.get(report_url(article)).status_code == 405
+
+
+def test_only_article_and_treatment_pages_have_a_report(admin_client, site_tree):
+    url = reverse("portal_readability_edit", args=[site_tree.home.pk])
+    assert admin_client.post(url, {}).status_code == 404

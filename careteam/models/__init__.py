@@ -4,6 +4,8 @@ from .notes import PrivateNote, TeamNote
 from .people import Discipline, Patient, Provider
 from .plans import CarePlan, CarePlanStatus, Precaution
 from .sections import (
+    FINISHED_ACTIVITY_STATUSES,
+    GOAL_STATUSES_KEPT_FROM_PATIENT,
     Activity,
     ActivityKind,
     ActivityStatus,
@@ -15,6 +17,8 @@ from .sections import (
 from .team import CareTeamMembership, TeamRole
 
 __all__ = [
+    "FINISHED_ACTIVITY_STATUSES",
+    "GOAL_STATUSES_KEPT_FROM_PATIENT",
     "Activity",
     "ActivityKind",
     "ActivityStatus",

@@ -3,7 +3,10 @@
 Status values are FHIR R4's, so a CarePlan/Goal export can map them one to one.
 """
 
+from __future__ import annotations
+
 from django.db import models
+from django.utils import timezone
 
 from .people import Discipline
 from .tracking import VersionedRecord
@@ -42,6 +45,16 @@ class GoalLifecycleStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# Goals not agreed with the patient, or withdrawn: kept off the patient's page even when
+# marked visible (``Goal.patient_sees``).
+GOAL_STATUSES_KEPT_FROM_PATIENT = (
+    GoalLifecycleStatus.PROPOSED,
+    GoalLifecycleStatus.CANCELLED,
+    GoalLifecycleStatus.ENTERED_IN_ERROR,
+    GoalLifecycleStatus.REJECTED,
+)
+
+
 class GoalAchievementStatus(models.TextChoices):
     """FHIR R4 Goal.achievementStatus (goal-achievement value set)."""
 
@@ -76,6 +89,13 @@ class ActivityStatus(models.TextChoices):
     STOPPED = "stopped", "Stopped"
 
 
+FINISHED_ACTIVITY_STATUSES = (
+    ActivityStatus.COMPLETED,
+    ActivityStatus.CANCELLED,
+    ActivityStatus.STOPPED,
+)
+
+
 class SectionItem(VersionedRecord):
     """What goals and activities share: their section, patient visibility and versioning."""
 
@@ -87,8 +107,24 @@ class SectionItem(VersionedRecord):
         ordering = ["sort_order", "pk"]
 
 
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def shown_to_patient(self) -> GoalQuerySet:
+        """The goals on the patient's page (``Goal.patient_sees``)."""
+        return self.filter(visible_to_patient=True).exclude(
+            lifecycle_status__in=GOAL_STATUSES_KEPT_FROM_PATIENT
+        )
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def shown_to_patient(self) -> ActivityQuerySet:
+        """The activities on the patient's page (``Activity.patient_sees``)."""
+        return self.filter(visible_to_patient=True)
+
+
 class Goal(SectionItem):
     """A measurable outcome, e.g. "walk 30 minutes without a flare"."""
+
+    objects = GoalQuerySet.as_manager()
 
     section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="goals")
     description = models.TextField()
@@ -113,12 +149,22 @@ class Goal(SectionItem):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def patient_sees(self) -> bool:
+        """Whether the patient's plan page and its print show this goal: marked visible, and
+        agreed with the patient (not proposed, rejected, cancelled or entered in error)."""
+        return (
+            self.visible_to_patient and self.lifecycle_status not in GOAL_STATUSES_KEPT_FROM_PATIENT
+        )
+
 
 class Activity(SectionItem):
     """Something the patient or team does: an exercise, an injection, a coping strategy.
 
     ``do_not_perform`` marks a contraindicated activity (FHIR ``doNotPerform``).
     """
+
+    objects = ActivityQuerySet.as_manager()
 
     section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
@@ -138,3 +184,24 @@ class Activity(SectionItem):
 
     def __str__(self) -> str:
         return f"Do not: {self.title}" if self.do_not_perform else self.title
+
+    @property
+    def patient_sees(self) -> bool:
+        """Whether the patient's plan page and its print show this activity: whenever it is
+        marked visible, whatever its status. A "do not do" item stays among the patient's
+        precautions after it is stopped; a finished or past one is shown as such."""
+        return self.visible_to_patient
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_ACTIVITY_STATUSES
+
+    @property
+    def date_passed(self) -> bool:
+        """A dated activity not marked done, cancelled or stopped, whose date is behind us:
+        the patient's page says so rather than calling it coming up (or not started)."""
+        return (
+            self.scheduled_on is not None
+            and not self.is_finished
+            and self.scheduled_on < timezone.localdate()
+        )

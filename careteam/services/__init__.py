@@ -23,7 +23,12 @@ from .emergency import (
     review_emergency_access,
 )
 from .errors import CareAccessDenied, StaleVersionError
-from .history import plan_audit_trail, plan_history
+from .history import (
+    SinceLastVisit,
+    changes_since_last_visit,
+    plan_audit_trail,
+    plan_history,
+)
 from .notes import (
     add_private_note,
     add_team_note,
@@ -55,6 +60,7 @@ from .team import add_member, hand_over_lead, remove_member
 
 __all__ = [
     "CareAccessDenied",
+    "SinceLastVisit",
     "StaleVersionError",
     "add_member",
     "add_precaution",
@@ -62,6 +68,7 @@ __all__ = [
     "add_section",
     "add_team_note",
     "change_guarded",
+    "changes_since_last_visit",
     "create_activity",
     "create_care_plan",
     "create_goal",

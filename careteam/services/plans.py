@@ -44,6 +44,7 @@ from ._common import (
     update_versioned,
     validate,
 )
+from .history import PLAN_PAGE
 from .team import grant_role
 
 PLAN_FIELDS = (
@@ -94,7 +95,7 @@ def record_plan_view(
     plan: CarePlan,
     actor: Actor,
     *,
-    what: str = "plan",
+    what: str = PLAN_PAGE,
     known_perms: Iterable[str] | None = None,
     emergency: EmergencyAccess | None = None,
 ) -> AuditEvent:

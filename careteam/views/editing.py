@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +27,13 @@ CONFIRM_TEMPLATE = "careteam/confirm.html"
 def plan_url(access: PlanAccess, anchor: str = "") -> str:
     url = reverse("careteam:plan-detail", args=[access.plan.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+def success_message_for(request: HttpRequest, message: str, url: str) -> None:
+    """Say ``message`` on the page the redirect to ``url`` leads to: tagged with the part
+    of the page it lands on (``#anchor``), the plan page shows it there, under the part's
+    heading (``careteam_messages``); without one, at the top of the page."""
+    messages.success(request, message, extra_tags=urlsplit(url).fragment)
 
 
 def display_value(form: forms.Form, name: str, value: Any) -> str:
@@ -94,7 +102,7 @@ def handle_form(
                 add_service_errors(form, error)
                 status = 400
             else:
-                messages.success(request, success_message)
+                success_message_for(request, success_message, success_url)
                 return redirect(success_url)
         else:
             status = 400

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from copy import copy
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,9 +20,10 @@ from careteam.forms import (
     PlanEditForm,
 )
 from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
-from careteam.panels import render_plan_panels
+from careteam.panels import PlanPlace, render_plan_panels
 from careteam.policy import PatientAction, PlanAction, may_act_on_patient, refusal
 from careteam.services import (
+    changes_since_last_visit,
     create_care_plan,
     list_private_notes,
     list_team_notes,
@@ -32,6 +34,7 @@ from careteam.services import (
 )
 from careteam.services import history as history_service
 from careteam.services.emergency import active_emergency_accesses
+from careteam.services.history import PLAN_PAGE
 
 from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
@@ -40,6 +43,9 @@ from .forms_util import add_service_errors, posted
 RECENT_HISTORY = 10
 EMERGENCY_ROLE_LABEL = "Emergency access (read-only)"
 EVENTS_PER_PAGE = 50
+NOTES_PER_PAGE = 20
+# What the plan page's view event says when it shows older notes (not a new visit).
+OLDER_NOTES = "plan, older notes"
 
 
 # Set by patient registration so the plan form opens with the new patient's record
@@ -77,14 +83,65 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
     )
     for section in sections:
         section.editable = access.allows(PlanAction.EDIT_SECTION, section)
+        section.anchor = f"section-{section.pk}"
     return sections
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    """One page of a plan's notes, newest first, and the links to the pages beside it
+    (``?<param>=<number>``, landing on the notes' heading, ``#<anchor>``)."""
+
+    page: Page
+    newer_url: str
+    older_url: str
+
+
+def notes_page(request: HttpRequest, notes: QuerySet, param: str, anchor: str) -> NotesPage:
+    page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return NotesPage(
+        page=page,
+        newer_url=link(page.previous_page_number()) if page.has_previous() else "",
+        older_url=link(page.next_page_number()) if page.has_next() else "",
+    )
 
 
 @plan_view("GET", emergency_readers=True)
 def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    """The plan as its team works from it: open red-flag alerts first (other apps' panels
+    at ``PlanPlace.ALERTS``), an overview with what changed since the reader's last visit,
+    each discipline's goals and activities, the team, the notes a page at a time, the
+    other panels, and the recent history."""
     plan, user, known = access.plan, request.user, access.codenames
     emergency = access.rights.emergency
-    record_plan_view(plan, user, known_perms=known, emergency=emergency)
+    can_private_notes = access.allows(PlanAction.PRIVATE_NOTES)
+    team_notes = notes_page(
+        request, list_team_notes(plan, user, known_perms=known), "notes_page", "team-notes"
+    )
+    # Paging through older notes is not a new visit: "since your last visit" still
+    # compares with the visit before the one that showed the first page.
+    first_pages = team_notes.page.number == 1
+    if can_private_notes:
+        private_notes = notes_page(
+            request,
+            list_private_notes(plan, user, known_perms=known),
+            "private_notes_page",
+            "private-notes",
+        )
+        first_pages = first_pages and private_notes.page.number == 1
+    record_plan_view(
+        plan,
+        user,
+        what=PLAN_PAGE if first_pages else OLDER_NOTES,
+        known_perms=known,
+        emergency=emergency,
+    )
     team = (
         CareTeamMembership.objects.active()
         .filter(plan=plan)
@@ -92,6 +149,9 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         .order_by("joined_at", "pk")
     )
     can_manage = access.allows(PlanAction.MANAGE_TEAM)
+    # Other apps' panels carry the team's actions (assign reading, acknowledge an alert),
+    # which an emergency access may not take: the reader gets the plan itself.
+    panels = [] if access.rights.by_emergency else render_plan_panels(request, plan, known)
     context = {
         "plan": plan,
         "access": access,
@@ -109,20 +169,18 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "can_manage_team": can_manage,
         "can_view_audit": access.allows(PlanAction.VIEW_AUDIT_TRAIL),
         "can_add_note": access.allows(PlanAction.ADD_TEAM_NOTE),
-        "can_private_notes": access.allows(PlanAction.PRIVATE_NOTES),
+        "can_private_notes": can_private_notes,
+        "since_last_visit": changes_since_last_visit(plan, user, known_perms=known),
         "sections": plan_sections(access),
         "precautions": list(plan.precautions.select_related("avoid_tag")),
         "team": list(team),
-        "team_notes": list(list_team_notes(plan, user, known_perms=known)),
+        "team_notes": team_notes,
         "history": list(
             history_service.plan_history(plan, user, known_perms=known)[:RECENT_HISTORY]
         ),
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
-        # Other apps' panels carry the team's actions (assign reading, acknowledge an
-        # alert), which an emergency access may not take: the reader gets the plan itself.
-        "plan_panels": []
-        if access.rights.by_emergency
-        else render_plan_panels(request, plan, known),
+        "alert_panels": [panel for panel in panels if panel.place == PlanPlace.ALERTS],
+        "plan_panels": [panel for panel in panels if panel.place != PlanPlace.ALERTS],
         # The holder of an emergency access reads its banner; the team, every active one
         # (looked up only when the plan query said there is one).
         "emergency": emergency,
@@ -132,8 +190,8 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             else []
         ),
     }
-    if context["can_private_notes"]:
-        context["private_notes"] = list(list_private_notes(plan, user, known_perms=known))
+    if can_private_notes:
+        context["private_notes"] = private_notes
         context["private_note_form"] = NoteForm(
             auto_id="id_private_note_%s", label="New private note"
         )

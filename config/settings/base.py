@@ -287,6 +287,11 @@ READY_URGENT_MAX_AGE_SECONDS = env_int("READY_URGENT_MAX_AGE_SECONDS", 120)
 
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Northbridge Spine & Pain Clinic")
+# The number to call in an emergency, as every page's footer and urgent advice gives it
+# ({% emergency_number %} from core's clinic_tags). tests/test_core_clinic_details.py and
+# tests/test_portal_import_parser.py check that templates and demo articles spelling it out
+# say the same.
+CLINIC_EMERGENCY_NUMBER = env_str("CLINIC_EMERGENCY_NUMBER", "999")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}

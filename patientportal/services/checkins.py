@@ -175,13 +175,20 @@ def pain_chart(
 
 
 def odi_chart(
-    patient: Patient | int, *, shared_with: CarePlan | None = None, chart_id: str = "odi-trend"
+    patient: Patient | int,
+    *,
+    shared_with: CarePlan | None = None,
+    chart_id: str = "odi-trend",
+    for_patient: bool = False,
 ) -> TrendChart:
-    """The patient's ODI scores; with ``shared_with``, only those shared with that plan."""
+    """The patient's ODI scores; with ``shared_with``, only those shared with that plan;
+    ``for_patient``: in the patient's words (``charts.odi_trend``)."""
     rows = OdiResponse.objects.filter(patient=patient)
     if shared_with is not None:
         rows = rows.filter(plans=shared_with)
     points = rows.values_list("completed_at", "score")
     return odi_trend(
-        (TrendPoint(_local_date(at), score) for at, score in points), chart_id=chart_id
+        (TrendPoint(_local_date(at), score) for at, score in points),
+        chart_id=chart_id,
+        for_patient=for_patient,
     )

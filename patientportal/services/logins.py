@@ -52,6 +52,20 @@ def latest_invitation(patient: Patient) -> PatientInvitation | None:
     return patient.portal_invitations.order_by("-invited_at", "-pk").first()
 
 
+def portal_access(patient: Patient) -> tuple[str, PatientInvitation | None]:
+    """Where the patient's portal login stands ("none", "pending", "active" or "revoked"),
+    and the latest invitation behind it."""
+    invitation = latest_invitation(patient)
+    if patient.user_id is None or invitation is None:
+        return "none", invitation
+    return invitation.state, invitation
+
+
+def may_be_switched_off(state: str) -> bool:
+    """A login in use, or an invitation not yet accepted, is what switching off ends."""
+    return state in ("active", "pending")
+
+
 def _unique_username(patient: Patient) -> str:
     base = patient.email.strip().lower()[:150]
     if base and not User.objects.filter(username__iexact=base).exists():

@@ -1,4 +1,6 @@
-"""What the care team sees of the patient portal on its plan page and dashboard."""
+"""What the care team sees of the patient portal on its plan page and dashboard: the open
+red-flag alerts with the check-ins that raised them (at the top of the plan page), and the
+portal panel (access, reading, check-ins, trends, the alerts acknowledged)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,19 @@ from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignme
 from .alerts import closed_alerts_for_plan, open_alerts_for_plan
 from .assigned_reading import reading_for_plan
 from .checkins import odi_chart, pain_chart
-from .logins import latest_invitation
+from .logins import may_be_switched_off, portal_access
 
 RECENT_CHECK_INS = 5
+
+
+@dataclass
+class PlanAlerts:
+    """The plan's open red-flag alerts, newest first, each with its check-in (the patient's
+    answers, note and how their exercises went on this plan)."""
+
+    plan: CarePlan
+    alerts: list[RedFlagAlert]
+    can_acknowledge: bool
 
 
 @dataclass
@@ -26,7 +38,6 @@ class PlanPortalPanel:
     access_state: str  # "none", "pending", "active" or "revoked"
     invitation: PatientInvitation | None
     reading: list[ReadingAssignment]
-    alerts: list[RedFlagAlert]
     closed_alerts: list[RedFlagAlert]
     recent_check_ins: list[CheckIn]
     pain_chart: TrendChart
@@ -44,7 +55,7 @@ class PlanPortalPanel:
     @property
     def can_revoke(self) -> bool:
         return PatientAction.SWITCH_OFF_PORTAL_ACCESS in self.patient_actions and (
-            self.access_state in ("active", "pending")
+            may_be_switched_off(self.access_state)
         )
 
     @property
@@ -57,6 +68,40 @@ class PlanPortalPanel:
         )
 
 
+def _allows(user, plan: CarePlan, action: PlanAction, known_perms: Iterable[str] | None) -> bool:
+    if known_perms is None:
+        return may(user, action, plan)
+    return Rights(frozenset(known_perms)).allows(action)
+
+
+def _reports_on(plan: CarePlan, lookup: str) -> Prefetch:
+    """How the patient's exercises on this plan went, as a check-in reported it: never how
+    they went with another plan's."""
+    return Prefetch(
+        lookup,
+        queryset=ActivityReport.objects.filter(activity__section__plan=plan)
+        .select_related("activity")
+        .order_by("pk"),
+    )
+
+
+def plan_alerts(
+    user, plan: CarePlan, *, known_perms: Iterable[str] | None = None
+) -> PlanAlerts | None:
+    """The open red-flag alerts at the top of the team's plan page; None when there are
+    none or the user is not on the team. Read as part of the plan page's audited view.
+    ``known_perms``: the user's permissions on the plan already read in this request."""
+    if not _allows(user, plan, PlanAction.VIEW, known_perms):
+        return None
+    alerts = list(
+        open_alerts_for_plan(plan).prefetch_related(_reports_on(plan, "check_in__activity_reports"))
+    )
+    if not alerts:
+        return None
+    can_acknowledge = _allows(user, plan, PlanAction.ACKNOWLEDGE_ALERT, known_perms)
+    return PlanAlerts(plan=plan, alerts=alerts, can_acknowledge=can_acknowledge)
+
+
 def plan_portal_panel(
     user, plan: CarePlan, *, known_perms: Iterable[str] | None = None
 ) -> PlanPortalPanel | None:
@@ -65,25 +110,14 @@ def plan_portal_panel(
     Reading the panel is part of viewing the plan, which the plan page already audits.
     ``known_perms``: the user's permissions on the plan already read in this request.
     """
-    if known_perms is None:
-        can_view = may(user, PlanAction.VIEW, plan)
-    else:
-        can_view = Rights(frozenset(known_perms)).allows(PlanAction.VIEW)
-    if not can_view:
+    if not _allows(user, plan, PlanAction.VIEW, known_perms):
         return None
     patient = plan.patient
-    invitation = latest_invitation(patient)
-    state = "none" if patient.user_id is None or invitation is None else invitation.state
-    # Only what the patient shared with this plan: never another plan's check-ins, nor
-    # how they went with another plan's exercises.
+    state, invitation = portal_access(patient)
+    # Only what the patient shared with this plan: never another plan's check-ins.
     recent = list(
         CheckIn.objects.filter(patient_id=plan.patient_id, plans=plan).prefetch_related(
-            Prefetch(
-                "activity_reports",
-                queryset=ActivityReport.objects.filter(activity__section__plan=plan)
-                .select_related("activity")
-                .order_by("pk"),
-            )
+            _reports_on(plan, "activity_reports")
         )[:RECENT_CHECK_INS]
     )
     return PlanPortalPanel(
@@ -91,7 +125,6 @@ def plan_portal_panel(
         access_state=state,
         invitation=invitation,
         reading=list(reading_for_plan(plan)),
-        alerts=list(open_alerts_for_plan(plan)),
         closed_alerts=list(closed_alerts_for_plan(plan)),
         recent_check_ins=recent,
         pain_chart=pain_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-pain"),

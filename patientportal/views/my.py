@@ -22,7 +22,8 @@ from ..odi import band_for
 from ..services.assigned_reading import reading_for_patient, record_feedback
 from ..services.checkins import odi_chart, pain_chart, record_check_in, record_odi
 from ..services.errors import PortalActionError
-from ..services.patients import current_exercises, plan_overview, plans_for_patient
+from ..services.patients import current_exercises, plans_for_patient
+from ..services.plan_view import plan_overview
 from ..services.submissions import SubmissionConflict
 
 logger = logging.getLogger(__name__)
@@ -52,14 +53,14 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
         "patientportal/my_plan.html",
         {
             "patient": patient,
-            "overview": plan_overview(plan),
+            "overview": plan_overview(plan, pain.points),
             "other_plans": [other for other in plans if other.pk != plan.pk],
             "unread_count": ReadingAssignment.objects.filter(
                 plan=plan, read_at__isnull=True
             ).count(),
             "pain_chart": pain,
             "recent_pain": pain.recent_average(timezone.localdate() - RECENT_PAIN_WINDOW),
-            "odi_chart": odi_chart(patient),
+            "odi_chart": odi_chart(patient, for_patient=True),
             "latest_odi": latest_odi,
             "latest_odi_band": band_for(latest_odi.score) if latest_odi else None,
         },

@@ -12,16 +12,27 @@ from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
 from careteam.policy import PatientAction, PlanAction, may_act_on_patient
+from careteam.services import require_patient_action
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
 from careteam.views.forms_util import add_service_errors, posted
 from mfa.stepup import recent_authentication_required
 
-from ..forms import AcknowledgeAlertForm, AssignReadingForm, InvitePatientForm
+from ..forms import (
+    AcknowledgeAlertForm,
+    AssignReadingForm,
+    InvitePatientForm,
+    SwitchOffAccessForm,
+)
 from ..models import RedFlagAlert
 from ..services.alerts import AlertAlreadyAcknowledged, acknowledge_alert
 from ..services.assigned_reading import ContraindicationConflict, assign_reading, page_choices
 from ..services.errors import PortalActionError
-from ..services.logins import invite_patient, revoke_patient_access
+from ..services.logins import (
+    invite_patient,
+    may_be_switched_off,
+    portal_access,
+    revoke_patient_access,
+)
 from ..services.submissions import SubmissionConflict
 
 
@@ -49,22 +60,46 @@ def invite(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     return _back_to_plan(plan)
 
 
-@plan_view("POST")
+@plan_view("GET", "POST")
 @recent_authentication_required(
-    form_url="careteam:plan-detail",
     when=lambda request, access: may_act_on_patient(
         request.user, PatientAction.SWITCH_OFF_PORTAL_ACCESS, access.plan.patient_id
     ),
 )
 def revoke(request: HttpRequest, access: PlanAccess) -> HttpResponse:
+    """What switching off the patient's portal login does, and the button that does it."""
     plan = access.plan
-    try:
-        revoke_patient_access(plan, request.user)
-    except PortalActionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The patient's portal access is switched off.")
-    return _back_to_plan(plan)
+    require_patient_action(
+        request.user, PatientAction.SWITCH_OFF_PORTAL_ACCESS, plan.patient, plan=plan
+    )
+    form = SwitchOffAccessForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            revoke_patient_access(plan, request.user)
+        except PortalActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The patient's portal access is switched off.")
+        return _back_to_plan(plan)
+    if request.method == "GET":
+        record_event(
+            request.user,
+            AuditAction.VIEWED,
+            plan.patient,
+            request=request,
+            plan=plan,
+            patient=plan.patient,
+            detail={"what": "switch off portal access form"},
+        )
+    state, invitation = portal_access(plan.patient)
+    context = {
+        "plan": plan,
+        "form": form,
+        "invitation": invitation,
+        "can_switch_off": may_be_switched_off(state),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "patientportal/team/switch_off_access.html", context, status=status)
 
 
 # Where acknowledging an alert leads back to (``next``), besides the plan page.

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from core.demo_users import demo_user
 from portal.importing import import_markdown_files
+from portal.importing.rich_text import as_editor_stores_it
 from portal.models import (
     ArticlePage,
     Condition,
@@ -130,19 +131,24 @@ def _ensure_terms(*, reset: bool) -> None:
                 term.save(update_fields=["description"])
 
 
+def _rich_text(text: str) -> str:
+    """A plain paragraph as rich text, stored as the editor stores it (no ghost drafts)."""
+    return as_editor_stores_it(f"<p>{escape(text)}</p>")
+
+
 def _block(item) -> dict:
     if isinstance(item, str):
-        return {"type": "paragraph", "value": f"<p>{escape(item)}</p>"}
+        return {"type": "paragraph", "value": _rich_text(item)}
     kind = item[0]
     if kind == "h3":
         return {"type": "subheading", "value": item[1]}
     if kind == "list":
         items = "".join(f"<li>{escape(text)}</li>" for text in item[1])
-        return {"type": "paragraph", "value": f"<ul>{items}</ul>"}
+        return {"type": "paragraph", "value": as_editor_stores_it(f"<ul>{items}</ul>")}
     _, title, text = item
     return {
         "type": "callout",
-        "value": {"kind": kind, "title": title, "body": f"<p>{escape(text)}</p>"},
+        "value": {"kind": kind, "title": title, "body": _rich_text(text)},
     }
 
 
@@ -189,7 +195,7 @@ def _add_treatment(tree: SiteTree, spec: dict, people: dict[str, Person]) -> Non
         **{name: [_block(item) for item in items] for name, items in spec["sections"].items()},
     )
     page.faq_items = [
-        TreatmentFaqItem(question=question, answer=f"<p>{escape(answer)}</p>")
+        TreatmentFaqItem(question=question, answer=_rich_text(answer))
         for question, answer in spec["faqs"]
     ]
     tree.treatments.add_child(instance=page)
@@ -227,7 +233,8 @@ def _set_up_home(tree: SiteTree) -> None:
     home = tree.home
     home.hero_title = HERO_TITLE
     home.hero_text = HERO_TEXT
-    home.intro = INTRO
+    home.search_description = HERO_TEXT
+    home.intro = as_editor_stores_it(INTRO)
     home.hero_link = tree.articles
     home.hero_link_text = HERO_LINK_TEXT
     articles = {

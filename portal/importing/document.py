@@ -43,7 +43,19 @@ class Quote:
     block_type = "quote"
 
 
-BodyBlock = Heading | Paragraph | Callout | Quote
+@dataclass(frozen=True)
+class TreatmentLink:
+    """A card linking to a treatment page (``> **Treatment:** [Title](/treatments/slug/) Why``)."""
+
+    href: str
+    title: str
+    blurb: str = ""
+    page_id: int | None = None  # the treatment page, once the importer has found it
+
+    block_type = "treatment_link"
+
+
+BodyBlock = Heading | Paragraph | Callout | Quote | TreatmentLink
 
 
 @dataclass(frozen=True)

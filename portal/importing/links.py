@@ -1,7 +1,10 @@
-"""Links in imported articles: to other articles (by slug) and to pages of this site."""
+"""Links in imported articles: to other articles (by slug), to pages of this site, and the
+treatment cards that link to treatment pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -9,6 +12,11 @@ from bs4 import BeautifulSoup
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.models import Page
+
+from portal.models import TreatmentPage
+
+from .document import BodyBlock, Paragraph, TreatmentLink
+from .rich_text import to_rich_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -68,3 +76,32 @@ class PageLinks:
             else:
                 link.attrs = {"linktype": "page", "id": str(page_id)}
         return soup.decode(formatter=escape), unmatched
+
+    def treatment_page_id(self, href: str) -> int | None:
+        """The live treatment page a site path leads to, if it leads to one."""
+        if not is_site_path(href):
+            return None
+        page_id = self.page_id_for(href)
+        if page_id is None or not TreatmentPage.objects.live().filter(pk=page_id).exists():
+            return None
+        return page_id
+
+
+def with_treatment_pages(
+    body: list[BodyBlock], page_links: PageLinks, warn: Callable[[str], None]
+) -> list[BodyBlock]:
+    """Each treatment card pointed at its page; a card whose link leads to no live treatment
+    page of this site is kept as a paragraph with the link (and a warning)."""
+    found: list[BodyBlock] = []
+    for block in body:
+        if isinstance(block, TreatmentLink):
+            page_id = page_links.treatment_page_id(block.href)
+            if page_id is not None:
+                block = replace(block, page_id=page_id)
+            else:
+                warn(f"treatment card {block.href!r} leads to no treatment page; kept as text")
+                link = f'<a href="{escape(block.href)}">{escape(block.title)}</a>'
+                html, _ = to_rich_text(f"<p>{link} {escape(block.blurb)}</p>")
+                block = Paragraph(html=html)
+        found.append(block)
+    return found

@@ -13,6 +13,8 @@ import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 from django.utils.text import slugify
 
+from portal.summaries import SUMMARY_MAX_LENGTH
+
 from .document import (
     ArticleMetadata,
     ArticleParseError,
@@ -25,6 +27,7 @@ from .document import (
     Quote,
     RelatedLink,
     Takeaway,
+    TreatmentLink,
 )
 from .front_matter import KNOWN_FIELDS, date_field, list_field, split_front_matter, text_field
 from .rich_text import plain_text, to_rich_text
@@ -39,7 +42,10 @@ SPECIAL_SECTIONS = {
     "related reading": "related",
 }
 
+# A blockquote labelled "Treatment:" is a card linking to a treatment page, not a callout.
+TREATMENT_LINK = "treatment_link"
 CALLOUT_LABELS = {
+    "treatment": TREATMENT_LINK,
     "urgent": "urgent",
     "red flag": "red_flag",
     "red flags": "red_flag",
@@ -51,7 +57,8 @@ CALLOUT_LABELS = {
     "information": "info",
 }
 
-SUMMARY_FALLBACK_LENGTH = 300
+# The first paragraph stands in for a missing summary, cut to fit (the "…" included).
+SUMMARY_FALLBACK_LENGTH = SUMMARY_MAX_LENGTH - 1
 _BLOCKQUOTE_GAP = re.compile(r"^(>.*)\n(?:[ \t]*\n)+(?=>)", re.MULTILINE)
 _LABEL_END = re.compile(r"^[\s:.\-–—]+")
 
@@ -243,9 +250,22 @@ class _BodyBuilder:
             return []
         if kind is None:
             return [_quote(parts)]
+        if kind == TREATMENT_LINK:
+            return self._treatment_link("".join(parts))
         html, notes = to_rich_text("".join(parts))
         self.warnings += notes
         return [Callout(kind=kind, body_html=html)] if plain_text(html) else []
+
+    def _treatment_link(self, html: str) -> list[BodyBlock]:
+        soup = BeautifulSoup(html, "html.parser")
+        link = soup.find("a", href=True)
+        if link is None:
+            self.warnings.append("a Treatment card has no link to a treatment page; skipped")
+            return []
+        href, title = link["href"].strip(), plain_text(str(link))
+        link.decompose()
+        blurb = _LABEL_END.sub("", plain_text(str(soup)))
+        return [TreatmentLink(href=href, title=title, blurb=blurb)]
 
     def _flush_paragraph(self) -> None:
         if not self._pending:

@@ -25,6 +25,8 @@ class ImportReport:
     dry_run: bool = False
     created: list[FileOutcome] = field(default_factory=list)
     updated: list[FileOutcome] = field(default_factory=list)
+    # Articles already there that the file left as they were: no new revision.
+    unchanged: list[FileOutcome] = field(default_factory=list)
     skipped: list[FileOutcome] = field(default_factory=list)
     failed: list[FileOutcome] = field(default_factory=list)
     warnings: list[tuple[Path, str]] = field(default_factory=list)
@@ -49,8 +51,8 @@ class ImportReport:
         state = "published" if self.publish else "saved as drafts"
         lines.append(
             f"{len(self.created)} {would}created, {len(self.updated)} {would}updated "
-            f"({state}), {len(self.skipped)} skipped, {len(self.failed)} failed, "
-            f"{len(self.warnings)} warning(s)."
+            f"({state}), {len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.failed)} failed, {len(self.warnings)} warning(s)."
         )
         if self.dry_run:
             lines.append("Dry run: nothing was written.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, NavigableString
+from wagtail.admin.rich_text import get_rich_text_editor_widget
 from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
 
 from portal.blocks import RICH_TEXT_FEATURES
@@ -41,6 +42,16 @@ def to_rich_text(html: str) -> tuple[str, list[str]]:
         if removal.tag not in QUIET_UNWRAPS
     ]
     return cleaned.strip(), notes
+
+
+def as_editor_stores_it(html: str) -> str:
+    """Rich text exactly as Wagtail's editor saves it (a ``data-block-key`` on every block,
+    its own choice of tags), so an edit form opened on it and left alone matches what is
+    stored and saves nothing (portal.page_editing)."""
+    if not html.strip():
+        return ""
+    widget = get_rich_text_editor_widget(features=RICH_TEXT_FEATURES)
+    return widget.value_from_datadict({"text": widget.format_value(html)}, {}, "text")
 
 
 def plain_text(html: str) -> str:

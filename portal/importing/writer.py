@@ -22,11 +22,21 @@ from portal.models import (
     Topic,
 )
 
-from .document import BodyBlock, Callout, FaqItem, Heading, Paragraph, ParsedArticle
-from .links import MARKDOWN_SUFFIXES, PageLinks, slug_from_href
+from .compare import imported_fields
+from .document import (
+    BodyBlock,
+    Callout,
+    FaqItem,
+    Heading,
+    Paragraph,
+    ParsedArticle,
+    Quote,
+)
+from .links import MARKDOWN_SUFFIXES, PageLinks, slug_from_href, with_treatment_pages
 from .lookups import find_or_create_person, find_or_create_terms
 from .markdown_parser import ArticleParseError, parse_markdown_file
 from .report import FileOutcome, ImportReport
+from .rich_text import as_editor_stores_it
 
 
 class ArticleIndexMissing(LookupError):
@@ -40,8 +50,12 @@ class ImportNotAllowed(PermissionError):
 @dataclass
 class _Written:
     article: ParsedArticle
-    page: ArticlePage | None  # None in a dry run
-    revision: Revision | None
+    outcome: FileOutcome
+    page: ArticlePage | None = None  # None in a dry run
+    # A new page's first revision; None for an article already there, which gets a revision
+    # only if the file changes what it says (``before``: its imported fields until now).
+    revision: Revision | None = None
+    before: dict | None = None
 
 
 def find_article_index(parent: ArticleIndexPage | None = None) -> ArticleIndexPage:
@@ -79,8 +93,10 @@ class ArticleImporter:
     """Imports files one by one, each in its own savepoint, so one bad file spoils nothing else.
 
     Pages are saved as new revisions (drafts unless ``publish``); an article already under the
-    index with the same slug gets a new revision instead of a duplicate page. Related-article
-    links are resolved after every file is in, so files may link to each other in any order.
+    index with the same slug gets a new revision instead of a duplicate page, or none at all
+    when the file says nothing new (``report.unchanged``). Related-article links are resolved
+    after every file is in, so files may link to each other in any order. Rich text is stored
+    as Wagtail's editor stores it, so opening an imported page in the editor changes nothing.
     """
 
     def __init__(
@@ -97,6 +113,9 @@ class ArticleImporter:
         self.user = user  # named in the page history as the author of each revision
         if user is not None:
             self._check_permissions(user)
+        site = self.index.get_site()
+        # Links to pages of this site, and the treatment pages treatment cards show.
+        self.page_links = PageLinks(site.root_page if site else self.index.get_parent())
 
     def _check_permissions(self, user: AbstractBaseUser) -> None:
         permissions = self.index.permissions_for_user(user)
@@ -142,6 +161,9 @@ class ArticleImporter:
             return None
         for warning in article.warnings:
             report.warn(path, warning)
+        article.body = with_treatment_pages(
+            article.body, self.page_links, lambda message: report.warn(path, message)
+        )
 
         existing = ArticlePage.objects.child_of(self.index).filter(slug=article.slug).first()
         outcome = FileOutcome(
@@ -155,39 +177,43 @@ class ArticleImporter:
             return None
         if self.dry_run:
             (report.updated if existing else report.created).append(outcome)
-            return _Written(article, None, None)
+            return _Written(article, outcome)
         try:
             with transaction.atomic():
-                page, revision = self._save(article, existing)
+                written = self._save(article, existing)
         except ValidationError as error:
             report.failed.append(FileOutcome(path, article.slug, reason=_describe(error)))
             return None
         except DatabaseError as error:
             report.failed.append(FileOutcome(path, article.slug, reason=f"database error: {error}"))
             return None
-        outcome = FileOutcome(path, article.slug, article.title, page.pk)
-        (report.updated if existing else report.created).append(outcome)
-        return _Written(article, page, revision)
+        if existing is None:
+            report.created.append(written.outcome)
+        return written
 
     def _may_edit(self, page: ArticlePage) -> bool:
         return self.user is None or page.permissions_for_user(self.user).can_edit()
 
-    def _save(
-        self, article: ParsedArticle, existing: ArticlePage | None
-    ) -> tuple[ArticlePage, Revision]:
-        page = (
-            ArticlePage(live=False)
-            if existing is None
-            else existing.get_latest_revision_as_object()
-        )
+    def _save(self, article: ParsedArticle, existing: ArticlePage | None) -> _Written:
+        """A new page is added with its first revision; an existing one is only filled in
+        and checked here, and saved (if it changed) once its links are resolved."""
+        if existing is not None:
+            page = existing.get_latest_revision_as_object()
+            before = imported_fields(page)
+            self._fill(page, article)
+            _validate_content(page)
+            page.full_clean()
+            outcome = FileOutcome(article.source, article.slug, article.title, page.pk)
+            return _Written(article, outcome, page, before=before)
+        page = ArticlePage(live=False)
         self._fill(page, article)
         _validate_content(page)
-        if existing is None:
-            # A rolled-back file may have left the in-memory child count ahead of the database.
-            self.index.refresh_from_db(fields=["numchild"])
-            self.index.add_child(instance=page)
+        # A rolled-back file may have left the in-memory child count ahead of the database.
+        self.index.refresh_from_db(fields=["numchild"])
+        self.index.add_child(instance=page)
         revision = page.save_revision(user=self.user, log_action=True)
-        return page, revision
+        outcome = FileOutcome(article.source, article.slug, article.title, page.pk)
+        return _Written(article, outcome, page, revision)
 
     def _fill(self, page: ArticlePage, article: ParsedArticle) -> None:
         meta = article.metadata
@@ -212,8 +238,7 @@ class ArticleImporter:
     def _link_and_publish(self, written: list[_Written], report: ImportReport) -> None:
         """Link each article to its related articles and to site pages, then publish if asked."""
         batch = {item.article.slug: item.page for item in written}
-        site = self.index.get_site()
-        page_links = PageLinks(site.root_page if site else self.index.get_parent())
+        page_links = self.page_links
         for item in written:
             path = item.article.source
             targets = []
@@ -250,7 +275,8 @@ class ArticleImporter:
         page_links: PageLinks,
         report: ImportReport,
     ) -> None:
-        """Complete the revision saved for this run (no second revision), then publish it."""
+        """Complete the new page's revision (no second revision), or give an existing page a
+        revision if the file changed it; then publish if asked."""
         article = item.article
         unmatched: list[str] = []
 
@@ -264,14 +290,23 @@ class ArticleImporter:
         for href in unmatched:
             report.warn(article.source, f"link {href!r} matches no page on this site; kept as is")
 
-        page = item.revision.as_object()
+        page = item.revision.as_object() if item.revision is not None else item.page
         page.body = [_body_block(block) for block in body]
         page.faq_items = _faq_items(faq)
         page.related_article_links = [
             ArticleRelatedArticle(article=target, sort_order=order)
             for order, target in enumerate(targets)
         ]
-        revision = page.save_revision(user=self.user, overwrite_revision=item.revision)
+        if item.revision is not None:
+            revision = page.save_revision(user=self.user, overwrite_revision=item.revision)
+        elif imported_fields(page) != item.before:
+            revision = page.save_revision(user=self.user, log_action=True)
+            report.updated.append(item.outcome)
+        else:
+            report.unchanged.append(item.outcome)
+            revision = page.latest_revision
+            if revision is None or revision.pk == page.live_revision_id:
+                return
         if self.publish:
             revision.publish(user=self.user)
 
@@ -298,7 +333,9 @@ def _relink_block(block: BodyBlock, linked: Callable[[str], str]) -> BodyBlock:
 
 def _faq_items(faq: list[FaqItem]) -> list[ArticleFaqItem]:
     return [
-        ArticleFaqItem(question=item.question, answer=item.answer_html, sort_order=order)
+        ArticleFaqItem(
+            question=item.question, answer=as_editor_stores_it(item.answer_html), sort_order=order
+        )
         for order, item in enumerate(faq)
     ]
 
@@ -307,11 +344,17 @@ def _body_block(block: BodyBlock) -> dict:
     if isinstance(block, Heading):
         value = {"text": block.text, "level": block.level, "anchor": ""}
     elif isinstance(block, Paragraph):
-        value = block.html
+        value = as_editor_stores_it(block.html)
     elif isinstance(block, Callout):
-        value = {"kind": block.kind, "title": block.title, "body": block.body_html}
-    else:
+        value = {
+            "kind": block.kind,
+            "title": block.title,
+            "body": as_editor_stores_it(block.body_html),
+        }
+    elif isinstance(block, Quote):
         value = {"text": block.text, "attribution": block.attribution}
+    else:  # a TreatmentLink, its page found by links.with_treatment_pages
+        value = {"page": block.page_id, "blurb": block.blurb}
     return {"type": block.block_type, "value": value}
 
 

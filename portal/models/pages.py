@@ -35,6 +35,7 @@ from portal.services.page_context import (
     breadcrumbs,
     treatment_page_context,
 )
+from portal.summaries import SUMMARY_HELP, summary_length_validator
 
 from .mixins import MedicalReviewMixin
 from .orderables import ArticleRelatedArticle
@@ -193,7 +194,7 @@ class ArticleIndexPage(RoutablePageMixin, Page):
 
 
 class ArticlePage(MedicalReviewMixin, Page):
-    summary = models.TextField(help_text="One or two plain sentences shown in listings and search.")
+    summary = models.TextField(help_text=SUMMARY_HELP, validators=[summary_length_validator()])
     publish_date = models.DateField(
         null=True,
         blank=True,
@@ -345,7 +346,7 @@ TREATMENT_SECTIONS = [
 
 
 class TreatmentPage(MedicalReviewMixin, Page):
-    summary = models.TextField(help_text="One or two plain sentences shown in listings and search.")
+    summary = models.TextField(help_text=SUMMARY_HELP, validators=[summary_length_validator()])
     what_it_is = StreamField(TreatmentSectionBlock(), blank=True)
     who_it_helps = StreamField(TreatmentSectionBlock(), blank=True)
     what_to_expect = StreamField(TreatmentSectionBlock(), blank=True)

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from portal.importing.rich_text import as_editor_stores_it
 from portal.models import ArticleIndexPage, HomePage, TreatmentIndexPage
+
+ARTICLES_INTRO = "Careful guides to living well with back pain and hypermobility."
+TREATMENTS_INTRO = "What our treatments involve, who they help, and what to expect."
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,8 @@ def ensure_site_tree(*, hero_title: str = "", hero_text: str = "", intro: str = 
             instance=ArticleIndexPage(
                 title="Articles",
                 slug="articles",
-                intro="<p>Careful guides to living well with back pain and hypermobility.</p>",
+                intro=as_editor_stores_it(f"<p>{ARTICLES_INTRO}</p>"),
+                search_description=ARTICLES_INTRO,
             )
         )
     )
@@ -43,7 +48,8 @@ def ensure_site_tree(*, hero_title: str = "", hero_text: str = "", intro: str = 
             instance=TreatmentIndexPage(
                 title="Treatments",
                 slug="treatments",
-                intro="<p>What our treatments involve, who they help, and what to expect.</p>",
+                intro=as_editor_stores_it(f"<p>{TREATMENTS_INTRO}</p>"),
+                search_description=TREATMENTS_INTRO,
             )
         )
     )
@@ -60,7 +66,8 @@ def _replace_welcome_page(hero_title: str, hero_text: str, intro: str) -> HomePa
             slug="home-new" if any(p.slug == "home" for p in welcome_pages) else "home",
             hero_title=hero_title or "Stronger, steadier backs",
             hero_text=hero_text,
-            intro=intro,
+            intro=as_editor_stores_it(intro),
+            search_description=hero_text,
         )
     )
     publish(home)

@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from portal.services.text import html_to_text
+
 register = template.Library()
 
 
@@ -22,3 +24,14 @@ def relative_date(value: datetime.date | datetime.datetime | None) -> str:
     if days < 0:
         return f"in {timesince(timezone.localdate(), value, depth=1)}"
     return f"{timesince(value, timezone.localdate(), depth=1)} ago"
+
+
+@register.filter
+def page_description(page) -> str:
+    """What search engines show under the page's title: the editor's search description,
+    else the page's own summary, hero text or introduction (as plain text)."""
+    for name in ("search_description", "summary", "hero_text"):
+        text = " ".join((getattr(page, name, "") or "").split())
+        if text:
+            return text
+    return html_to_text(str(getattr(page, "intro", "") or ""))

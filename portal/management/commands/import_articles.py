@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Import Markdown files with YAML front matter as article pages under /articles/. "
         "Pages are saved as drafts for medical review unless --publish is given; an article "
-        "with the same slug is updated with a new revision. Exits non-zero if any file failed."
+        "with the same slug is updated with a new revision (none if the file changed nothing). "
+        "Exits non-zero if any file failed."
     )
 
     def add_arguments(self, parser):
@@ -51,7 +52,11 @@ class Command(BaseCommand):
             report = importer.import_files(paths, progress=lambda path: bar.update())
 
         would = "would be " if dry_run else ""
-        for verb, outcomes in (("created", report.created), ("updated", report.updated)):
+        for verb, outcomes in (
+            ("created", report.created),
+            ("updated", report.updated),
+            ("unchanged", report.unchanged),
+        ):
             for outcome in outcomes:
                 self.stdout.write(f"{would}{verb}: {outcome.path} -> {outcome.slug}")
         for line in report.summary_lines():
