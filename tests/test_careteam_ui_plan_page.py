@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
-from careteam.models import Discipline
+from careteam.models import CarePlan, Discipline
 from careteam.services import add_precaution, add_team_note, create_goal
 from careteam.views.plans import NOTES_PER_PAGE, OLDER_NOTES
 from patientportal.models import ActivityOutcome, RedFlag, RedFlagAlert
@@ -122,6 +122,16 @@ def test_the_contents_link_to_every_part_of_the_page(ui_team: UiTeam):
         assert f'id="{anchor}"' in html, anchor
     lead_html = plan_page(client_for(ui_team.team.lead), ui_team.plan)
     assert "#private-notes" not in lead_html  # the lead reads no psychotherapy notes
+
+
+def test_a_plan_without_summary_or_red_flag_advice_says_so_instead_of_empty_boxes(
+    ui_team: UiTeam,
+):
+    CarePlan.objects.filter(pk=ui_team.plan.pk).update(patient_summary="", red_flag_guidance="")
+    html = plan_page(client_for(ui_team.team.lead), ui_team.plan)
+    assert "No summary yet." in html
+    assert "No red-flag guidance written yet." in html
+    assert "<p></p>" not in html
 
 
 def test_notes_page_two_shows_older_notes_and_a_page_holds_at_most_twenty(ui_team: UiTeam):
