@@ -6,11 +6,13 @@ Registered in tests/conftest.py: use ``portal_world`` in any test.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.utils.text import slugify
 
+from careteam.demo import seed_care_teams
 from careteam.models import ActivityKind, CarePlan, CarePlanStatus, Discipline, Patient
 from careteam.services import (
     add_member,
@@ -22,9 +24,11 @@ from careteam.services import (
     create_goal,
     hand_over_lead,
 )
+from patientportal.demo import seed_patients
 from patientportal.services.logins import accept_invitation, invite_patient
 from portal.models import ContraindicationTag
 from tests.careteam_domain_fixtures import make_plan
+from tests.portal_fixtures import make_article
 
 PATIENT_PASSWORD = "patient-pass-2026!"
 
@@ -56,6 +60,27 @@ def give_login(plan: CarePlan, actor, email: str):
 
 def contraindication(name: str) -> ContraindicationTag:
     return ContraindicationTag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+
+
+DEMO_ARTICLE_SLUGS = (
+    "hypermobile-lower-back-pain",
+    "stability-training-at-home",
+    "pacing-and-the-boom-bust-cycle",
+    "sleep-and-flares",
+)
+
+
+def seed_demo_patients(articles) -> list[tuple[str, str]]:
+    """The demo's care teams and patients, with the articles their reading names (under
+    ``articles``) and one that clashes with deep stretching; the patient logins."""
+    stretching = contraindication("Deep stretching")
+    for slug in DEMO_ARTICLE_SLUGS:
+        make_article(articles, slug.replace("-", " ").capitalize())
+    clashing = make_article(articles, "Yoga for loose joints")
+    clashing.contraindications.set([stretching])
+    clashing.save_revision().publish()
+    seed_care_teams(io.StringIO())
+    return seed_patients(io.StringIO())
 
 
 @dataclass

@@ -6,13 +6,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.urls import reverse
 
-from careteam.demo import seed_care_teams
 from careteam.models import CarePlan
 from core.demo_users import demo_password
 from patientportal.demo import seed_patients
 from patientportal.models import CheckIn, OdiResponse, ReadingAssignment
-from tests.patient_fixtures import contraindication
-from tests.portal_fixtures import make_article
+from tests.patient_fixtures import seed_demo_patients
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +19,7 @@ COUNTED = (CheckIn, OdiResponse, ReadingAssignment)
 
 @pytest.fixture
 def seeded(site_tree):
-    stretching = contraindication("Deep stretching")
-    for slug in (
-        "hypermobile-lower-back-pain",
-        "stability-training-at-home",
-        "pacing-and-the-boom-bust-cycle",
-        "sleep-and-flares",
-    ):
-        make_article(site_tree.articles, slug.replace("-", " ").capitalize())
-    clashing = make_article(site_tree.articles, "Yoga for loose joints")
-    clashing.contraindications.set([stretching])
-    clashing.save_revision().publish()
-    seed_care_teams(io.StringIO())
-    return seed_patients(io.StringIO())
+    return seed_demo_patients(site_tree.articles)
 
 
 def test_seeder_returns_patient_logins_that_work(seeded, client):

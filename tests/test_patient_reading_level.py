@@ -4,7 +4,6 @@ pages pick from (red flags, the ODI, goal progress), all through the editors' re
 measure (portal.services.readability)."""
 
 import html
-import io
 import re
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -16,17 +15,14 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from careteam.demo import seed_care_teams
 from careteam.models import CarePlan
-from patientportal.demo import seed_patients
 from patientportal.goal_progress import ACHIEVEMENT_WORDS
 from patientportal.models import RedFlag
 from patientportal.odi import BANDS, SECTIONS
 from patientportal.services.checkins import record_check_in
 from patientportal.services.plan_view import DATE_PASSED, STATUS_NOTES
 from portal.services.readability import flesch_kincaid_grade
-from tests.patient_fixtures import contraindication
-from tests.portal_fixtures import make_article
+from tests.patient_fixtures import seed_demo_patients
 
 TARGET = settings.PORTAL_TARGET_READING_GRADE
 # Elements whose end closes a sentence for the grade (a heading, a list item, a cell).
@@ -136,19 +132,7 @@ def test_the_page_text_is_what_a_reader_sees_and_a_hard_page_fails():
 @pytest.fixture
 def demo_patients(db, site_tree):
     """The demo seeders' patients, plans, check-ins and reading, as the tour saw them."""
-    stretching = contraindication("Deep stretching")
-    for slug in (
-        "hypermobile-lower-back-pain",
-        "stability-training-at-home",
-        "pacing-and-the-boom-bust-cycle",
-        "sleep-and-flares",
-    ):
-        make_article(site_tree.articles, slug.replace("-", " ").capitalize())
-    clashing = make_article(site_tree.articles, "Yoga for loose joints")
-    clashing.contraindications.set([stretching])
-    clashing.save_revision().publish()
-    seed_care_teams(io.StringIO())
-    seed_patients(io.StringIO())
+    seed_demo_patients(site_tree.articles)
     lead = Client()
     users = get_user_model().objects.in_bulk(["dr.lee", "alex", "sam"], field_name="username")
     lead.force_login(users["dr.lee"])
