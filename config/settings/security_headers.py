@@ -64,15 +64,14 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 # them, and each would tell a third party who works here.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Nothing here uses these; an embedded frame cannot ask for them either. WebAuthn
+# Nothing here uses these; an embedded frame cannot ask for them either. Only features
+# Chromium knows (tests/browser fail on its "Unrecognized feature" console warning). WebAuthn
 # (publickey-credentials-*) is left alone for a second login factor.
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

@@ -15,12 +15,20 @@ folder).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from tests.browser.checks import AXE_SCRIPT, DESKTOP
 from tests.browser.live_app import LiveApp, serve_on_test_connection
@@ -30,6 +38,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 # Each wait on the page (auto-waiting actions, expect) gives up after this.
 WAIT_MS = 10_000
+OWN_4XX = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d ")
 
 
 @cache
@@ -80,6 +89,7 @@ class Site:
         self.app = app
         self._browser = browser
         self.contexts: list[BrowserContext] = []
+        self.console: list[str] = []
 
     def new_page(self) -> Page:
         context = self._browser.new_context(
@@ -87,7 +97,21 @@ class Site:
         )
         context.set_default_timeout(WAIT_MS)
         self.contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: self._heard(page, message))
+        return page
+
+    def _heard(self, page: Page, message: ConsoleMessage) -> None:
+        """Every warning or error a page writes to the console (the browser's own included),
+        but a 4xx for the page's own address: a test that opens a page it may not see
+        asserts that status itself, and Wagtail's autosave posts the editor's form to its own
+        address, which answers 400 while the form is still incomplete."""
+        if message.type not in ("error", "warning"):
+            return
+        url = message.location.get("url", "")
+        if OWN_4XX.match(message.text) and url.split("#")[0] == page.url.split("#")[0]:
+            return
+        self.console.append(f"{message.type}: {message.text} ({url})")
 
     def log_in(self, user, password: str = PASSWORD) -> Page:
         """Log in at /accounts/login/ in a browser of its own; the page where it lands."""
@@ -111,3 +135,4 @@ def site(chromium, db) -> Iterator[Site]:
         yield site
         for context in site.contexts:
             context.close()
+    assert not site.console, "The pages wrote to the console:\n" + "\n".join(site.console)

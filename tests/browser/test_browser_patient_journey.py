@@ -134,6 +134,7 @@ def test_a_red_flag_reported_by_a_patient_reaches_the_lead_who_acknowledges_it(
     lead.goto(plan_path)
     acknowledge = lead.get_by_role("link", name=re.compile("^Acknowledge"))
     expect(acknowledge).to_be_in_viewport()  # at the top, where the lead cannot miss it
+    check_page(lead, shots, "care-plan-alert")
     acknowledge.click()
     expect(lead.get_by_role("main")).to_contain_text(RED_FLAG)
     check_page(lead)

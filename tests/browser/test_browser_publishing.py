@@ -96,6 +96,9 @@ def test_an_article_written_and_approved_in_the_admin_reaches_every_way_readers_
     reviewer.locator("footer").get_by_role("button", name="More actions").click()
     reviewer.get_by_role("button", name="Approve and Publish", exact=True).click()
     reviewer.wait_for_url(lambda url: "/edit/" not in url)
+    expect(reviewer.get_by_role("status")).to_contain_text(
+        f"You approved “{TITLE}”. It is published, and readers see it now."
+    )
 
     reader.goto("/articles/")
     check_page(reader)
