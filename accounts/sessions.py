@@ -8,12 +8,13 @@ change ``password_changed`` and a reset ``password_reset`` (which also email the
 
 - Idle timeout: staff sessions (``accounts.staff``) end after ``ACCOUNTS_STAFF_IDLE_MINUTES``
   without a request, others after ``ACCOUNTS_IDLE_MINUTES`` (``set_expiry`` at login, so
-  the kind of login is decided once; the session is saved on every request, so the timeout
-  slides).
+  the kind of login is decided once). The timeout slides whenever the session is saved,
+  which ``check`` makes happen at most once a ``SEEN_RESOLUTION`` (a minute) by noting the
+  last activity: a request within that minute writes no session.
 - Absolute lifetime: ``ACCOUNTS_SESSION_MAX_HOURS`` after login the session ends, however
   busy.
 - Cost: what the middleware needs lives in the session's own data (login time, last seen
-  time and address), which Django loads and saves on such a request anyway; it writes a
+  time and address), which Django loads on such a request anyway; it writes a
   ``UserSession`` row only when the session key changed (a login elsewhere than
   ``start``, or ``update_session_auth_hash`` after a password change).
 """

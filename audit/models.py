@@ -43,10 +43,12 @@ class AuditAction(models.TextChoices):
 
 
 # ``detail["what"]`` of the one event a listing of plans records, naming them in
-# ``detail["plans"]``: a provider's dashboard, and the on-call list of red-flag alerts.
+# ``detail["plans"]``: a provider's dashboard, the on-call list of red-flag alerts, and a
+# list of plans answered by the API (api/).
 DASHBOARD = "dashboard"
 CLINIC_ALERTS = "clinic alerts"
-LISTINGS = (DASHBOARD, CLINIC_ALERTS)
+API_LISTING = "api plan list"
+LISTINGS = (DASHBOARD, CLINIC_ALERTS, API_LISTING)
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -96,6 +96,11 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
 
 
+# A request made through another channel than the site's pages (an API token) names it in
+# this attribute; every event the request records says so in ``detail["via"]``.
+VIA_ATTRIBUTE = "audit_via"
+
+
 def _json_safe(detail: dict | None) -> dict:
     if not detail:
         return {}
@@ -119,6 +124,11 @@ class EventSpec:
     plan: Any = None
     patient: Any = None
     detail: dict | None = None
+
+
+def _with_channel(detail: dict | None, request: HttpRequest | None) -> dict | None:
+    via = getattr(request, VIA_ATTRIBUTE, "") if request is not None else ""
+    return {**(detail or {}), "via": via} if via else detail
 
 
 def _build_event(
@@ -149,7 +159,7 @@ def _build_event(
         ip_address=client_ip(request),
         # The path only: a query string can carry a patient's name or a one-time token.
         path=(path if path is not None else request.path if request is not None else "")[:500],
-        detail=_json_safe(detail),
+        detail=_json_safe(_with_channel(detail, request)),
     )
     event.content_hash = content_hash({name: getattr(event, name) for name in CONTENT_FIELDS})
     return event

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 import careteam.converters  # noqa: F401  (registers <id:...> for the routes below)
 from core import views as core_views
+from fhir_server import views as fhir_views
 from portal import search_views
 
 urlpatterns = [
@@ -23,12 +24,21 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The second factor: /accounts/mfa/ (set up, verify, manage) and /accounts/confirm/.
     path("accounts/", include("mfa.urls")),
+    # API tokens on the user's account: /accounts/api-tokens/ (api/).
+    path("accounts/api-tokens/", include("api.account_urls")),
     # Health checks: /healthz (the process answers), /readyz (database, cache, task queues).
     path("", include("ops.urls")),
+    # The JSON API (api/main.py; schema at /api/v1/openapi.json, docs at /api/v1/docs) and
+    # HL7 FHIR R4 (fhir_server/).
+    path("api/v1/", include("api.urls")),
+    path("fhir/", include("fhir_server.urls")),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("search/", search_views.search, name="search"),
     path("care/", include("careteam.urls")),
+    # The patient's whole record as a FHIR file (fhir_server/views.py; the readable page of
+    # it is /my/record/).
+    path("my/record/fhir/", fhir_views.my_record_bundle, name="my-record-fhir"),
     path("my/", include("patientportal.urls")),
     # The privacy officers' review of the whole audit trail (careteam/views/audit_review.py).
     path("privacy/", include("careteam.audit_review_urls")),

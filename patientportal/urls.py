@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import my, record_views, welcome
+from .views import my, record_views, welcome, whole_record
 
 app_name = "patientportal"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("check-in/<int:check_in_id>/urgent/", my.check_in_urgent, name="check-in-urgent"),
     path("odi/", my.odi, name="odi"),
     path("record-views/", record_views.my_record_views, name="record-views"),
+    path("record/", whole_record.my_record, name="record"),
     # The emailed one-time link; it puts its token in the session and redirects to the
     # same pattern with "set-password" in place of the token (see views/welcome.py).
     path("welcome/<uidb64>/<token>/", welcome.welcome, name="welcome"),

@@ -12,4 +12,7 @@ class PortalConfig(AppConfig):
     demo_seeder = "portal.demo.seed_content"
 
     def ready(self) -> None:
+        from portal import content_signals
+
         register(CMS_AREA)
+        content_signals.connect()

@@ -85,6 +85,7 @@ def test_the_account_page_is_a_whole_accessible_page_marked_current_in_the_heade
         "Change your password",
         "Second factor",
         "Where you are logged in",
+        "API tokens",
     ]
 
 

@@ -111,15 +111,31 @@ def test_pages_may_not_be_framed(client):
 def test_a_patient_session_ends_after_30_idle_minutes_and_slides(client, sam):
     attempt(client, "sam", SAM_PASSWORD)
     assert client.session.get_expiry_age() == 30 * 60
-    for _ in range(2):  # every response renews the cookie: the timeout slides
-        response = client.get(reverse("sessions"))
-        assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    session = client.session
+    session[SEEN_AT] -= 120  # last noted two minutes ago
+    session.save()
+    response = client.get(reverse("sessions"))  # noted again: saved, the timeout slides
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+
+
+def test_a_request_within_a_minute_of_the_last_saves_no_session(client, sam):
+    attempt(client, "sam", SAM_PASSWORD)
+    client.get(reverse("sessions"))
+    expires = Session.objects.get().expire_date
+
+    response = client.get(reverse("sessions"))
+
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get().expire_date == expires
 
 
 def test_a_staff_session_ends_after_15_idle_minutes(client):
     make_provider("dr.idle", Discipline.PAIN_MANAGEMENT)
     attempt(client, "dr.idle", PROVIDER_PASSWORD)
     assert client.session.get_expiry_age() == 15 * 60
+    session = client.session
+    session[SEEN_AT] -= 120
+    session.save()
     response = client.get(reverse("sessions"))
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 15 * 60
 

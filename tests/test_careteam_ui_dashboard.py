@@ -129,7 +129,7 @@ def grow_plan(ui: UiTeam, size: int) -> None:
 # panel, the patient-portal panel (its acknowledged alerts among them); mental health adds
 # private notes (count, page) and their audit record. Services reuse the view's rights.
 # Notes come a page at a time: the count stays the same however many there are.
-PLAN_PAGE_QUERIES = {"lead": 35, "mental_health": 38, "contributor": 35}
+PLAN_PAGE_QUERIES = {"lead": 32, "mental_health": 35, "contributor": 32}
 
 
 @pytest.mark.django_db

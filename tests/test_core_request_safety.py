@@ -140,7 +140,9 @@ def walk(patterns, prefix: str = "", namespace: str = "", params: tuple = ()) ->
             inner = ":".join(part for part in (namespace, pattern.namespace) if part)
             yield from walk(pattern.url_patterns, route, inner, names)
         else:
-            yield PrivateUrl(route, f"{namespace}:{pattern.name}", names)
+            yield PrivateUrl(
+                route, ":".join(part for part in (namespace, pattern.name) if part), names
+            )
 
 
 def private_urls() -> list[PrivateUrl]:
@@ -314,6 +316,8 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
     "patientportal:plan-detail": NO_FORM,
     "patientportal:reading": NO_FORM,
     "patientportal:record-views": NO_FORM,
+    "patientportal:record": NO_FORM,
+    "my-record-fhir": NO_FORM,
     "patientportal:reading-feedback": form_fields(ReadingFeedbackForm),
     "patientportal:check-in": lambda world: (
         CheckInForm(exercises=list(current_exercises(world.plan.patient))).fields

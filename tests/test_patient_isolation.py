@@ -53,7 +53,7 @@ def other_patients_args(world, name):
     }.get(name, [])
 
 
-OWN_PAGES = {"plan", "reading", "check-in", "odi", "record-views"}
+OWN_PAGES = {"plan", "reading", "check-in", "odi", "record-views", "record"}
 OTHER_OBJECT_PAGES = {"plan-detail", "reading-feedback", "check-in-urgent"}
 PUBLIC_PAGES = {"welcome"}  # the invitation link; tested in test_patient_access
 REDIRECTS = {"home"}  # /my/ -> /my/plan/

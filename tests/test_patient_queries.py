@@ -19,21 +19,21 @@ from tests.portal_fixtures import make_article, make_treatment
 pytestmark = pytest.mark.django_db
 
 # Both pages: session, user, the navigation's profile look-up, patient, the audit insert,
-# the Wagtail user bar's two permission look-ups, and the session save (savepoint, update,
-# release).
+# and the Wagtail user bar's two permission look-ups (no session save: accounts.sessions
+# saves it at most once a minute).
 # /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart,
 # ODI chart, latest ODI.
-MY_PLAN_QUERIES = 19
+MY_PLAN_QUERIES = 16
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
-MY_READING_QUERIES = 12
+MY_READING_QUERIES = 9
 # A red-flag check-in (one current plan) on the database task queue: session, user,
 # patient, the form's exercises, the service's check of them, the look-up of the form's
 # one-time key; then one transaction (a savepoint here): the check-in, its plans (read,
 # read back, linked), the audit insert, the alert and its audit insert, the queued email,
-# the alert's queued escalation; then the session save (savepoint, update, release).
-CHECK_IN_QUERIES = 20
-# The same POST again (a double click): up to the key's look-up, then the session save.
-CHECK_IN_AGAIN_QUERIES = 9
+# the alert's queued escalation (the session is not saved: see above).
+CHECK_IN_QUERIES = 17
+# The same POST again (a double click): up to the key's look-up.
+CHECK_IN_AGAIN_QUERIES = 6
 
 
 def add_plan_items(world, count):

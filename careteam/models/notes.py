@@ -30,7 +30,12 @@ class TeamNote(Note):
     )
 
     class Meta(Note.Meta):
-        pass
+        indexes = [
+            # A plan's newest notes (the dashboard's "latest note" per plan, the plan page's
+            # notes, newest first): one index range scan per plan, however many notes the
+            # table holds.
+            models.Index(fields=["plan", "-created_at", "-id"], name="careteam_teamnote_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"Team note {self.pk}"
@@ -51,7 +56,9 @@ class PrivateNote(Note):
     )
 
     class Meta(Note.Meta):
-        pass
+        indexes = [
+            models.Index(fields=["plan", "-created_at", "-id"], name="careteam_privatenote_newest"),
+        ]
 
     def __str__(self) -> str:
         # Never the body: this string lands in audit records the lead can read.

@@ -11,6 +11,7 @@ overwriting someone else's change.
 
 from ._common import (
     change_guarded,
+    deny,
     patient_action_guarded,
     require,
     require_patient_action,
@@ -59,6 +60,7 @@ from .sections import (
 from .team import add_member, hand_over_lead, remove_member
 
 __all__ = [
+    "deny",
     "CareAccessDenied",
     "SinceLastVisit",
     "StaleVersionError",

@@ -18,6 +18,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "core",
     "portal",
+    # Whole public pages for anonymous readers from the cache, purged on publish (pagecache/).
+    "pagecache",
     "careteam",
     "audit",
     "patientportal",
@@ -32,6 +34,12 @@ INSTALLED_APPS = [
     "ops",
     # Background tasks that survive: retries, dead letters, the worker (jobs/).
     "jobs",
+    # The JSON API at /api/v1/ and its tokens (api/), HL7 FHIR R4 at /fhir/ (fhir_server/;
+    # not "fhir", the namespace of the fhir.resources package);
+    # "ninja" serves the API docs' Swagger UI files from this site, not a CDN.
+    "api",
+    "fhir_server",
+    "ninja",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
@@ -75,6 +83,9 @@ MIDDLEWARE = [
     "core.middleware.PrivateNoStoreMiddleware",
     # A NUL character in the path, query or form fields is a 400 before any view runs.
     "core.middleware.RejectNulBytesMiddleware",
+    # Whole public pages for anonymous readers from the cache; purged on every publish
+    # (pagecache/). Before the session: a cached page reads no session.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,7 +108,7 @@ MIDDLEWARE = [
 
 # Responses under these paths carry patient data or credentials: "Cache-Control: no-store,
 # private" on every one of them (core.middleware.PrivateNoStoreMiddleware).
-PRIVATE_PATH_PREFIXES = ("/care/", "/my/", "/accounts/", "/privacy/")
+PRIVATE_PATH_PREFIXES = ("/care/", "/my/", "/accounts/", "/privacy/", "/api/", "/fhir/")
 
 ROOT_URLCONF = "config.urls"
 
@@ -199,7 +210,9 @@ STORAGES = {
 
 # Sessions end after 30 idle minutes: automatic logoff for shared clinic computers.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: accounts.sessions.check writes the last activity (and so slides the
+# idle timeout) at most once a minute (SEEN_RESOLUTION), so a busy page saves no session.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout per kind of login (accounts.sessions sets it at login), and the most a session
 # lasts after login however busy.
@@ -235,6 +248,19 @@ ACCOUNTS_ADMIN_CONTACT = env_str(
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
 MFA_REMEMBER_DAYS = env_int("MFA_REMEMBER_DAYS", 30)
 STEP_UP_MAX_AGE = env_int("STEP_UP_MAX_AGE", 5 * 60)
+
+# The anonymous page cache (pagecache/): seconds browsers, proxies and CDNs may keep a public
+# page (max-age), this server keeps it between purges, and a stale copy may stand in while
+# the database is out of reach (stale-if-error).
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+PAGECACHE_MAX_AGE = env_int("PAGECACHE_MAX_AGE", 60)
+PAGECACHE_TIMEOUT = env_int("PAGECACHE_TIMEOUT", 600)
+PAGECACHE_STALE_IF_ERROR = env_int("PAGECACHE_STALE_IF_ERROR", 24 * 60 * 60)
+
+# API tokens (api/): calls per token (django-ninja's rate syntax, e.g. "120/m"; 429 with
+# Retry-After beyond it) and the longest a token may last.
+API_TOKEN_RATE = env_str("API_TOKEN_RATE", "120/m")
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Northbridge Spine & Pain Clinic")
 # How long a physician's emergency ("break the glass") read access to a plan lasts.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4)

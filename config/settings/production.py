@@ -53,6 +53,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+# The page cache's purge must reach every worker: only with the shared cache (Redis), unless
+# told otherwise (one process alone).
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", bool(REDIS_URL))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -11,6 +11,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The test cache outlives each test's rolled-back database: its own tests turn it on.
+PAGECACHE_ENABLED = False
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

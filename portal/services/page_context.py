@@ -1,4 +1,8 @@
-"""Everything an article or treatment page shows beyond its fields, in a fixed few queries."""
+"""Everything an article or treatment page shows beyond its fields, in a fixed few queries.
+
+An article's publish-time parts come from `portal.services.article_derived` (cached per
+live revision); a treatment page computes its own on each request.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,10 @@ from django.http import HttpRequest
 
 from portal.rich_text_links import prime_page_links
 
+from .article_derived import article_derived
 from .reading_time import count_text_words, minutes_for_words
 from .structured_data import faq_page_ld, json_ld_script, medical_web_page_ld
 from .text import page_text
-from .toc import heading_anchors, table_of_contents
 
 
 def breadcrumbs(page) -> list:
@@ -57,19 +61,19 @@ def _people(page) -> None:
 
 def article_page_context(page, request: HttpRequest) -> dict[str, Any]:
     _people(page)
-    faq_items = list(page.faq_items.all())
-    conditions = list(page.conditions.all())
-    anchors = heading_anchors(page.body)
-    context = _common_context(page, request, faq_items, conditions)
-    context.update(
-        {
-            "body_items": [(block, anchors.get(block.id)) for block in page.body],
-            "toc": table_of_contents(page.body, anchors),
-            "topics": list(page.topics.all()),
-            "related_articles": page.related_articles(),
-        }
-    )
-    return context
+    derived = article_derived(page, request)
+    return {
+        "word_count": derived.word_count,
+        "reading_minutes": derived.reading_minutes,
+        "toc": derived.toc,
+        "has_faq": derived.has_faq,
+        "topics": derived.topics,
+        "json_ld": derived.json_ld,
+        "body_html": derived.body_html,
+        "faq_html": derived.faq_html,
+        "related_html": derived.related_html,
+        "breadcrumbs": breadcrumbs(page),
+    }
 
 
 def treatment_page_context(page, request: HttpRequest) -> dict[str, Any]:

@@ -1,0 +1,8 @@
+"""Pure functions from our models to FHIR R4 JSON (dicts), one module per resource.
+
+Nothing here reads the database beyond the objects it is given or decides who may see
+what: ``fhir_server.services`` chooses the records (as the policy allows) and passes them in.
+Resource ids: ``Patient/<patient id>``, ``CarePlan/<plan id>``, ``CareTeam/<plan id>`` (each
+plan has one team), ``Goal/<goal id>``, ``Observation/pain-<check-in id>`` and
+``Observation/odi-<ODI response id>``, ``QuestionnaireResponse/odi-<ODI response id>``.
+"""
