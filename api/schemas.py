@@ -180,13 +180,15 @@ class ActivityPatch(Body):
 
 
 class PersonRef(Schema):
-    id: int
-    username: str
+    id: int | None = Field(None, description="Null for a patient reading their team.")
+    username: str | None = Field(None, description="Null for a patient reading their team.")
     name: str
 
     @staticmethod
-    def resolve_name(user) -> str:
-        return user.get_full_name() or user.get_username()
+    def resolve_name(person: Any) -> str:
+        if isinstance(person, dict):  # already in words: a patient's view of their team
+            return person["name"]
+        return person.get_full_name() or person.get_username()
 
 
 class TeamNoteOut(Schema):

@@ -63,9 +63,10 @@ def clean_days(days: int) -> int:
     return days
 
 
-def create_token(user: User, *, name: str, days: int) -> MadeToken:
+def create_token(user: User, *, name: str, days: int, via: str = "") -> MadeToken:
     """A new token for ``user``, usable for ``days`` days. The caller has confirmed it is
-    the user (their password, and their second factor if they use one)."""
+    the user (their password, and their second factor if they use one), or it is made for
+    them by an administrator (``via``: "manage.py api_token", recorded)."""
     name, days = clean_name(name), clean_days(days)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
@@ -80,13 +81,14 @@ def create_token(user: User, *, name: str, days: int) -> MadeToken:
     try:
         with transaction.atomic():
             token.save()
-            record_event(user, AuditAction.CREATED, token, detail={"expires": token.expires_at})
+            detail: dict = {"expires": token.expires_at} | ({"via": via} if via else {})
+            record_event(user, AuditAction.CREATED, token, detail=detail)
     except IntegrityError:
         raise ValidationError(f"You already have a token called “{name}”.") from None
     return MadeToken(token, secret)
 
 
-def revoke_token(token: ApiToken, actor: User) -> bool:
+def revoke_token(token: ApiToken, actor: User, *, via: str = "") -> bool:
     """Revoke ``token`` at once; False if it was revoked already. Only its owner may."""
     if token.user_id != actor.pk:
         raise PermissionError("Only a token's owner can revoke it.")
@@ -95,7 +97,7 @@ def revoke_token(token: ApiToken, actor: User) -> bool:
             revoked_at=timezone.now()
         )
         if revoked:
-            record_event(actor, AuditAction.REVOKED, token)
+            record_event(actor, AuditAction.REVOKED, token, detail={"via": via} if via else None)
     token.refresh_from_db()
     return bool(revoked)
 

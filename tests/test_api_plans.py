@@ -191,6 +191,9 @@ def test_a_patient_reads_their_own_plan_without_what_the_team_keeps_to_itself(po
     assert "HIDDEN" not in body and "TEAM NOTE" not in body and "PRIVATE NOTE" not in body
 
     assert api.get(plan_url(portal_world.other_plan)).status_code == 404
+    team = api.get(plan_url(portal_world.plan, "/team")).json()
+    assert team and all(member["user"]["username"] is None for member in team)
+    assert {member["role"] for member in team} >= {"lead"}
     notes = api.get(plan_url(portal_world.plan, "/notes"))
     assert notes.status_code == 403 and "TEAM NOTE" not in notes.content.decode()
     change = api.post(

@@ -250,6 +250,8 @@ def test_the_command_prints_a_working_token_once_and_lists_and_revokes_it(care_t
         "api_token", "revoke", care_team.lead.username, "--name", "EHR", stdout=io.StringIO()
     )
     assert authenticate_token(secret) is None
+    by_command = AuditEvent.objects.filter(detail__via="manage.py api_token").order_by("pk")
+    assert [event.action for event in by_command] == [AuditAction.CREATED, AuditAction.REVOKED]
 
 
 def test_the_command_refuses_an_unknown_user_or_a_missing_name_clearly(care_team):

@@ -43,19 +43,31 @@ def add_note(request: HttpRequest, plan_id: int, note: TeamNoteIn) -> Status:
 
 
 @router.get("/{plan_id}/team", response=list[MemberOut], summary="The plan's care team")
-def list_team(request: HttpRequest, plan_id: int) -> list[CareTeamMembership]:
+def list_team(request: HttpRequest, plan_id: int) -> list[CareTeamMembership] | list[dict]:
     reader = reader_for(caller(request))
     plan = readable_plan(reader, plan_id)
     members = list(active_team(plan).select_related("user"))
     record_read(reader, plan, what="api team")
+    if reader.is_patient:  # as on /my/: names, not the logins behind them
+        return [patient_view_of(member) for member in members]
     return members
+
+
+def patient_view_of(member: CareTeamMembership) -> dict:
+    name = member.user.get_full_name() or member.user.get_username()
+    return {
+        "user": {"id": None, "username": None, "name": name},
+        "role": member.role,
+        "joined_at": member.joined_at,
+    }
 
 
 @router.post("/{plan_id}/team", response={201: MemberOut}, summary="Add a provider to the team")
 def add_team_member(request: HttpRequest, plan_id: int, member: MemberIn) -> Status:
     plan = readable_plan(reader_for(caller(request)), plan_id, PlanAction.MANAGE_TEAM)
-    user = get_user_model().objects.filter(username=member.username, is_active=True).first()
-    if user is None:
+    providers = get_user_model().objects.filter(is_active=True, provider_profile__isnull=False)
+    user = providers.filter(username=member.username).first()
+    if user is None:  # the same answer for a patient's login as for no login at all
         raise ValidationError({"username": "No active provider has that username."})
     return Status(201, add_member(plan, caller(request), user, member.role))
 

@@ -18,6 +18,7 @@ from api.models import ApiToken
 from api.tokens import create_token, revoke_token, tokens_of
 
 DEFAULT_DAYS = 90
+VIA = "manage.py api_token"  # what the audit trail says made or revoked the token
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"No active user is called {username!r}.")
         if action == "create":
             try:
-                made = create_token(user, name=name, days=days)
+                made = create_token(user, name=name, days=days, via=VIA)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             self.stdout.write(made.secret)
@@ -58,5 +59,5 @@ class Command(BaseCommand):
             found = ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).first()
             if found is None:
                 raise CommandError(f"{username} has no token called {name!r}.")
-            revoke_token(found, user)
+            revoke_token(found, user, via=VIA)
             self.stdout.write(f"Revoked “{name}”.")
