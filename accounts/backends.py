@@ -1,4 +1,6 @@
-"""``LockoutBackend``: first in ``AUTHENTICATION_BACKENDS``; refuses every login attempt while
+"""The authentication backends.
+
+``LockoutBackend``: first in ``AUTHENTICATION_BACKENDS``; refuses every login attempt while
 its username or address is locked out (django-axes).
 
 It is axes' ``AxesStandaloneBackend`` except for one case: ``authenticate()`` called without a
@@ -9,7 +11,17 @@ of raising, as there is no client to count. Every login form passes its request 
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
+
+from core.areas import profile_relations
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -17,3 +29,38 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class AccountBackend(ModelBackend):
+    """Django's ``ModelBackend``, two queries lighter on every signed-in page.
+
+    - ``get_user`` reads the account with the profiles that make it belong to an area of
+      the site (``core.areas``: a provider's or a patient's), so the navigation asks no more.
+    - The model permissions (the account's own and its groups', which the navigation and
+      Wagtail's user bar ask about) are read in one query instead of two.
+
+    Object permissions stay with guardian's backend; the superuser flag works as in Django.
+    """
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+        accounts = get_user_model()._default_manager.select_related(*profile_relations())
+        try:
+            user = accounts.get(pk=user_id)
+        except ObjectDoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            if user_obj.is_superuser:
+                held = Permission.objects.all()
+            else:
+                held = Permission.objects.filter(
+                    Q(pk__in=self._get_user_permissions(user_obj).values("pk"))
+                    | Q(pk__in=self._get_group_permissions(user_obj).values("pk"))
+                )
+            pairs = held.values_list("content_type__app_label", "codename").order_by()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in pairs}
+        return user_obj._perm_cache

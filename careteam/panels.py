@@ -13,8 +13,10 @@ template with a function that builds its context, or as a function that returns 
     register_plan_panel("reminders", template="myapp/reminders.html", context=reminders)
     register_dashboard_panel("inbox", render=lambda page: render_inbox(page.request))
 
-A plan panel gets a ``PlanPage``: the request, the plan and the user's permission codenames
-on it as the view already read them, so a panel never reads rights again. It appears at one
+A plan panel gets a ``PlanPage``: the request, the plan, the user's permission codenames
+on it and the patient-level actions they may take (inviting the patient, say) as the view
+already read them, so a panel never reads rights again. Panels of one app that show parts
+of the same rows read them once per page with ``page.read_once(key, read)``. It appears at one
 of the plan page's ``PlanPlace``s: ``MAIN`` (the default, between the team notes and the
 history) or ``ALERTS`` (at the top, above the overview: what the team must act on now). A
 plan panel that names the ``anchor`` (the id of its heading) and a ``label`` is listed in
@@ -34,7 +36,7 @@ of ``RenderedPanel`` (``{% for panel in plan_panels %}{{ panel.html }}{% endfor 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -44,8 +46,10 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 from careteam.models import CarePlan
+from careteam.policy import PatientAction
 
 DEFAULT_ORDER = 100
+Read = TypeVar("Read")
 
 
 class PlanPlace(StrEnum):
@@ -62,10 +66,20 @@ class PlanPage:
     request: HttpRequest
     plan: CarePlan
     codenames: frozenset[str]
+    # None: not read yet (a panel that needs them asks the policy).
+    patient_actions: frozenset[PatientAction] | None = None
+    _reads: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def user(self) -> Any:
         return self.request.user
+
+    def read_once(self, key: str, read: Callable[[], Read]) -> Read:
+        """``read()``'s answer, read at most once for this page: for an app's panels that
+        show parts of the same rows (key it with the app's label)."""
+        if key not in self._reads:
+            self._reads[key] = read()
+        return self._reads[key]
 
 
 @dataclass(frozen=True)
@@ -230,10 +244,17 @@ def unregister_dashboard_panel(name: str) -> None:
 
 
 def render_plan_panels(
-    request: HttpRequest, plan: CarePlan, codenames: frozenset[str]
+    request: HttpRequest,
+    plan: CarePlan,
+    codenames: frozenset[str],
+    patient_actions: frozenset[PatientAction] | None = None,
 ) -> list[RenderedPanel]:
-    """The plan page's panels, given the user's permission codenames on ``plan``."""
-    return plan_panels.render(PlanPage(request=request, plan=plan, codenames=codenames))
+    """The plan page's panels, given the user's permission codenames on ``plan`` and the
+    patient-level actions they may take."""
+    page = PlanPage(
+        request=request, plan=plan, codenames=codenames, patient_actions=patient_actions
+    )
+    return plan_panels.render(page)
 
 
 def render_dashboard_panels(request: HttpRequest) -> list[RenderedPanel]:

@@ -7,8 +7,9 @@ user belong to it: a one-to-one profile on the user (``"patient_profile"``), a p
 (``"wagtailadmin.access_admin"``), or being logged in at all (``every_login=True``: the
 pages for one's own account). ``user_areas`` answers both questions.
 
-Cost: an anonymous visitor none; a logged-in user one query, one ``values_list`` row holding
-the id of every registered profile relation. Permission checks use the user's permission
+Cost: an anonymous visitor none; a logged-in user none when the account backend read the
+profiles with the user (``profile_relations``), else one query, one ``values_list`` row
+holding the id of every registered profile relation. Permission checks use the user's permission
 cache, which Wagtail's user bar fills on every page anyway; ``every_login`` costs nothing.
 """
 
@@ -64,11 +65,21 @@ def registered_areas() -> list[Area]:
     return sorted(_areas.values(), key=lambda area: (area.order, area.name))
 
 
+def profile_relations() -> list[str]:
+    """Every one-to-one relation on the user that makes its holder belong to an area, for
+    reading them with the user (``accounts.backends.AccountBackend``)."""
+    return sorted({area.profile for area in _areas.values() if area.profile})
+
+
 def _profiles_held(user: AbstractBaseUser, relations: Iterable[str]) -> set[str]:
-    """The profile relations the user has, all read in one query."""
+    """The profile relations the user has: as read with the user when they were (the
+    account backend reads them at once), else all in one query."""
     relations = list(relations)
     if not relations:
         return set()
+    cached = user._state.fields_cache
+    if all(relation in cached for relation in relations):
+        return {relation for relation in relations if cached[relation] is not None}
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)

@@ -29,11 +29,12 @@ from careteam.panels import (
 from careteam.policy import may_view_clinic_alerts
 
 from .forms import InvitePatientForm
-from .services.alerts import open_alerts_for_user
+from .services.alerts import PlanAlertLists, alerts_for_plan_page, open_alerts_for_user
 from .services.team_panel import PlanPortalPanel, plan_alerts, plan_portal_panel
 
 PLAN_PANEL = "patientportal"
 PLAN_ALERTS_PANEL = "patientportal-plan-alerts"
+ALERTS_READ = "patientportal-alerts"
 DASHBOARD_PANEL = "patientportal-red-flag-alerts"
 PLAN_PANEL_TEMPLATE = "patientportal/includes/plan_portal_panel.html"
 PLAN_ALERTS_TEMPLATE = "patientportal/includes/plan_alerts.html"
@@ -45,16 +46,29 @@ def _panel_context(panel: PlanPortalPanel) -> dict[str, Any]:
     return {"panel": panel, "invite_form": InvitePatientForm()}
 
 
+def _alerts(page: PlanPage) -> PlanAlertLists:
+    """The plan's open alerts (the top panel) and acknowledged ones (the portal panel),
+    read once for both (the plan page renders panels only for someone who may view the
+    plan; each panel still asks the policy before showing anything)."""
+    return page.read_once(ALERTS_READ, lambda: alerts_for_plan_page(page.plan))
+
+
 def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
     """The plan page's portal panel, from the rights the page already read; None (no
     panel) for anyone not on the team."""
-    panel = plan_portal_panel(page.user, page.plan, known_perms=page.codenames)
+    panel = plan_portal_panel(
+        page.user,
+        page.plan,
+        known_perms=page.codenames,
+        patient_actions=page.patient_actions,
+        alerts=_alerts(page),
+    )
     return None if panel is None else _panel_context(panel)
 
 
 def plan_alerts_context(page: PlanPage) -> dict[str, Any] | None:
     """The plan's open red-flag alerts; None (no panel) when there are none."""
-    alerts = plan_alerts(page.user, page.plan, known_perms=page.codenames)
+    alerts = plan_alerts(page.user, page.plan, known_perms=page.codenames, alerts=_alerts(page))
     return None if alerts is None else {"panel": alerts}
 
 

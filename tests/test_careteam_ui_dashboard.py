@@ -123,13 +123,17 @@ def grow_plan(ui: UiTeam, size: int) -> None:
         add_member(plan, lead, member, TeamRole.CONTRIBUTOR)
 
 
-# Session, user, the navigation's profile look-up, plan, the rights read once (5), the view's
-# audit record, the last visit and the changes since, sections, goals, activities,
-# precautions, team, the notes' count and their page, history, the open red-flag alerts
-# panel, the patient-portal panel (its acknowledged alerts among them); mental health adds
-# private notes (count, page) and their audit record. Services reuse the view's rights.
-# Notes come a page at a time: the count stays the same however many there are.
-PLAN_PAGE_QUERIES = {"lead": 32, "mental_health": 35, "contributor": 32}
+# Session; user (with their profiles); the plan with the user's role on its team and on the
+# patient's open plans; their grants (one union); the team notes' page with its count; one
+# INSERT for the reads the page records (mental health: the psychotherapy notes' page too);
+# the history (the last visit, what changed since, the newest changes: one query);
+# sections, goals, activities, precautions, team; the open and acknowledged red-flag
+# alerts (one query for both panels), the portal invitation, the check-ins the chart
+# draws (the latest among them), reading, ODI results; the user's model permissions (the
+# navigation and the Wagtail user bar). Notes come a page at a time: the count stays the
+# same however many there are (tests/test_careteam_plan_page_queries.py: with check-ins,
+# alerts and reading too).
+PLAN_PAGE_QUERIES = {"lead": 18, "mental_health": 19, "contributor": 18}
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ QUERIES = {
     "Observation": (7, 6),
     "Observation?code=72514-3": (6, 5),
     "QuestionnaireResponse": (6, 5),
-    "CarePlan/{plan}/$everything": (20, 15),
+    "CarePlan/{plan}/$everything": (18, 15),
 }
 
 

@@ -18,14 +18,14 @@ from tests.portal_fixtures import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 
-# Both pages: session, user, the navigation's profile look-up, patient, the audit insert,
-# and the Wagtail user bar's two permission look-ups (no session save: accounts.sessions
-# saves it at most once a minute).
+# Both pages: session, user (with the profiles the navigation asks about), patient, the
+# audit insert, and the user's model permissions for the Wagtail user bar (one query; no
+# session save: accounts.sessions saves it at most once a minute).
 # /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart,
 # ODI chart, latest ODI.
-MY_PLAN_QUERIES = 16
+MY_PLAN_QUERIES = 14
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
-MY_READING_QUERIES = 9
+MY_READING_QUERIES = 7
 # A red-flag check-in (one current plan) on the database task queue: session, user,
 # patient, the form's exercises, the service's check of them, the look-up of the form's
 # one-time key; then one transaction (a savepoint here): the check-in, its plans (read,

@@ -82,7 +82,9 @@ from .patient import (
     may_act_on_patient,
     may_start_plan_for,
     patient_actions_allowed,
+    patient_actions_for_plan,
     roles_on_patient,
+    with_patient_roles,
 )
 from .plan import (
     EMERGENCY_ACTIONS,
@@ -135,6 +137,8 @@ __all__ = [
     "may_start_plan_for",
     "may_view_clinic_alerts",
     "patient_actions_allowed",
+    "patient_actions_for_plan",
+    "with_patient_roles",
     "needs_role",
     "plans_where",
     "refusal",

@@ -4,10 +4,10 @@ holds on the patient's open plans."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 
 from ..grants import Actor, is_usable
-from ..models import CareTeamMembership, Patient, TeamRole
+from ..models import CarePlan, CareTeamMembership, Patient, TeamRole
 from .actions import PatientAction
 from .clinic import may_register_patients
 from .plan import OPEN_PLAN_STATUSES
@@ -21,7 +21,17 @@ PATIENT_ACTION_ROLES: dict[PatientAction, frozenset[str]] = {
 }
 
 
-def _memberships(user: Actor, patient: Patient | int) -> QuerySet[CareTeamMembership]:
+# The roles that decide them, which ``with_patient_roles`` reads with a plan, and the
+# annotations it reads them into (whether the user holds each; for which user).
+DECIDING_ROLES: tuple[str, ...] = tuple(sorted(frozenset().union(*PATIENT_ACTION_ROLES.values())))
+PATIENT_ROLES_READ_FOR = "patient_roles_read_for"
+
+
+def _held(role: str) -> str:
+    return f"patient_role_{role}_held"
+
+
+def _memberships(user: Actor, patient: Patient | int | OuterRef) -> QuerySet[CareTeamMembership]:
     return CareTeamMembership.objects.active().filter(user=user, plan__patient=patient)
 
 
@@ -65,5 +75,34 @@ def may_act_on_patient(
 def patient_actions_allowed(user: Actor, patient: Patient | int) -> frozenset[PatientAction]:
     """Every patient-level action (but ``START_PLAN``) the user may take now, in one query:
     for pages that show several of them."""
-    roles = roles_on_patient(user, patient)
+    return _actions_for(roles_on_patient(user, patient))
+
+
+def _actions_for(roles: set[str]) -> frozenset[PatientAction]:
     return frozenset(action for action, allowed in PATIENT_ACTION_ROLES.items() if roles & allowed)
+
+
+def with_patient_roles(plans: QuerySet[CarePlan], user: Actor) -> QuerySet[CarePlan]:
+    """``plans`` each read with whether ``user`` holds each of the ``DECIDING_ROLES`` on an
+    open plan of its patient, for ``patient_actions_for_plan`` to answer from."""
+    if not is_usable(user):
+        return plans
+    held = {
+        _held(role): Exists(
+            _memberships(user, OuterRef("patient_id")).filter(
+                role=role, plan__status__in=OPEN_PLAN_STATUSES
+            )
+        )
+        for role in DECIDING_ROLES
+    }
+    return plans.annotate(
+        **held, **{PATIENT_ROLES_READ_FOR: Value(user.pk, output_field=IntegerField())}
+    )
+
+
+def patient_actions_for_plan(user: Actor, plan: CarePlan) -> frozenset[PatientAction]:
+    """``patient_actions_allowed`` for the plan's patient: from what the plan was read with
+    (``with_patient_roles``, for this user), else in one query."""
+    if is_usable(user) and getattr(plan, PATIENT_ROLES_READ_FOR, None) == user.pk:
+        return _actions_for({role for role in DECIDING_ROLES if getattr(plan, _held(role))})
+    return patient_actions_allowed(user, plan.patient_id)

@@ -26,9 +26,9 @@ from .emergency import (
 from .errors import CareAccessDenied, StaleVersionError
 from .history import (
     SinceLastVisit,
-    changes_since_last_visit,
     plan_audit_trail,
     plan_history,
+    plan_page_history,
 )
 from .notes import (
     add_private_note,
@@ -70,7 +70,6 @@ __all__ = [
     "add_section",
     "add_team_note",
     "change_guarded",
-    "changes_since_last_visit",
     "create_activity",
     "create_care_plan",
     "create_goal",
@@ -92,6 +91,7 @@ __all__ = [
     "patient_for_new_plan",
     "plan_audit_trail",
     "plan_history",
+    "plan_page_history",
     "readable_notes",
     "record_plan_view",
     "remove_member",

@@ -75,16 +75,17 @@ def require(
     obj: models.Model | None = None,
     section: PlanSection | None = None,
     known_perms: Iterable[str] | None = None,
+    with_role: bool = False,
 ) -> Rights:
     """The actor's rights on ``plan`` if the policy allows ``action`` (on ``section``, for
-    section edits); else deny, recorded.
+    section edits); else deny, recorded. ``with_role``: read their role on the team too.
 
     ``known_perms``: the actor's grants on this plan as already read in this request (a
     view's ``PlanRights``), sparing the two queries of reading them again. Reads only: a
     change re-checks under a lock (``change_guarded``).
     """
     if known_perms is None:
-        rights = rights_on(actor, plan, action=action)
+        rights = rights_on(actor, plan, action=action, with_role=with_role)
     else:
         rights = Rights(frozenset(known_perms))
     if not rights.allows_on(plan, action, section):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
@@ -25,6 +25,7 @@ from ._common import require
 # visit, as "since your last visit" counts them.
 PLAN_PAGE = "plan"
 CHANGES_SINCE_LAST_VISIT = 10
+RECENT_CHANGES = 10
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class SinceLastVisit:
     last_visit: datetime.datetime | None  # None: this is their first
     changes: list[AuditEvent]  # newest first, at most ``CHANGES_SINCE_LAST_VISIT``
     more: bool  # there are more than those
+
+
+@dataclass(frozen=True)
+class PlanPageHistory:
+    """What the plan page shows of the history."""
+
+    recent: list[AuditEvent]  # the newest changes, newest first
+    since_last_visit: SinceLastVisit
 
 
 def plan_history(
@@ -57,30 +66,61 @@ def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.trail_for_plan(plan).select_related("actor")
 
 
-def changes_since_last_visit(
+def plan_page_history(
     plan: CarePlan,
     actor: Actor,
     *,
     known_perms: Iterable[str] | None = None,
+    recent: int = RECENT_CHANGES,
     limit: int = CHANGES_SINCE_LAST_VISIT,
-) -> SinceLastVisit:
-    """The changes others made to the plan (its history, as ``plan_history`` shows it to
-    ``actor``) since the actor's visit before the latest: called after the plan page has
-    recorded this visit (``record_plan_view``). Two queries. No read is recorded: the page
-    showing them records it."""
+) -> PlanPageHistory:
+    """The plan page's two views of the history, as ``plan_history`` shows it to
+    ``actor``: its ``recent`` newest changes, and the changes others made since the actor's
+    visit before the latest (at most ``limit``). Called after the page has recorded this
+    visit (``record_plan_view``); no read is recorded here: the page records it.
+
+    One query, the union of three sets, told apart afterwards: the previous visit (the one
+    'viewed' row; history holds changes only), the newest ``recent`` changes (H) and the
+    newest ``limit + 1`` changes by others since that visit (S, a subset of H). The newest
+    ``recent`` change rows returned are exactly those of H: a row of S older than them is
+    older than H's newest ``recent``. And the rows of S returned are exactly S's newest
+    ``limit + 1`` as long as ``recent`` is at most that: the rows of S among H's newest are
+    S's newest."""
     history = plan_history(plan, actor, known_perms=known_perms)
-    visits = (
+    previous = (
         AuditEvent.objects.for_plan(plan)
         .filter(actor_id=actor.pk, action=AuditAction.VIEWED, detail__what=PLAN_PAGE)
-        .order_by("-occurred_at", "-pk")
-        .values_list("pk", "occurred_at")
+        .order_by("-occurred_at", "-pk")[1:2]
     )
-    last_visit = next(iter(visits[1:2]), None)
-    if last_visit is None:
-        return SinceLastVisit(last_visit=None, changes=[], more=False)
     # Events are appended: a later one has a higher id (two may share a timestamp); the
     # time bounds the scan of the plan's events (index audit_event_plan_time).
-    visit_id, visited_at = last_visit
-    since = history.filter(occurred_at__gte=visited_at, pk__gt=visit_id).exclude(actor_id=actor.pk)
-    changes = list(since[: limit + 1])
-    return SinceLastVisit(last_visit=visited_at, changes=changes[:limit], more=len(changes) > limit)
+    since = history.filter(
+        occurred_at__gte=Subquery(previous.values("occurred_at")),
+        pk__gt=Subquery(previous.values("pk")),
+    ).exclude(actor_id=actor.pk)
+    rows = list(
+        AuditEvent.objects.filter(
+            Q(pk__in=previous.values("pk"))
+            | Q(pk__in=history.values("pk")[:recent])
+            | Q(pk__in=since.values("pk")[: limit + 1])
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-pk")
+    )
+    visit = next((row for row in rows if row.action == AuditAction.VIEWED), None)
+    changes = [row for row in rows if row is not visit]
+    if visit is None:
+        return PlanPageHistory(changes[:recent], SinceLastVisit(None, [], more=False))
+    others_since = [
+        row
+        for row in changes
+        if row.pk > visit.pk and row.occurred_at >= visit.occurred_at and row.actor_id != actor.pk
+    ]
+    return PlanPageHistory(
+        recent=changes[:recent],
+        since_last_visit=SinceLastVisit(
+            last_visit=visit.occurred_at,
+            changes=others_since[:limit],
+            more=len(others_since) > limit,
+        ),
+    )

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
 
+from ..grants import with_team_role
 from ..models import (
     CarePlan,
     CarePlanStatus,
@@ -28,9 +29,11 @@ from ..policy import (
     Actor,
     PatientAction,
     PlanAction,
+    Rights,
     active_emergency_access,
     may_register_patients,
     may_start_plan_for,
+    with_patient_roles,
 )
 from ._common import (
     create_audited,
@@ -70,6 +73,16 @@ def get_plan_for_user(user: Actor, plan_id: Any, action: PlanAction = PlanAction
     ``CareAccessDenied`` (404 for a plan they cannot see or that does not exist), recorded
     as 'denied'. ``plan.has_emergency_access`` tells, in the same query, whether anyone
     holds an active emergency access to it (so the page lists them only then)."""
+    return get_plan_with_rights(user, plan_id, action)[0]
+
+
+def get_plan_with_rights(
+    user: Actor, plan_id: Any, action: PlanAction = PlanAction.VIEW, *, with_role: bool = False
+) -> tuple[CarePlan, Rights]:
+    """``get_plan_for_user``, with the user's rights on the plan as the check read them,
+    for a page that shows what those rights allow. ``with_role``: their role on the team
+    too, and whether they hold the roles that decide patient-level actions
+    (``patient_actions_for_plan``), all read with the plan."""
     try:
         plan_pk = int(plan_id)
     except (TypeError, ValueError):
@@ -77,18 +90,15 @@ def get_plan_for_user(user: Actor, plan_id: Any, action: PlanAction = PlanAction
     if plan_pk is not None and not 0 < plan_pk < MAX_ID:
         plan_pk = None  # beyond any id: would overflow the database's bigint
     emergency = EmergencyAccess.objects.active().filter(plan=OuterRef("pk"))
-    plan = (
-        CarePlan.objects.select_related("patient")
-        .annotate(has_emergency_access=Exists(emergency))
-        .filter(pk=plan_pk)
-        .first()
-        if plan_pk is not None
-        else None
+    plans: QuerySet[CarePlan] = CarePlan.objects.select_related("patient", "updated_by").annotate(
+        has_emergency_access=Exists(emergency)
     )
+    if with_role:
+        plans = with_patient_roles(with_team_role(plans, user), user)
+    plan = plans.filter(pk=plan_pk).first() if plan_pk is not None else None
     if plan is None:
         raise deny(user, action, plan=plan_pk, reason="no such plan")
-    require(user, action, plan)
-    return plan
+    return plan, require(user, action, plan, with_role=with_role)
 
 
 def record_plan_view(

@@ -40,10 +40,9 @@ from careteam.policy import (
     may_open_provider_pages,
     may_register_patients,
     refusal,
-    rights_on,
 )
 from careteam.services.errors import CareAccessDenied
-from careteam.services.plans import get_plan_for_user
+from careteam.services.plans import get_plan_with_rights
 
 M = TypeVar("M", bound=models.Model)
 
@@ -87,10 +86,10 @@ class PlanAccess:
 def load_plan(request: HttpRequest, plan_id: int) -> PlanAccess:
     """The plan if the user holds view rights on it; else 404 (recorded as 'denied')."""
     try:
-        plan = get_plan_for_user(request.user, plan_id)
+        plan, rights = get_plan_with_rights(request.user, plan_id, with_role=True)
     except CareAccessDenied as exc:
         raise Http404("No such care plan.") from exc
-    return PlanAccess(plan=plan, rights=rights_on(request.user, plan, with_role=True))
+    return PlanAccess(plan=plan, rights=rights)
 
 
 def deny_not_found(request: HttpRequest, plan: CarePlan | None, what: str, pk: int) -> Http404:

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from audit.services import recorded_together
 from careteam.forms import (
     HandOverLeadForm,
     InviteMemberForm,
@@ -21,20 +22,21 @@ from careteam.forms import (
 )
 from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
 from careteam.panels import PlanPlace, render_plan_panels
-from careteam.policy import PatientAction, PlanAction, may_act_on_patient, refusal
+from careteam.policy import PatientAction, PlanAction, patient_actions_for_plan, refusal
 from careteam.services import (
-    changes_since_last_visit,
     create_care_plan,
     list_private_notes,
     list_team_notes,
     patient_for_new_plan,
     plan_audit_trail,
+    plan_page_history,
     record_plan_view,
     update_plan,
 )
 from careteam.services import history as history_service
 from careteam.services.emergency import active_emergency_accesses
 from careteam.services.history import PLAN_PAGE
+from core.paging import counted_page
 
 from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
@@ -98,7 +100,7 @@ class NotesPage:
 
 
 def notes_page(request: HttpRequest, notes: QuerySet, param: str, anchor: str) -> NotesPage:
-    page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get(param))
+    page = counted_page(notes, NOTES_PER_PAGE, request.GET.get(param))
 
     def link(number: int) -> str:
         query = request.GET.copy()
@@ -127,21 +129,23 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     # Paging through older notes is not a new visit: "since your last visit" still
     # compares with the visit before the one that showed the first page.
     first_pages = team_notes.page.number == 1
-    if can_private_notes:
-        private_notes = notes_page(
-            request,
-            list_private_notes(plan, user, known_perms=known),
-            "private_notes_page",
-            "private-notes",
+    # The reads this page records (the plan; the psychotherapy notes) go in one INSERT.
+    with recorded_together():
+        if can_private_notes:
+            private_notes = notes_page(
+                request,
+                list_private_notes(plan, user, known_perms=known),
+                "private_notes_page",
+                "private-notes",
+            )
+            first_pages = first_pages and private_notes.page.number == 1
+        record_plan_view(
+            plan,
+            user,
+            what=PLAN_PAGE if first_pages else OLDER_NOTES,
+            known_perms=known,
+            emergency=emergency,
         )
-        first_pages = first_pages and private_notes.page.number == 1
-    record_plan_view(
-        plan,
-        user,
-        what=PLAN_PAGE if first_pages else OLDER_NOTES,
-        known_perms=known,
-        emergency=emergency,
-    )
     team = (
         CareTeamMembership.objects.active()
         .filter(plan=plan)
@@ -151,7 +155,13 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     can_manage = access.allows(PlanAction.MANAGE_TEAM)
     # Other apps' panels carry the team's actions (assign reading, acknowledge an alert),
     # which an emergency access may not take: the reader gets the plan itself.
-    panels = [] if access.rights.by_emergency else render_plan_panels(request, plan, known)
+    history = plan_page_history(plan, user, known_perms=known, recent=RECENT_HISTORY)
+    patient_actions = patient_actions_for_plan(user, plan)
+    panels = (
+        []
+        if access.rights.by_emergency
+        else render_plan_panels(request, plan, known, patient_actions)
+    )
     context = {
         "plan": plan,
         "access": access,
@@ -163,21 +173,17 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             else ""
         ),
         "can_change": access.allows(PlanAction.EDIT_PLAN),
-        "can_edit_patient": may_act_on_patient(
-            user, PatientAction.CHANGE_PATIENT_DETAILS, plan.patient
-        ),
+        "can_edit_patient": PatientAction.CHANGE_PATIENT_DETAILS in patient_actions,
         "can_manage_team": can_manage,
         "can_view_audit": access.allows(PlanAction.VIEW_AUDIT_TRAIL),
         "can_add_note": access.allows(PlanAction.ADD_TEAM_NOTE),
         "can_private_notes": can_private_notes,
-        "since_last_visit": changes_since_last_visit(plan, user, known_perms=known),
+        "since_last_visit": history.since_last_visit,
         "sections": plan_sections(access),
         "precautions": list(plan.precautions.select_related("avoid_tag")),
         "team": list(team),
         "team_notes": team_notes,
-        "history": list(
-            history_service.plan_history(plan, user, known_perms=known)[:RECENT_HISTORY]
-        ),
+        "history": history.recent,
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),
         "alert_panels": [panel for panel in panels if panel.place == PlanPlace.ALERTS],
         "plan_panels": [panel for panel in panels if panel.place != PlanPlace.ALERTS],

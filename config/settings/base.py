@@ -149,7 +149,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt while its username or address is locked out (axes).
     "accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading profiles with the user and permissions in one query.
+    "accounts.backends.AccountBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 

@@ -12,8 +12,10 @@ overwritten). The outcome and its note are kept on the alert and in the audit tr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -62,6 +64,37 @@ def open_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
         RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=True)
         .select_related("check_in")
         .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class PlanAlertLists:
+    """A plan's open red-flag alerts (newest first, each with its check-in) and its latest
+    acknowledged ones (``CLOSED_ON_PLAN_PAGE``, newest first, with who acknowledged)."""
+
+    open: list[RedFlagAlert]
+    closed: list[RedFlagAlert]
+
+
+def alerts_for_plan_page(plan: CarePlan) -> PlanAlertLists:
+    """``open_alerts_for_plan`` and ``closed_alerts_for_plan`` together, in one query."""
+    latest_closed = closed_alerts_for_plan(plan).values("pk")
+    rows = list(
+        RedFlagAlert.objects.filter(plan=plan)
+        .filter(Q(acknowledged_at__isnull=True) | Q(pk__in=latest_closed))
+        .select_related("check_in", "acknowledged_by")
+    )
+    return PlanAlertLists(
+        open=sorted(
+            (alert for alert in rows if alert.acknowledged_at is None),
+            key=lambda alert: (alert.created_at, alert.pk),
+            reverse=True,
+        ),
+        closed=sorted(
+            (alert for alert in rows if alert.acknowledged_at is not None),
+            key=lambda alert: (alert.acknowledged_at, alert.pk),
+            reverse=True,
+        ),
     )
 
 

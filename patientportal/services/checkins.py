@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -162,15 +163,32 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
 def pain_chart(
     patient: Patient | int, *, shared_with: CarePlan | None = None, chart_id: str = "pain-trend"
 ) -> TrendChart:
-    """The patient's pain scores over the last months; with ``shared_with``, only those
-    shared with that plan (what its team may see)."""
-    since = timezone.now() - TREND_WINDOW
-    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=since)
-    if shared_with is not None:
-        rows = rows.filter(plans=shared_with)
-    points = rows.values_list("recorded_at", "pain_score")
+    """The patient's pain scores over the last months (``TREND_WINDOW``); with
+    ``shared_with``, only those shared with that plan (what its team may see)."""
+    points = trend_window_check_ins(patient, shared_with=shared_with).values_list(
+        "recorded_at", "pain_score"
+    )
     return pain_trend(
         (TrendPoint(_local_date(at), score) for at, score in points), chart_id=chart_id
+    )
+
+
+def trend_window_check_ins(
+    patient: Patient | int, *, shared_with: CarePlan | None = None
+) -> QuerySet[CheckIn]:
+    """The check-ins a pain chart draws, newest first: those of the last months, with
+    ``shared_with`` only those shared with that plan."""
+    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=timezone.now() - TREND_WINDOW)
+    if shared_with is not None:
+        rows = rows.filter(plans=shared_with)
+    return rows.order_by("-recorded_at", "-pk")
+
+
+def pain_chart_of(check_ins: Iterable[CheckIn], *, chart_id: str) -> TrendChart:
+    """The pain chart of check-ins already read (``trend_window_check_ins``)."""
+    return pain_trend(
+        (TrendPoint(_local_date(row.recorded_at), row.pain_score) for row in check_ins),
+        chart_id=chart_id,
     )
 
 

@@ -49,7 +49,7 @@ def _refuse_staff_account(user) -> None:
 
 
 def latest_invitation(patient: Patient) -> PatientInvitation | None:
-    return patient.portal_invitations.order_by("-invited_at", "-pk").first()
+    return patient.portal_invitations.select_related("user").order_by("-invited_at", "-pk").first()
 
 
 def portal_access(patient: Patient) -> tuple[str, PatientInvitation | None]:

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from careteam.models import CarePlan
 from careteam.policy import PatientAction, PlanAction, Rights, may, patient_actions_allowed
 
 from ..charts import TrendChart
 from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
-from .alerts import closed_alerts_for_plan, open_alerts_for_plan
+from .alerts import PlanAlertLists, alerts_for_plan_page
 from .assigned_reading import reading_for_plan
-from .checkins import odi_chart, pain_chart
+from .checkins import odi_chart, pain_chart_of, trend_window_check_ins
 from .logins import may_be_switched_off, portal_access
 
 RECENT_CHECK_INS = 5
@@ -86,48 +86,60 @@ def _reports_on(plan: CarePlan, lookup: str) -> Prefetch:
 
 
 def plan_alerts(
-    user, plan: CarePlan, *, known_perms: Iterable[str] | None = None
+    user,
+    plan: CarePlan,
+    *,
+    known_perms: Iterable[str] | None = None,
+    alerts: PlanAlertLists | None = None,
 ) -> PlanAlerts | None:
     """The open red-flag alerts at the top of the team's plan page; None when there are
     none or the user is not on the team. Read as part of the plan page's audited view.
-    ``known_perms``: the user's permissions on the plan already read in this request."""
+    ``known_perms``: the user's permissions on the plan already read in this request;
+    ``alerts``: the plan's alerts as the page already read them."""
     if not _allows(user, plan, PlanAction.VIEW, known_perms):
         return None
-    alerts = list(
-        open_alerts_for_plan(plan).prefetch_related(_reports_on(plan, "check_in__activity_reports"))
-    )
-    if not alerts:
+    alerts = alerts or alerts_for_plan_page(plan)
+    if not alerts.open:
         return None
+    prefetch_related_objects(alerts.open, _reports_on(plan, "check_in__activity_reports"))
     can_acknowledge = _allows(user, plan, PlanAction.ACKNOWLEDGE_ALERT, known_perms)
-    return PlanAlerts(plan=plan, alerts=alerts, can_acknowledge=can_acknowledge)
+    return PlanAlerts(plan=plan, alerts=alerts.open, can_acknowledge=can_acknowledge)
 
 
 def plan_portal_panel(
-    user, plan: CarePlan, *, known_perms: Iterable[str] | None = None
+    user,
+    plan: CarePlan,
+    *,
+    known_perms: Iterable[str] | None = None,
+    patient_actions: frozenset[PatientAction] | None = None,
+    alerts: PlanAlertLists | None = None,
 ) -> PlanPortalPanel | None:
     """The patient-portal part of the team's plan page; None for anyone not on the team.
 
     Reading the panel is part of viewing the plan, which the plan page already audits.
-    ``known_perms``: the user's permissions on the plan already read in this request.
+    ``known_perms`` and ``patient_actions``: the user's permissions on the plan and the
+    patient-level actions they may take, already read in this request; ``alerts``: the
+    plan's alerts, likewise.
     """
     if not _allows(user, plan, PlanAction.VIEW, known_perms):
         return None
     patient = plan.patient
     state, invitation = portal_access(patient)
-    # Only what the patient shared with this plan: never another plan's check-ins.
-    recent = list(
-        CheckIn.objects.filter(patient_id=plan.patient_id, plans=plan).prefetch_related(
-            _reports_on(plan, "activity_reports")
-        )[:RECENT_CHECK_INS]
-    )
+    # Only what the patient shared with this plan: never another plan's check-ins. The
+    # latest are the newest of those the chart draws (the last months'), read with them.
+    charted = list(trend_window_check_ins(plan.patient_id, shared_with=plan))
+    recent = charted[:RECENT_CHECK_INS]
+    prefetch_related_objects(recent, _reports_on(plan, "activity_reports"))
     return PlanPortalPanel(
         plan=plan,
         access_state=state,
         invitation=invitation,
         reading=list(reading_for_plan(plan)),
-        closed_alerts=list(closed_alerts_for_plan(plan)),
+        closed_alerts=(alerts or alerts_for_plan_page(plan)).closed,
         recent_check_ins=recent,
-        pain_chart=pain_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-pain"),
+        pain_chart=pain_chart_of(charted, chart_id=f"plan-{plan.pk}-pain"),
         odi_chart=odi_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-odi"),
-        patient_actions=patient_actions_allowed(user, patient),
+        patient_actions=(
+            patient_actions_allowed(user, patient) if patient_actions is None else patient_actions
+        ),
     )
