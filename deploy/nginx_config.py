@@ -7,6 +7,14 @@
         --certificate /etc/letsencrypt/live/clinic.example/fullchain.pem \\
         --certificate-key /etc/letsencrypt/live/clinic.example/privkey.pem --etc /etc/nginx
 
+    # behind a layer-7 load balancer: its addresses (comma-separated), whose X-Forwarded-For
+    # and X-Forwarded-Proto nginx then believes; with either kind
+    ... --trusted-balancers 10.0.0.0/24,10.0.1.5
+
+    # that file alone, for a compose.yaml behind a balancer (mount it at NGINX_BALANCERS_CONF)
+    python -m deploy.nginx_config balancers --trusted-balancers 10.0.0.0/24 \
+        --out deploy/nginx/balancers.conf
+
     # a whole configuration for nginx on loopback (deploy/run_local.py does this itself)
     python -m deploy.nginx_config loopback --port 8080 --upstream 127.0.0.1:8001 \\
         --static-root static_collected --media-root media --out /tmp/clinic-nginx
@@ -19,10 +27,11 @@ error: a half-rendered configuration never reaches nginx.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import pwd
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent / "nginx"
@@ -30,7 +39,11 @@ SITE_TEMPLATE = "clinic-portal.conf.template"
 TLS_TEMPLATE = "tls.conf.template"
 REDIRECT_TEMPLATE = "https-redirect.conf.template"
 LOOPBACK_TEMPLATE = "loopback-nginx.conf.template"
+BALANCERS_TEMPLATE = "balancers.conf.template"
 PLAIN_HTTP = TEMPLATES / "plain-http.conf"
+# balancers.conf.template with no balancer, for compose.yaml (whose nginx image fills in the
+# site's blanks but renders no list): tests/test_deploy_config.py keeps the two alike.
+NO_BALANCER = TEMPLATES / "no-balancer.conf"
 # Subfolders of the loopback state folder nginx needs for its temporary files.
 LOOPBACK_TEMP_DIRS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
 
@@ -57,6 +70,31 @@ def render_template(name: str, values: Mapping[str, str]) -> str:
     return render((TEMPLATES / name).read_text(encoding="utf-8"), values)
 
 
+def balancer_networks(addresses: Sequence[str]) -> list[str]:
+    """Each trusted balancer's address or network (``10.0.0.5``, ``10.0.0.0/24``,
+    ``2001:db8::/64``), checked and written as nginx reads it; anything else is refused, so
+    no text but an address reaches the configuration."""
+    networks = []
+    for address in addresses:
+        try:
+            networks.append(str(ipaddress.ip_network(address.strip(), strict=False)))
+        except ValueError as error:
+            raise TemplateError(f"not an address or network: {address!r}") from error
+    return networks
+
+
+def render_balancers(trusted_balancers: Sequence[str]) -> str:
+    """balancers.conf.template for these addresses (none: nothing a client sends is believed)."""
+    networks = balancer_networks(trusted_balancers)
+    return render_template(
+        BALANCERS_TEMPLATE,
+        {
+            "NGINX_REAL_IP_FROM": "".join(f"set_real_ip_from {n};\n" for n in networks),
+            "NGINX_BALANCER_GEO": "".join(f"    {n} 1;\n" for n in networks),
+        },
+    )
+
+
 def site_values(
     *,
     listen: str,
@@ -65,6 +103,7 @@ def site_values(
     static_root: Path,
     media_root: Path,
     tls_conf: Path,
+    balancers_conf: Path,
 ) -> dict[str, str]:
     return {
         "NGINX_LISTEN": listen,
@@ -73,6 +112,7 @@ def site_values(
         "NGINX_STATIC_ROOT": str(static_root).rstrip("/"),
         "NGINX_MEDIA_ROOT": str(media_root).rstrip("/"),
         "NGINX_TLS_CONF": str(tls_conf),
+        "NGINX_BALANCERS_CONF": str(balancers_conf),
     }
 
 
@@ -85,10 +125,13 @@ def write_production(
     media_root: Path,
     certificate: Path,
     certificate_key: Path,
+    trusted_balancers: Sequence[str] = (),
 ) -> list[Path]:
     """Debian's layout under ``etc`` (``/etc/nginx``): the site and the port-80 redirect in
-    ``sites-available/`` (link them into ``sites-enabled/``), TLS in ``snippets/``."""
+    ``sites-available/`` (link them into ``sites-enabled/``), TLS and the trusted balancers
+    in ``snippets/``."""
     tls = etc / "snippets" / "clinic-portal-tls.conf"
+    balancers = etc / "snippets" / "clinic-portal-balancers.conf"
     site = etc / "sites-available" / "clinic-portal"
     redirect = etc / "sites-available" / "clinic-portal-redirect"
     contents = {
@@ -99,6 +142,7 @@ def write_production(
                 "NGINX_TLS_CERTIFICATE_KEY": str(certificate_key),
             },
         ),
+        balancers: render_balancers(trusted_balancers),
         site: render_template(
             SITE_TEMPLATE,
             site_values(
@@ -108,6 +152,7 @@ def write_production(
                 static_root=static_root,
                 media_root=media_root,
                 tls_conf=tls,
+                balancers_conf=balancers,
             ),
         ),
         redirect: render_template(REDIRECT_TEMPLATE, {"NGINX_SERVER_NAME": server_name}),
@@ -119,13 +164,21 @@ def write_production(
 
 
 def write_loopback(
-    state_dir: Path, *, port: int, upstream: str, static_root: Path, media_root: Path
+    state_dir: Path,
+    *,
+    port: int,
+    upstream: str,
+    static_root: Path,
+    media_root: Path,
+    trusted_balancers: Sequence[str] = (),
 ) -> Path:
     """A whole nginx configuration in ``state_dir`` listening on 127.0.0.1:``port``, plain
     HTTP; returns the main file (``nginx -c``)."""
     state_dir = state_dir.resolve()
     for name in LOOPBACK_TEMP_DIRS:
         (state_dir / "nginx-temp" / name).mkdir(parents=True, exist_ok=True)
+    balancers = state_dir / "balancers.conf"
+    balancers.write_text(render_balancers(trusted_balancers), encoding="utf-8")
     site = state_dir / "clinic-portal.conf"
     site.write_text(
         render_template(
@@ -137,6 +190,7 @@ def write_loopback(
                 static_root=static_root.resolve(),
                 media_root=media_root.resolve(),
                 tls_conf=PLAIN_HTTP,
+                balancers_conf=balancers,
             ),
         ),
         encoding="utf-8",
@@ -185,10 +239,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     loopback = kinds.add_parser("loopback", help="a whole configuration on 127.0.0.1")
     loopback.add_argument("--port", type=int, required=True)
     loopback.add_argument("--out", type=Path, required=True)
+    balancers = kinds.add_parser("balancers", help="the trusted balancers' file alone")
+    balancers.add_argument("--out", type=Path, required=True)
     for kind in (production, loopback):
         kind.add_argument("--upstream", default="127.0.0.1:8001", help="gunicorn's address")
         kind.add_argument("--static-root", type=Path, required=True)
         kind.add_argument("--media-root", type=Path, required=True)
+    for kind in (production, loopback, balancers):
+        kind.add_argument(
+            "--trusted-balancers",
+            type=lambda value: [item for item in value.split(",") if item.strip()],
+            default=[],
+            help="load balancers' addresses or networks, comma-separated, whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed (default: none)",
+        )
     return parser.parse_args(argv)
 
 
@@ -203,7 +267,11 @@ def main(argv: list[str] | None = None) -> None:
             media_root=args.media_root,
             certificate=args.certificate,
             certificate_key=args.certificate_key,
+            trusted_balancers=args.trusted_balancers,
         )
+    elif args.kind == "balancers":
+        args.out.write_text(render_balancers(args.trusted_balancers), encoding="utf-8")
+        written = [args.out]
     else:
         written = [
             write_loopback(
@@ -212,6 +280,7 @@ def main(argv: list[str] | None = None) -> None:
                 upstream=args.upstream,
                 static_root=args.static_root,
                 media_root=args.media_root,
+                trusted_balancers=args.trusted_balancers,
             )
         ]
     for path in written:

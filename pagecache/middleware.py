@@ -29,6 +29,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = rules.entry_key(request)
         generation, cached = store.lookup(key)
+        if generation is None:  # the cache keeps nothing for now: the page as the view makes it
+            return self.get_response(request)
         if cached is not None and cached.is_fresh(generation):
             return answer(request, response_from(cached), cached, HIT)
         response = self.get_response(request)

@@ -11,7 +11,9 @@ Stale entries stay ``PAGECACHE_STALE_IF_ERROR`` seconds more, to answer while th
 ``withdraw(page_ids)`` (unpublished, deleted, made private) keeps those pages' copies from
 being served even then.
 
-A lookup is one round trip (``get_many`` of the generation and the entry).
+A lookup is one round trip (``get_many`` of the generation and the entry). While the cache
+keeps nothing (Redis out of reach), a lookup finds no generation and the page is neither served
+from the cache nor stored.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ def _new_generation() -> int:
     return time.time_ns()
 
 
-def lookup(key: str) -> tuple[int, Entry | None]:
-    """The current generation (started now if the cache lost it) and the entry, if any."""
+def lookup(key: str) -> tuple[int | None, Entry | None]:
+    """The current generation (started now if the cache lost it) and the entry, if any. No
+    generation when the cache keeps nothing (Redis out of reach, config/redis_cache.py)."""
     cache = conf.cache()
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)

@@ -1,16 +1,22 @@
-"""deploy/: the nginx templates pass `nginx -t`, gunicorn's settings, the systemd units, the
-compose file, and the production settings a loopback smoke test may turn off."""
+"""deploy/: the nginx templates pass `nginx -t`, nginx believes a load balancer about the
+client's address and scheme only when told to trust it, gunicorn's settings, the systemd
+units, the compose file, and the production settings a loopback smoke test may turn off."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import runpy
 import shutil
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -32,16 +38,80 @@ def nginx_test(main_conf: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=30)
 
 
-def loopback_conf(tmp_path: Path, *, upstream: str = "127.0.0.1:8001", port: int = 8080) -> Path:
+def loopback_conf(
+    tmp_path: Path,
+    *,
+    upstream: str = "127.0.0.1:8001",
+    port: int = 8080,
+    trusted_balancers: tuple[str, ...] = (),
+) -> Path:
     for name in ("static", "media"):
-        (tmp_path / name).mkdir(exist_ok=True)
+        (tmp_path / name).mkdir(parents=True, exist_ok=True)
     return nginx_config.write_loopback(
         tmp_path / "nginx",
         port=port,
         upstream=upstream,
         static_root=tmp_path / "static",
         media_root=tmp_path / "media",
+        trusted_balancers=trusted_balancers,
     )
+
+
+def directives(conf: str) -> list[str]:
+    """A configuration's lines without comments, blank lines or indentation."""
+    lines = (line.strip() for line in conf.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@contextmanager
+def running_nginx(main_conf: Path) -> Iterator[None]:
+    nginx = subprocess.Popen(
+        nginx_config.nginx_command(main_conf), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
+class EchoHeaders(BaseHTTPRequestHandler):
+    """Stands in for gunicorn: answers with the headers nginx passed on, as JSON."""
+
+    def do_GET(self) -> None:
+        body = json.dumps(dict(self.headers.items())).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002  (the base's name)
+        pass
+
+
+@contextmanager
+def header_echo() -> Iterator[str]:
+    """An upstream on loopback that echoes the request's headers; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def headers_passed_on(port: int, **sent: str) -> dict[str, str]:
+    """What the app is told when a request with these headers reaches nginx from 127.0.0.1."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers=sent)
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                return json.loads(response.read())
+        except urllib.error.URLError:
+            time.sleep(0.1)  # nginx still starting
+    raise AssertionError("nginx did not answer")
 
 
 # --- nginx ------------------------------------------------------------------------------
@@ -71,15 +141,107 @@ def test_the_site_buffers_both_ways_and_cuts_off_clients_that_stall(tmp_path):
         "client_max_body_size 25m;",
         "proxy_next_upstream off;",
         "proxy_set_header X-Forwarded-For $remote_addr;",
+        "proxy_set_header X-Forwarded-Proto $clinic_portal_forwarded_proto;",
         "location ^~ /media/documents/",
     ):
         assert directive in site
     assert nginx_config.BLANK.search(site) is None
 
 
+# --- Load balancers in front -------------------------------------------------------------
+
+
+def test_without_a_trusted_balancer_nginx_believes_nothing_a_client_sends(tmp_path):
+    balancers = (loopback_conf(tmp_path).parent / "balancers.conf").read_text()
+
+    written = directives(balancers)
+    assert not [line for line in written if line.startswith("set_real_ip_from")]
+    # The geo that says a connection comes from a trusted balancer: never.
+    geo = "geo $realip_remote_addr $clinic_portal_from_balancer { default 0; }"
+    assert geo in " ".join(written)
+    # compose.yaml mounts the same, rendered once.
+    assert nginx_config.NO_BALANCER.read_text() == balancers
+
+
+def test_trusted_balancers_are_written_as_real_ip_sources_and_as_the_proto_check(tmp_path):
+    main = loopback_conf(tmp_path, trusted_balancers=("10.0.0.0/24", " 10.0.1.5", "2001:db8::/64"))
+    balancers = (main.parent / "balancers.conf").read_text()
+
+    for line in (
+        "set_real_ip_from 10.0.0.0/24;",
+        "set_real_ip_from 10.0.1.5/32;",
+        "set_real_ip_from 2001:db8::/64;",
+        "real_ip_header X-Forwarded-For;",
+        "real_ip_recursive on;",
+        "10.0.0.0/24 1;",
+        "10.0.1.5/32 1;",
+        "2001:db8::/64 1;",
+        '"1:https" https;',
+        "default $scheme;",
+    ):
+        assert line in directives(balancers), line
+    site = (main.parent / "clinic-portal.conf").read_text()
+    assert f"include {main.parent / 'balancers.conf'};" in site
+
+
+@pytest.mark.parametrize("address", ["10.0.0.1; include /etc/shadow", "balancer.internal", ""])
+def test_a_trusted_balancer_that_is_not_an_address_is_refused(tmp_path, address):
+    with pytest.raises(nginx_config.TemplateError, match="not an address"):
+        loopback_conf(tmp_path, trusted_balancers=(address,))
+
+
+def test_the_command_line_takes_the_balancers_comma_separated(tmp_path):
+    out = tmp_path / "balancers.conf"
+    nginx_config.main(
+        ["balancers", "--trusted-balancers", "10.0.0.5,10.0.1.0/24", "--out", str(out)]
+    )
+
+    assert out.read_text() == nginx_config.render_balancers(["10.0.0.5", "10.0.1.0/24"])
+
+
 @needs_nginx
-def test_the_loopback_configuration_passes_nginx_t(tmp_path):
-    result = nginx_test(loopback_conf(tmp_path))
+def test_from_a_trusted_balancer_the_app_is_told_the_client_and_the_scheme_it_used(tmp_path):
+    port = free_port()
+    with header_echo() as upstream:
+        main = loopback_conf(
+            tmp_path, upstream=upstream, port=port, trusted_balancers=("127.0.0.1",)
+        )
+        with running_nginx(main):
+            plain = headers_passed_on(port, **{"X-Forwarded-For": "203.0.113.7"})
+            # The client wrote its own X-Forwarded-For; the balancer added what it saw.
+            forged = headers_passed_on(
+                port,
+                **{"X-Forwarded-For": "198.51.100.1, 203.0.113.7", "X-Forwarded-Proto": "https"},
+            )
+            odd = headers_passed_on(port, **{"X-Forwarded-Proto": "gopher"})
+
+    assert (plain["X-Forwarded-For"], plain["X-Forwarded-Proto"]) == ("203.0.113.7", "http")
+    assert (forged["X-Forwarded-For"], forged["X-Forwarded-Proto"]) == ("203.0.113.7", "https")
+    assert (odd["X-Forwarded-For"], odd["X-Forwarded-Proto"]) == ("127.0.0.1", "http")
+
+
+@needs_nginx
+def test_from_anywhere_else_the_headers_are_nginxs_own_whatever_was_sent(tmp_path):
+    port = free_port()
+    sent = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    with header_echo() as upstream:
+        untrusting = loopback_conf(tmp_path / "none", upstream=upstream, port=port)
+        with running_nginx(untrusting):
+            alone = headers_passed_on(port, **sent)
+        other = loopback_conf(
+            tmp_path / "other", upstream=upstream, port=port, trusted_balancers=("192.0.2.0/24",)
+        )
+        with running_nginx(other):
+            elsewhere = headers_passed_on(port, **sent)
+
+    for told in (alone, elsewhere):
+        assert (told["X-Forwarded-For"], told["X-Forwarded-Proto"]) == ("127.0.0.1", "http")
+
+
+@needs_nginx
+@pytest.mark.parametrize("trusted_balancers", [(), ("10.0.0.0/24", "2001:db8::/64")])
+def test_the_loopback_configuration_passes_nginx_t(tmp_path, trusted_balancers):
+    result = nginx_test(loopback_conf(tmp_path, trusted_balancers=trusted_balancers))
 
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
@@ -105,6 +267,7 @@ def test_the_production_site_with_tls_and_the_redirect_pass_nginx_t(tmp_path):
         media_root=Path("/srv/clinic-portal/media"),
         certificate=certificate,
         certificate_key=key,
+        trusted_balancers=["10.0.0.0/24"],
     )
     # Debian's nginx.conf, cut to what matters: the http block includes the sites.
     main = tmp_path / "nginx.conf"
@@ -120,8 +283,13 @@ def test_the_production_site_with_tls_and_the_redirect_pass_nginx_t(tmp_path):
         "clinic-portal",
         "clinic-portal-redirect",
         "clinic-portal-tls.conf",
+        "clinic-portal-balancers.conf",
     }
-    assert "listen 443 ssl http2;" in (etc / "sites-available" / "clinic-portal").read_text()
+    site = (etc / "sites-available" / "clinic-portal").read_text()
+    assert "listen 443 ssl http2;" in site
+    assert f"include {etc}/snippets/clinic-portal-balancers.conf;" in site
+    balancers = (etc / "snippets" / "clinic-portal-balancers.conf").read_text()
+    assert "set_real_ip_from 10.0.0.0/24;" in balancers
 
 
 @needs_nginx
@@ -129,10 +297,7 @@ def test_nginx_answers_503_with_the_urgent_advice_while_gunicorn_is_down(tmp_pat
     nothing_there = free_port()
     port = free_port()
     main = loopback_conf(tmp_path, upstream=f"127.0.0.1:{nothing_there}", port=port)
-    nginx = subprocess.Popen(
-        nginx_config.nginx_command(main), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
+    with running_nginx(main):
         response = None
         for _ in range(50):
             try:
@@ -144,9 +309,6 @@ def test_nginx_answers_503_with_the_urgent_advice_while_gunicorn_is_down(tmp_pat
                 time.sleep(0.1)
         assert response is not None, "nginx did not start"
         body = response.read().decode()
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
 
     assert response.code == 503
     assert response.headers["Retry-After"] == "30"

@@ -5,6 +5,12 @@ from pathlib import Path
 
 import dj_database_url
 
+from .cache_sessions import (
+    DEFAULT_REDIS_RETRY_AFTER_SECONDS,
+    DEFAULT_REDIS_TIMEOUT_SECONDS,
+    caches,
+    session_engine,
+)
 from .database import database_url_variable
 from .env import env_bool, env_int, env_list, env_str
 from .security_headers import *  # noqa: F403  (CSP, Permissions-Policy, CORP, COOP)
@@ -23,6 +29,7 @@ INSTALLED_APPS = [
     "careteam",
     "audit",
     "patientportal",
+    "questionnaires",
     # Logins: lockout (django-axes), password rules and reset, session limits (accounts/).
     "accounts",
     "axes",
@@ -186,7 +193,7 @@ ACCOUNTS_PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_SECONDS", 60 * 60
 # Reset emails asked for (accounts.reset_limits): at most this many requests per client
 # address, and per email address asked for, in each window; over either the page answers as
 # always and sends nothing. Counted in the default cache: shared by every process only when
-# it is one cache for all (Redis, production.py's REDIS_URL).
+# it is one cache for all (Redis, REDIS_URL below).
 ACCOUNTS_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 5)
 ACCOUNTS_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)
 ACCOUNTS_RESET_LIMIT_WINDOW = env_int("PASSWORD_RESET_LIMIT_SECONDS", 60 * 60)
@@ -269,17 +276,32 @@ EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4)
 # the plan's team and to the clinic's on-call address (patientportal.services.escalation).
 RED_FLAG_ESCALATE_AFTER_MINUTES = env_int("RED_FLAG_ESCALATE_AFTER_MINUTES", 30)
 CLINIC_ON_CALL_EMAIL = env_str("CLINIC_ON_CALL_EMAIL", "")
+# A plan is flagged on its team's dashboard when its patient has started this many flares
+# within this many days (patientportal.services.flares).
+FLARE_FLAG_COUNT = env_int("FLARE_FLAG_COUNT", 3)
+FLARE_FLAG_DAYS = env_int("FLARE_FLAG_DAYS", 14)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "clinic-portal",
-    }
-}
+# REDIS_URL, in every settings module (tests keep their own, test.py): the cache and the
+# sessions every web process shares, so any machine behind a load balancer can answer any
+# request. Sessions stay rows in the database read through Redis (cached_db: the sessions
+# page lists and ends them; why, in cache_sessions.py). Without it: this process's memory
+# and sessions in the database. CACHE_KEY_PREFIX: for several sites on one Redis. While Redis
+# is out of reach the site carries on from the database (config/redis_cache.py): each wait for
+# it is at most REDIS_TIMEOUT_SECONDS, and after a failure it is left alone for
+# REDIS_RETRY_AFTER_SECONDS.
+REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT_SECONDS = float(env_str("REDIS_TIMEOUT_SECONDS") or DEFAULT_REDIS_TIMEOUT_SECONDS)
+REDIS_RETRY_AFTER_SECONDS = float(
+    env_str("REDIS_RETRY_AFTER_SECONDS") or DEFAULT_REDIS_RETRY_AFTER_SECONDS
+)
+CACHES = caches(
+    REDIS_URL, env_str("CACHE_KEY_PREFIX", ""), REDIS_TIMEOUT_SECONDS, REDIS_RETRY_AFTER_SECONDS
+)
+SESSION_ENGINE = session_engine(REDIS_URL)
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clinic portal <no-reply@clinic.example>")

@@ -1,4 +1,6 @@
-"""Production: every secret from the environment, HTTPS only, Redis cache, SMTP email."""
+"""Production: every secret from the environment, HTTPS only, SMTP email, and what several
+web machines share when configured (docs/deploy.md): Redis (base.py), media in S3, a search
+server, a read replica, a proxy or CDN to purge."""
 
 from pathlib import Path
 
@@ -6,7 +8,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_list, env_required, env_str
-from .security_headers import upgrading_insecure_requests
+from .media_storage import S3Media
+from .replica import REPLICA, ROUTERS, replica_database, with_replica_reads
+from .search import DEFAULT_INDEX_PREFIX, DEFAULT_SERVER_BACKEND, search_backends
+from .security_headers import allowing_images_from, upgrading_insecure_requests
 
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
@@ -42,20 +47,65 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 CONTENT_SECURITY_POLICY = upgrading_insecure_requests(CONTENT_SECURITY_POLICY)  # noqa: F405
 CONTENT_SECURITY_POLICY_ADMIN = upgrading_insecure_requests(CONTENT_SECURITY_POLICY_ADMIN)  # noqa: F405
 
-# Where `collectstatic` writes and nginx serves /static/ from (deploy/).
+# Where `collectstatic` writes and nginx serves /static/ from (deploy/). Static files stay
+# whitenoise's compressed, hashed copies with a manifest (base.py's STORAGES), collected on
+# every machine at each release.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))  # noqa: F405
 
-REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# The page cache's purge must reach every worker: only with the shared cache (REDIS_URL,
+# base.py), unless told otherwise (one process alone).
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", bool(REDIS_URL))  # noqa: F405
+
+# Media in S3-compatible storage when MEDIA_S3_BUCKET is set (media_storage.py): private
+# objects, signed image links that outlive any cached page, images allowed by the CSP from
+# there. Documents are streamed by /documents/ after Wagtail's collection privacy check,
+# never a link to the bucket. Unset: files under MEDIA_ROOT on this machine.
+media_s3 = S3Media.from_env()
+if media_s3:
+    media_s3.check(PAGECACHE_TIMEOUT + PAGECACHE_STALE_IF_ERROR + PAGECACHE_MAX_AGE)  # noqa: F405
+    STORAGES = {**STORAGES, "default": media_s3.storage()}  # noqa: F405
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+    CONTENT_SECURITY_POLICY = allowing_images_from(CONTENT_SECURITY_POLICY, media_s3.origin)
+    CONTENT_SECURITY_POLICY_ADMIN = allowing_images_from(
+        CONTENT_SECURITY_POLICY_ADMIN, media_s3.origin
+    )
+
+# Search on OpenSearch or Elasticsearch when SEARCH_URL is set, PostgreSQL full-text search
+# (Wagtail's database backend) otherwise (search.py).
+WAGTAILSEARCH_BACKENDS = search_backends(
+    env_list("SEARCH_URL"),
+    env_str("SEARCH_BACKEND", DEFAULT_SERVER_BACKEND),
+    env_str("SEARCH_INDEX_PREFIX", DEFAULT_INDEX_PREFIX),
+)
+
+# A read replica for anonymous readers of public pages when DATABASE_REPLICA_URL is set
+# (replica.py; which requests, config/replica_reads.py). For DATABASE_REPLICA_LAG_SECONDS
+# after a publish every page reads the primary: keep the replica's lag below it.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES = {  # noqa: F405
+        **DATABASES,  # noqa: F405
+        REPLICA: replica_database(DATABASE_REPLICA_URL, env_int("DATABASE_CONN_MAX_AGE", 60)),
     }
-# The page cache's purge must reach every worker: only with the shared cache (Redis), unless
-# told otherwise (one process alone).
-PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", bool(REDIS_URL))
+    DATABASE_ROUTERS = ROUTERS
+    MIDDLEWARE = with_replica_reads(MIDDLEWARE)  # noqa: F405
+    DATABASE_REPLICA_LAG_SECONDS = env_int("DATABASE_REPLICA_LAG_SECONDS", 10)
+
+# A caching proxy or CDN in front (Varnish, nginx's proxy_cache...) told to drop a page when
+# it is published or unpublished: an HTTP PURGE of the page's path, with its Host, to each
+# comma-separated address (wagtail.contrib.frontend_cache, on the task queue). Its other
+# copies (listings, search) expire after PAGECACHE_MAX_AGE. The app's own page cache is
+# purged either way (pagecache/).
+FRONTEND_CACHE_PURGE_URLS = env_list("FRONTEND_CACHE_PURGE_URL")
+if FRONTEND_CACHE_PURGE_URLS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
+    WAGTAILFRONTENDCACHE = {
+        f"proxy-{number}": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": location,
+        }
+        for number, location in enumerate(FRONTEND_CACHE_PURGE_URLS, start=1)
+    }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -1,5 +1,6 @@
 """The security headers every response carries, imported by ``base.py``: read them here,
-change them here (``production.py`` adds ``upgrade-insecure-requests``).
+change them here (``production.py`` adds ``upgrade-insecure-requests``, and the media
+storage's address to ``img-src`` when media live in S3).
 
 - ``CONTENT_SECURITY_POLICY`` (django-csp 4): the site's own pages. No ``'unsafe-inline'``:
   a template that needs an inline ``<script>`` or ``<style>`` gives it
@@ -102,3 +103,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 def upgrading_insecure_requests(policy: dict[str, Any]) -> dict[str, Any]:
     """A copy of a django-csp policy setting with ``upgrade-insecure-requests`` (HTTPS only)."""
     return {**policy, "DIRECTIVES": {**policy["DIRECTIVES"], "upgrade-insecure-requests": True}}
+
+
+def allowing_images_from(policy: dict[str, Any], origin: str) -> dict[str, Any]:
+    """A copy of a django-csp policy setting whose ``img-src`` also allows ``origin`` (media in
+    S3-compatible storage, ``production.py``)."""
+    directives = policy["DIRECTIVES"]
+    return {**policy, "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], origin]}}

@@ -1,6 +1,7 @@
 """Test settings: PostgreSQL when DATABASE_URL is set, SQLite otherwise."""
 
 from .base import *  # noqa: F403
+from .cache_sessions import caches, session_engine
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -13,6 +14,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The test cache outlives each test's rolled-back database: its own tests turn it on.
 PAGECACHE_ENABLED = False
+# This process's memory and sessions in the database, whatever REDIS_URL the shell holds:
+# asserted query counts assume them, and a shared Redis would outlive each test. The Redis
+# tests (tests/test_multi_machine_sessions.py) turn it on themselves.
+CACHES = caches(None)
+SESSION_ENGINE = session_engine(None)
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
