@@ -6,7 +6,8 @@ RFC 9457 problem details (``application/problem+json``) for ``/api/v1/``, an
     install_error_handlers(api, problem_response)   # or the FHIR app's own writer
 
 Bad input is a 4xx with what was wrong, never a 500: ninja's validation errors (422, each
-field named), Django's ``ValidationError`` (400), a refusal by the policy (404 when the
+field named), questionnaire answers the engine cannot score (422), Django's
+``ValidationError`` (400), a refusal by the policy (404 when the
 caller may not see the plan at all, else 403, already audited by the service), a stale
 ``If-Match`` (412), a missing one (428), too many calls (429 with ``Retry-After``).
 """
@@ -27,9 +28,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from careteam.services.errors import CareAccessDenied, StaleVersionError
-from patientportal.odi import OdiScoringError
 from patientportal.services.alerts import AlertAlreadyAcknowledged
 from patientportal.services.errors import PortalAccessDenied, PortalActionError
+from questionnaires.scoring import ScoringError
 
 PROBLEM_TYPE_BASE = "https://clinic-portal.example/problems/"
 
@@ -97,7 +98,15 @@ def problem_for(exc: Exception) -> Problem | None:
         return Problem(404, "Not found", "There is nothing here that you can see.", "not-found")
     if isinstance(exc, AlertAlreadyAcknowledged):
         return Problem(409, "Already acknowledged", str(exc), "already-acknowledged")
-    if isinstance(exc, PortalActionError | OdiScoringError):
+    if isinstance(exc, ScoringError):
+        return Problem(
+            422,
+            "The answers cannot be scored",
+            str(exc),
+            "invalid-answers",
+            errors=[{"field": "answers", "message": str(exc)}],
+        )
+    if isinstance(exc, PortalActionError):
         return Problem(400, "The request was not accepted", str(exc), "invalid-change")
     if isinstance(exc, PermissionError):
         return Problem(403, "Not allowed", str(exc), "forbidden")
@@ -169,7 +178,7 @@ HANDLED = (
     CareAccessDenied,
     PortalAccessDenied,
     PortalActionError,
-    OdiScoringError,
+    ScoringError,
     PermissionError,
     Http404,
     StaleVersionError,

@@ -13,7 +13,7 @@ import datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt
 
 from careteam.models import (
     ActivityKind,
@@ -250,10 +250,34 @@ class CheckInSaved(CheckInOut):
 
 class QuestionnaireResultOut(Schema):
     id: int
-    questionnaire: str = "ODI"
+    questionnaire: str = Field(..., description="The questionnaire's code, e.g. phq9 or odi.")
+    title: str
     completed_at: datetime.datetime
-    score: int
-    answered_sections: int
+    total: float | None = Field(
+        ...,
+        description="A whole number, or a mean to one decimal place (PEG, PSFS); null when "
+        "the caller may see only the band of a mental-health questionnaire.",
+    )
+    band: str = Field(..., description="What the total means; empty without bands.")
+    answered: int = Field(..., description="How many questions were answered.")
+    answers: dict[str, Any] | None = Field(
+        ...,
+        description="Each question's key with its answer (a number, or for an activity its "
+        "name and number; null when skipped); null when the caller may not see them.",
+    )
+
+
+class ActivityAnswerIn(Body):
+    name: Text
+    rating: StrictInt
+
+
+class QuestionnaireAnswersIn(Body):
+    answers: dict[Text, StrictInt | ActivityAnswerIn | None] = Field(
+        ...,
+        description="Each question's key with its answer: the number of the option chosen, "
+        "or for an activity (PSFS) its name and a number; null or left out when skipped.",
+    )
 
 
 class AlertOut(Schema):

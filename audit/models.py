@@ -42,6 +42,16 @@ class AuditAction(models.TextChoices):
     VERIFIED = "verified", "Identity confirmed"
 
 
+# The actions that changed something: a plan's history.
+CHANGE_ACTIONS = (
+    AuditAction.CREATED,
+    AuditAction.CHANGED,
+    AuditAction.DELETED,
+    AuditAction.GRANTED,
+    AuditAction.REVOKED,
+)
+
+
 # ``detail["what"]`` of the one event a listing of plans records, naming them in
 # ``detail["plans"]``: a provider's dashboard, the on-call list of red-flag alerts, and a
 # list of plans answered by the API (api/).
@@ -93,15 +103,7 @@ class AuditEventQuerySet(models.QuerySet):
 
     def changes(self) -> "AuditEventQuerySet":
         """Events that changed something (what a plan's history shows)."""
-        return self.filter(
-            action__in=[
-                AuditAction.CREATED,
-                AuditAction.CHANGED,
-                AuditAction.DELETED,
-                AuditAction.GRANTED,
-                AuditAction.REVOKED,
-            ]
-        )
+        return self.filter(action__in=CHANGE_ACTIONS)
 
 
 class AuditEvent(models.Model):
@@ -145,6 +147,18 @@ class AuditEvent(models.Model):
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             models.Index(fields=["care_plan_id", "-occurred_at"], name="audit_event_plan_time"),
+            # A plan's changes, newest first, without walking past its many views (the plan
+            # page's history), and each member's visits to it ("since your last visit").
+            models.Index(
+                fields=["care_plan_id", "-occurred_at"],
+                condition=models.Q(action__in=CHANGE_ACTIONS),
+                name="audit_event_plan_changes",
+            ),
+            models.Index(
+                fields=["care_plan_id", "actor", "-occurred_at"],
+                condition=models.Q(action=AuditAction.VIEWED),
+                name="audit_event_plan_visits",
+            ),
             models.Index(fields=["patient_id", "-occurred_at"], name="audit_event_patient_time"),
             models.Index(fields=["actor", "-occurred_at"], name="audit_event_actor_time"),
             models.Index(

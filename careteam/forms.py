@@ -76,6 +76,10 @@ class PlanFieldsForm(forms.ModelForm):
             "conditions": forms.Textarea(attrs={"rows": 3}),
             "patient_summary": forms.Textarea(attrs={"rows": 5}),
             "red_flag_guidance": forms.Textarea(attrs={"rows": 4}),
+            "flare_day_one": forms.Textarea(attrs={"rows": 3}),
+            "flare_day_two": forms.Textarea(attrs={"rows": 3}),
+            "flare_day_three": forms.Textarea(attrs={"rows": 3}),
+            "flare_when_to_call": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "red_flag_guidance": "The patient's page always lists the urgent symptoms (leg "
@@ -133,6 +137,7 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
         fields = form_fields(ACTIVITY_FIELDS)
         widgets = {
             "scheduled_on": DateInput,
+            "done_on": DateInput,
             "instructions": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"do_not_perform": "Do not perform (contraindicated)"}

@@ -71,6 +71,12 @@ def profile_relations() -> list[str]:
     return sorted({area.profile for area in _areas.values() if area.profile})
 
 
+def area_permissions() -> list[str]:
+    """Every permission that makes its holder belong to an area ("app_label.codename"),
+    for reading with the user (``accounts.backends.AccountBackend``)."""
+    return sorted({area.permission for area in _areas.values() if area.permission})
+
+
 def _profiles_held(user: AbstractBaseUser, relations: Iterable[str]) -> set[str]:
     """The profile relations the user has: as read with the user when they were (the
     account backend reads them at once), else all in one query."""

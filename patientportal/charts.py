@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from questionnaires.instruments import Instrument
+
+# How far back a trend looks (the pain chart and the flares shaded on it).
+TREND_WINDOW = timedelta(weeks=26)
 WIDTH = 640
 HEIGHT = 260
 MARGIN_LEFT = 48
@@ -25,12 +30,25 @@ MARGIN_BOTTOM = 40
 @dataclass(frozen=True)
 class TrendPoint:
     when: date
-    value: int
+    value: int | Decimal  # a mean to one decimal place for some questionnaires
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of days shaded behind a trend (a flare); ``end`` None: still going on."""
+
+    start: date
+    end: date | None = None
+
+    @property
+    def label(self) -> str:
+        return span_label(self)
 
 
 @dataclass(frozen=True)
 class TrendChart:
-    """Everything a template needs to show one trend: picture, summary and table rows."""
+    """Everything a template needs to show one trend: picture, summary and table rows, and
+    the spans shaded behind it (flares), which the template lists too."""
 
     chart_id: str
     title: str
@@ -38,6 +56,7 @@ class TrendChart:
     summary: str
     svg: SafeString
     points: tuple[TrendPoint, ...]
+    spans: tuple[Span, ...] = ()
 
     def recent_average(self, since: date) -> float | None:
         """The mean of the values on or after ``since``, to one decimal; None if none."""
@@ -51,6 +70,15 @@ def _short_date(value: date) -> str:
 
 def _long_date(value: date) -> str:
     return date_format(value, "j F Y")
+
+
+def span_label(span: Span, noun: str = "Flare") -> str:
+    """ "Flare from 3 March 2026 to 5 March 2026", or "... (still going on)"."""
+    if span.end is None:
+        return f"{noun} from {_long_date(span.start)} (still going on)"
+    if span.end == span.start:
+        return f"{noun} on {_long_date(span.start)}"
+    return f"{noun} from {_long_date(span.start)} to {_long_date(span.end)}"
 
 
 def summarise(points: Sequence[TrendPoint], *, noun: str, scale_max: int) -> str:
@@ -78,13 +106,16 @@ def line_chart_svg(
     description: str,
     scale_max: int,
     y_ticks: Iterable[int],
+    spans: Sequence[Span] = (),
 ) -> SafeString:
-    """An SVG line chart of values between 0 and scale_max over time, oldest on the left."""
+    """An SVG line chart of values between 0 and scale_max over time, oldest on the left,
+    with ``spans`` shaded behind the line (the time axis stretches to show them)."""
     if not points:
         return mark_safe("")
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    start, end = points[0].when, points[-1].when
+    start = min([points[0].when, *(span.start for span in spans)])
+    end = max([points[-1].when, *(span.end or span.start for span in spans)])
     span_days = (end - start).days
 
     def x_for(when: date) -> str:
@@ -92,7 +123,7 @@ def line_chart_svg(
             return f"{MARGIN_LEFT + plot_width / 2:.1f}"
         return f"{MARGIN_LEFT + plot_width * (when - start).days / span_days:.1f}"
 
-    def y_for(value: int) -> str:
+    def y_for(value: int | Decimal) -> str:
         clamped = min(max(value, 0), scale_max)
         return f"{MARGIN_TOP + plot_height * (1 - clamped / scale_max):.1f}"
 
@@ -111,6 +142,20 @@ def line_chart_svg(
                 tick,
             )
             for tick in y_ticks
+        ),
+    )
+    shading = format_html_join(
+        "",
+        '<rect class="trend__span" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+        (
+            (
+                x_for(span.start),
+                MARGIN_TOP,
+                f"{max(float(x_for(span.end or end)) - float(x_for(span.start)), 4):.1f}",
+                plot_height,
+                span_label(span),
+            )
+            for span in spans
         ),
     )
     coordinates = [(x_for(point.when), y_for(point.value), point) for point in points]
@@ -141,7 +186,7 @@ def line_chart_svg(
         '<svg class="trend__svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
         'role="img" aria-labelledby="{}-title {}-desc" focusable="false">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '{}<line class="trend__baseline" x1="{}" x2="{}" y1="{}" y2="{}"/>{}{}{}</svg>',
+        '{}{}<line class="trend__baseline" x1="{}" x2="{}" y1="{}" y2="{}"/>{}{}{}</svg>',
         WIDTH,
         HEIGHT,
         chart_id,
@@ -150,6 +195,7 @@ def line_chart_svg(
         title,
         chart_id,
         description,
+        shading,
         grid,
         MARGIN_LEFT,
         WIDTH - MARGIN_RIGHT,
@@ -170,9 +216,14 @@ def _build(
     noun: str,
     scale_max: int,
     y_ticks: Iterable[int],
+    spans: Iterable[Span] = (),
 ) -> TrendChart:
     ordered = tuple(sorted(points, key=lambda point: point.when))
+    shaded = tuple(sorted(spans, key=lambda span: span.start))
     summary = summarise(ordered, noun=noun, scale_max=scale_max)
+    if shaded and ordered:
+        count = len(shaded)
+        summary += f" Shaded: {count} flare{'s' if count != 1 else ''}."
     svg = line_chart_svg(
         ordered,
         chart_id=chart_id,
@@ -180,14 +231,19 @@ def _build(
         description=summary,
         scale_max=scale_max,
         y_ticks=y_ticks,
+        spans=shaded,
     )
-    return TrendChart(chart_id, title, value_label, summary, svg, ordered)
+    return TrendChart(chart_id, title, value_label, summary, svg, ordered, shaded)
 
 
-def pain_trend(points: Iterable[TrendPoint], *, chart_id: str = "pain-trend") -> TrendChart:
-    """Pain on the 0-10 numeric rating scale (0 no pain, 10 worst imaginable)."""
+def pain_trend(
+    points: Iterable[TrendPoint], *, chart_id: str = "pain-trend", flares: Iterable[Span] = ()
+) -> TrendChart:
+    """Pain on the 0-10 numeric rating scale (0 no pain, 10 worst imaginable), with the
+    patient's ``flares`` shaded."""
     return _build(
         points,
+        spans=flares,
         chart_id=chart_id,
         title="Pain score over time (0 = no pain, 10 = worst pain imaginable)",
         value_label="Pain score",
@@ -197,23 +253,35 @@ def pain_trend(points: Iterable[TrendPoint], *, chart_id: str = "pain-trend") ->
     )
 
 
-def odi_trend(
-    points: Iterable[TrendPoint], *, chart_id: str = "odi-trend", for_patient: bool = False
+def questionnaire_trend(
+    instrument: Instrument,
+    points: Iterable[TrendPoint],
+    *,
+    chart_id: str,
+    for_patient: bool = False,
 ) -> TrendChart:
-    """Oswestry Disability Index, 0-100 (lower is better); ``for_patient``: named in plain
-    words, as the patient's pages call it (the back-pain questionnaire)."""
+    """An instrument's totals over time, on its whole scale, saying which way is better
+    (the PSFS rises as the patient improves, the others fall); ``for_patient``: in plain
+    words (its title without the abbreviation), else by its short name for the team."""
+    high = instrument.total_range[1]
+    better = "higher" if instrument.higher_is_better else "lower"
     if for_patient:
-        title = "Back-pain questionnaire score over time (0 = no problems, 100 = the most)"
-        value_label, noun = "Questionnaire score", "questionnaire score"
+        title = f"{instrument.plain_title}: your score over time (0 to {high}, {better} is better)"
+        value_label, noun = "Your score", "score"
     else:
-        title = "Oswestry Disability Index over time (0 = no disability, 100 = most)"
-        value_label, noun = "ODI score", "ODI score"
+        title = f"{instrument.short_title} over time (0 to {high}, {better} is better)"
+        value_label, noun = f"{instrument.short_title} score", f"{instrument.short_title} score"
     return _build(
         points,
         chart_id=chart_id,
         title=title,
         value_label=value_label,
         noun=noun,
-        scale_max=100,
-        y_ticks=range(0, 101, 20),
+        scale_max=high,
+        y_ticks=range(0, high + 1, _tick_step(high)),
     )
+
+
+def _tick_step(high: int) -> int:
+    """A round step that puts at most six lines on a scale from 0 to ``high``."""
+    return next(step for step in (1, 2, 5, 10, 20, 50) if high / step <= 6)

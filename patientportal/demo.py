@@ -18,9 +18,15 @@ from wagtail.models import Page
 
 from careteam.models import CarePlan, Patient
 from core.demo_users import demo_user
+from questionnaires.instruments import ODI
 
-from .models import ActivityReport, CheckIn, OdiResponse, PatientInvitation, ReadingAssignment
-from .odi import SECTION_KEYS, score_odi
+from .models import (
+    ActivityReport,
+    CheckIn,
+    PatientInvitation,
+    QuestionnaireResult,
+    ReadingAssignment,
+)
 from .services.assigned_reading import (
     ContraindicationConflict,
     assign_reading,
@@ -28,6 +34,7 @@ from .services.assigned_reading import (
 )
 from .services.errors import PortalActionError
 from .services.patients import current_exercises, current_plans_for_patient
+from .services.questionnaires import record_questionnaire
 
 ALEX_RECORD = "NB-100234"
 SAM_RECORD = "NB-100871"
@@ -190,20 +197,17 @@ def _seed_check_ins(patient: Patient, pains: list[int], notes: dict[int, str]) -
 
 
 def _seed_odi(patient: Patient) -> int:
-    if patient.odi_responses.exists():
+    """Alex's ODI results, answered through the service (as their login, as on the page),
+    then dated back."""
+    if patient.questionnaire_results.filter(instrument=ODI.code).exists():
         return 0
-    plans = list(current_plans_for_patient(patient))
     for days, values in ALEX_ODI:
-        answers = dict(zip(SECTION_KEYS, values, strict=True))
-        result = score_odi(answers)
-        response = OdiResponse.objects.create(
-            patient=patient,
-            completed_at=_days_ago(days, 20),
-            answers=answers,
-            score=result.score,
-            answered_sections=result.answered_sections,
+        recorded = record_questionnaire(
+            patient, patient.user, ODI, dict(zip(ODI.item_keys, values, strict=True))
         )
-        response.plans.set(plans)
+        QuestionnaireResult.objects.filter(pk=recorded.stored.pk).update(
+            completed_at=_days_ago(days, 20)
+        )
     return len(ALEX_ODI)
 
 

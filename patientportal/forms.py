@@ -7,8 +7,9 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from questionnaires.forms import QuestionnaireForm
+
 from .models import ActivityOutcome, AlertOutcome, RedFlag
-from .odi import SECTIONS, OdiScoringError, score_odi
 
 PAIN_LABELS = {
     0: "0 – no pain",
@@ -53,6 +54,10 @@ class OneTimeKeyForm(forms.Form):
         data = self.data.copy()
         data[self.add_prefix("submission_key")] = str(uuid.uuid4())
         self.data = data
+
+
+class StartFlareForm(OneTimeKeyForm):
+    """The "I'm having a flare" button: the key is its only field."""
 
 
 class InvitePatientForm(OneTimeKeyForm):
@@ -127,34 +132,10 @@ class CheckInForm(OneTimeKeyForm):
         }
 
 
-class OdiForm(OneTimeKeyForm):
-    """Ten sections; any may be skipped, but not more than the scoring rule allows."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for number, section in enumerate(SECTIONS, start=1):
-            self.fields[section.key] = forms.TypedChoiceField(
-                label=f"{number}. {section.title}",
-                choices=list(enumerate(section.options)),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            self.result = score_odi({section.key: cleaned.get(section.key) for section in SECTIONS})
-        except OdiScoringError as error:
-            raise forms.ValidationError(str(error)) from error
-        return cleaned
-
-    def answers(self) -> dict[str, int | None]:
-        return {section.key: self.cleaned_data.get(section.key) for section in SECTIONS}
-
-    def sections(self) -> list[forms.BoundField]:
-        return [self[section.key] for section in SECTIONS]
+class AnswerQuestionnaireForm(OneTimeKeyForm, QuestionnaireForm):
+    """Any instrument's form (``questionnaires.forms``: one field per item, scored while
+    it validates) with the one-time key, which its template partial draws as a hidden
+    field: ``AnswerQuestionnaireForm(data, instrument=PHQ9, activity_names=[...])``."""
 
 
 class ReadingFeedbackForm(forms.Form):

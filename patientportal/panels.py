@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -29,16 +30,25 @@ from careteam.panels import (
 from careteam.policy import may_view_clinic_alerts
 
 from .forms import InvitePatientForm
-from .services.alerts import PlanAlertLists, alerts_for_plan_page, open_alerts_for_user
-from .services.team_panel import PlanPortalPanel, plan_alerts, plan_portal_panel
+from .services.alerts import open_alerts_for_user
+from .services.flares import plans_flaring_often
+from .services.team_panel import (
+    PlanPageReads,
+    PlanPortalPanel,
+    plan_alerts,
+    plan_page_reads,
+    plan_portal_panel,
+)
 
 PLAN_PANEL = "patientportal"
 PLAN_ALERTS_PANEL = "patientportal-plan-alerts"
-ALERTS_READ = "patientportal-alerts"
+PAGE_READS = "patientportal-plan-page"
 DASHBOARD_PANEL = "patientportal-red-flag-alerts"
 PLAN_PANEL_TEMPLATE = "patientportal/includes/plan_portal_panel.html"
 PLAN_ALERTS_TEMPLATE = "patientportal/includes/plan_alerts.html"
 RED_FLAG_ALERTS_TEMPLATE = "patientportal/includes/red_flag_alerts.html"
+FLARING_PANEL = "patientportal-flaring-often"
+FLARING_TEMPLATE = "patientportal/includes/flaring_often.html"
 
 
 def _panel_context(panel: PlanPortalPanel) -> dict[str, Any]:
@@ -46,11 +56,11 @@ def _panel_context(panel: PlanPortalPanel) -> dict[str, Any]:
     return {"panel": panel, "invite_form": InvitePatientForm()}
 
 
-def _alerts(page: PlanPage) -> PlanAlertLists:
-    """The plan's open alerts (the top panel) and acknowledged ones (the portal panel),
-    read once for both (the plan page renders panels only for someone who may view the
-    plan; each panel still asks the policy before showing anything)."""
-    return page.read_once(ALERTS_READ, lambda: alerts_for_plan_page(page.plan))
+def _reads(page: PlanPage) -> PlanPageReads:
+    """What the top panel (open alerts) and the portal panel show, read once for both (the
+    plan page renders panels only for someone who may view the plan; each panel still asks
+    the policy before showing anything)."""
+    return page.read_once(PAGE_READS, lambda: plan_page_reads(page.plan))
 
 
 def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
@@ -61,14 +71,14 @@ def portal_panel_context(page: PlanPage) -> dict[str, Any] | None:
         page.plan,
         known_perms=page.codenames,
         patient_actions=page.patient_actions,
-        alerts=_alerts(page),
+        reads=_reads(page),
     )
     return None if panel is None else _panel_context(panel)
 
 
 def plan_alerts_context(page: PlanPage) -> dict[str, Any] | None:
     """The plan's open red-flag alerts; None (no panel) when there are none."""
-    alerts = plan_alerts(page.user, page.plan, known_perms=page.codenames, alerts=_alerts(page))
+    alerts = plan_alerts(page.user, page.plan, known_perms=page.codenames, reads=_reads(page))
     return None if alerts is None else {"panel": alerts}
 
 
@@ -87,6 +97,19 @@ def render_portal_panel(
     if panel is None:
         return SafeString("")
     return render_to_string(PLAN_PANEL_TEMPLATE, _panel_context(panel), request=request)
+
+
+def flaring_often_context(page: DashboardPage) -> dict[str, Any] | None:
+    """The user's patients who flare often (``FLARE_FLAG_COUNT`` in ``FLARE_FLAG_DAYS``);
+    None (no panel) when there are none."""
+    flaring = plans_flaring_often(page.user)
+    if not flaring:
+        return None
+    return {
+        "flaring": flaring,
+        "flag_count": settings.FLARE_FLAG_COUNT,
+        "flag_days": settings.FLARE_FLAG_DAYS,
+    }
 
 
 def render_red_flag_alerts(request: HttpRequest) -> SafeString:
@@ -112,4 +135,7 @@ def register_panels() -> None:
     )
     register_dashboard_panel(
         DASHBOARD_PANEL, template=RED_FLAG_ALERTS_TEMPLATE, context=red_flag_alerts_context
+    )
+    register_dashboard_panel(
+        FLARING_PANEL, template=FLARING_TEMPLATE, context=flaring_often_context, order=110
     )

@@ -1,5 +1,5 @@
 """FHIR fixtures: ``fhir_world``, the patient portal's two patients (``portal_world``) with
-check-ins and ODI answers shared with their plans, a removed team member, and helpers that
+check-ins and an ODI result shared with their plans, a removed team member, and helpers that
 call /fhir/ as someone and check what comes back.
 
 Use them from a test module with ``pytest_plugins = ["tests.fhir_fixtures"]``: the ``fhir``
@@ -17,14 +17,15 @@ from django.test import Client
 
 from careteam.models import Discipline, TeamRole
 from careteam.services import add_member, remove_member
-from patientportal.models import CheckIn, OdiResponse
-from patientportal.odi import SECTION_KEYS
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.models import CheckIn, QuestionnaireResult
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import ODI
 from tests.careteam_domain_fixtures import make_provider
 from tests.patient_fixtures import PortalWorld
 
 FHIR_JSON = "application/fhir+json"
-ODI_ANSWERS = dict.fromkeys(SECTION_KEYS, 2) | {"sex_life": None}
+ODI_ANSWERS = dict.fromkeys(ODI.item_keys, 2) | {"sex_life": None}
 
 
 @dataclass
@@ -32,7 +33,7 @@ class FhirWorld:
     portal: PortalWorld
     removed: object
     check_in: CheckIn
-    odi: OdiResponse
+    odi: QuestionnaireResult
     other_check_in: CheckIn
 
     @property
@@ -60,7 +61,9 @@ def fhir_world(portal_world: PortalWorld) -> FhirWorld:
     remove_member(plan, portal_world.lead, removed)
     check_in = record_check_in(portal_world.patient, portal_world.patient_user, pain_score=6)
     record_check_in(portal_world.patient, portal_world.patient_user, pain_score=4)
-    odi = record_odi(portal_world.patient, portal_world.patient_user, ODI_ANSWERS)
+    odi = record_questionnaire(
+        portal_world.patient, portal_world.patient_user, ODI, ODI_ANSWERS
+    ).stored
     other_check_in = record_check_in(
         portal_world.other_plan.patient, portal_world.other_user, pain_score=9
     )
@@ -193,9 +196,28 @@ REQUIRED_BINDINGS: dict[str, set[str]] = {
 }
 # Codes in each code system the server uses (checked wherever a Coding names the system).
 KNOWN_CODES: dict[str, set[str]] = {
-    "http://loinc.org": {"72514-3", "97909-6"},
+    # Pain; the totals of the ODI, PHQ-9, GAD-7 and PEG.
+    "http://loinc.org": {"72514-3", "97909-6", "44261-6", "70274-6", "91147-9"},
     "http://snomed.info/sct": {"309343006", "36682004", "59944000"},
-    "http://unitsofmeasure.org": {"%"},
+    "http://unitsofmeasure.org": {"%", "{score}"},
+    "http://terminology.hl7.org/CodeSystem/data-absent-reason": {
+        "unknown",
+        "asked-unknown",
+        "temp-unknown",
+        "not-asked",
+        "asked-declined",
+        "masked",
+        "not-applicable",
+        "unsupported",
+        "as-text",
+        "error",
+        "not-a-number",
+        "negative-infinity",
+        "positive-infinity",
+        "not-performed",
+        "not-permitted",
+    },  # fmt: skip
+    "http://terminology.hl7.org/CodeSystem/v3-ObservationValue": {"REDACTED"},
     "http://terminology.hl7.org/CodeSystem/observation-category": {
         "social-history",
         "vital-signs",

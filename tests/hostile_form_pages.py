@@ -47,17 +47,18 @@ from careteam.models import (
 from careteam.services import open_emergency_access
 from patientportal.forms import (
     AcknowledgeAlertForm,
+    AnswerQuestionnaireForm,
     AssignReadingForm,
     CheckInForm,
     InvitePatientForm,
-    OdiForm,
     ReadingFeedbackForm,
+    StartFlareForm,
 )
 from patientportal.models import AlertOutcome, ReadingAssignment, RedFlagAlert
-from patientportal.odi import SECTIONS
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises
+from questionnaires.instruments import PSFS
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import make_article, make_topic
 
@@ -312,12 +313,25 @@ FORM_PAGES: dict[str, FormPage] = {
         ),
         known_good=one_time_key,
     ),
-    "patientportal:odi": FormPage(
-        "patientportal:odi",
+    # "I'm having a flare" (the flare page's button, its one-time key its only field), and
+    # "My flare is over" (the CSRF token only).
+    "patientportal:flare-start": FormPage(
+        "patientportal:flare-start",
         PATIENT,
-        lambda world, data: OdiForm(data or None),
+        creating(StartFlareForm),
+        known_good=one_time_key,
+    ),
+    "patientportal:flare-end": FormPage("patientportal:flare-end", PATIENT, no_form),
+    # The PSFS: the questionnaire whose form has text (the activities' names) besides
+    # choices; every instrument's form is the same engine's (tests/test_questionnaires_forms).
+    "patientportal:questionnaire": FormPage(
+        "patientportal:questionnaire",
+        PATIENT,
+        lambda world, data: AnswerQuestionnaireForm(data or None, instrument=PSFS),
+        {"code": lambda world: PSFS.code},
         known_good=lambda world: {
-            **{section.key: ["2"] for section in SECTIONS},
+            "activity_1_name": ["Climbing stairs"],
+            "activity_1": ["4"],
             **one_time_key(world),
         },
     ),

@@ -60,3 +60,18 @@ def test_a_switched_off_or_unknown_account_is_not_a_user(db):
     gone = make_user("gone.again", is_active=False)
     assert AccountBackend().get_user(gone.pk) is None
     assert AccountBackend().get_user(10**9) is None
+
+
+def test_the_admin_permission_the_navigation_asks_about_is_read_with_the_user(db):
+    editor = make_user("editor.two")
+    group = Group.objects.create(name="Editors of things")
+    group.permissions.add(permission("access_admin"))
+    editor.groups.add(group)
+    user = AccountBackend().get_user(editor.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert user.has_perm("wagtailadmin.access_admin")
+    assert len(captured) == 0
+    editor.groups.remove(group)
+    assert not AccountBackend().get_user(editor.pk).has_perm("wagtailadmin.access_admin")
+    plain = AccountBackend().get_user(make_user("plain.user").pk)
+    assert not plain.has_perm("wagtailadmin.access_admin")

@@ -50,10 +50,11 @@ from careteam.services import (
     remove_member,
 )
 from patientportal.models import AlertOutcome, RedFlag, RedFlagAlert
-from patientportal.odi import SECTION_KEYS
 from patientportal.services.assigned_reading import assign_reading
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
 from portal.services.site_tree import ensure_site_tree
+from questionnaires.instruments import ODI
 from tests.careteam_domain_fixtures import make_plan, make_provider
 from tests.patient_fixtures import PortalWorld, activate_plan
 from tests.portal_fixtures import make_article
@@ -113,6 +114,7 @@ class ApiWorld:
             "precaution_id": self.precaution().pk,
             "alert_id": self.alert.pk,
             "username": self.portal.team.contributor.username,
+            "code": ODI.code,
         }
 
     def client(self, actor: str) -> Client:
@@ -252,8 +254,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "POST /api/v1/check-ins": Expect(
         PATIENTS, 201, body={"pain_score": 3, "note": "Easier today"}, sees_plan=frozenset()
     ),
-    "POST /api/v1/questionnaire-results/odi": Expect(
-        PATIENTS, 201, body={"answers": dict.fromkeys(SECTION_KEYS, 1)}, sees_plan=frozenset()
+    "POST /api/v1/questionnaire-results/{code}": Expect(
+        PATIENTS, 201, body={"answers": dict.fromkeys(ODI.item_keys, 1)}, sees_plan=frozenset()
     ),
 }
 
@@ -287,7 +289,9 @@ def api_world(portal_world: PortalWorld) -> ApiWorld:
         note="ALEX numb leg",
         red_flags=[RedFlag.LEG_NUMBNESS_OR_WEAKNESS],
     )
-    record_odi(plan.patient, portal_world.patient_user, dict.fromkeys(SECTION_KEYS, 2))
+    record_questionnaire(
+        plan.patient, portal_world.patient_user, ODI, dict.fromkeys(ODI.item_keys, 2)
+    )
     users = {
         "lead": team.lead,
         "physical_therapy": team.physio,
@@ -423,7 +427,9 @@ def add_more_of_everything(world: ApiWorld, count: int) -> None:
         create_goal(section, team.physio, description=f"Extra goal {number}")
         add_team_note(plan, team.lead, f"Extra note {number}")
         record_check_in(plan.patient, world.portal.patient_user, pain_score=number % 10)
-        record_odi(plan.patient, world.portal.patient_user, dict.fromkeys(SECTION_KEYS, 1))
+        record_questionnaire(
+            plan.patient, world.portal.patient_user, ODI, dict.fromkeys(ODI.item_keys, 1)
+        )
         record_check_in(
             plan.patient,
             world.portal.patient_user,

@@ -46,8 +46,9 @@ from api.tokens import create_token
 from careteam.models import Activity, CarePlan, Goal, Precaution
 from careteam.services import add_precaution
 from patientportal.models import RedFlag, RedFlagAlert
-from patientportal.odi import SECTIONS
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import ODI, PHQ9
 from tests.careteam_domain_fixtures import CareTeam
 from tests.patient_fixtures import activate_plan, fill_plan, give_login
 
@@ -96,6 +97,7 @@ class FuzzWorld:
             "precaution_id": _first_pk(Precaution.objects.filter(plan=plan)),
             "alert_id": _first_pk(RedFlagAlert.objects.filter(plan=plan)),
             "username": self.team.contributor.username,
+            "code": ODI.code,
         }
 
 
@@ -132,9 +134,10 @@ def server_errors_raise(settings) -> None:
 @pytest.fixture
 def fuzz_world(care_team: CareTeam, in_process_requests) -> FuzzWorld:
     """The care team's plan, active, with goals, activities (some hidden from the patient),
-    a precaution, notes, check-ins, a questionnaire result and an open red-flag alert; an
-    API token for its lead and one for its patient. (Assigned reading needs the content
-    site, which costs a second a test: tests/test_api_matrix.py reads it.)"""
+    a precaution, notes, check-ins, questionnaire results (the PHQ-9's total and answers
+    hidden from the lead) and an open red-flag alert; an API token for its lead and one for
+    its patient. (Assigned reading needs the content site, which costs a second a test:
+    tests/test_api_matrix.py reads it.)"""
     plan = activate_plan(care_team.plan)
     add_precaution(plan, care_team.lead, description="No end-range stretching")
     fill_plan(plan, care_team.lead, care_team.physio, care_team.mental_health, "FUZZ")
@@ -143,7 +146,8 @@ def fuzz_world(care_team: CareTeam, in_process_requests) -> FuzzWorld:
     record_check_in(
         plan.patient, patient_user, pain_score=8, red_flags=[RedFlag.LEG_NUMBNESS_OR_WEAKNESS]
     )
-    record_odi(plan.patient, patient_user, {section.key: 2 for section in SECTIONS})
+    record_questionnaire(plan.patient, patient_user, ODI, dict.fromkeys(ODI.item_keys, 2))
+    record_questionnaire(plan.patient, patient_user, PHQ9, dict.fromkeys(PHQ9.item_keys, 0))
     secrets = {
         "lead": create_token(care_team.lead, name="EHR bridge", days=30).secret,
         "patient": create_token(patient_user, name="Health app", days=30).secret,

@@ -1,6 +1,7 @@
 """The plan page with everything on it (open and acknowledged red-flag alerts, check-ins,
-ODI results, assigned reading, a team's notes and psychotherapy notes, changes since the
-last visit) takes a fixed number of queries, within the budget, however much there is."""
+every questionnaire's results, assigned reading, a team's notes and psychotherapy notes,
+changes since the last visit) takes a fixed number of queries, within the budget, however
+much there is."""
 
 import pytest
 from django.db import connection
@@ -11,10 +12,11 @@ from django.urls import reverse
 from careteam.models import Discipline
 from careteam.services import add_private_note, add_team_note, create_goal
 from patientportal.models import AlertOutcome, RedFlag
-from patientportal.odi import SECTION_KEYS
 from patientportal.services.alerts import acknowledge_alert, open_alerts_for_plan
 from patientportal.services.assigned_reading import assign_reading
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import INSTRUMENTS, PSFS
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,11 @@ def add_everything(world, site_tree, number: int) -> None:
         pain_score=8,
         red_flags=[RedFlag.LEG_NUMBNESS_OR_WEAKNESS],
     )
-    record_odi(world.patient, world.patient_user, dict.fromkeys(SECTION_KEYS, 2))
+    for instrument in INSTRUMENTS.values():
+        answers = dict.fromkeys(instrument.item_keys, 2)
+        if instrument is PSFS:
+            answers = {"activity_1": {"name": "Stairs", "rating": 2}}
+        record_questionnaire(world.patient, world.patient_user, instrument, answers)
     acknowledge_alert(
         open_alerts_for_plan(plan).last(), team.lead, outcome=AlertOutcome.CALLED_PATIENT
     )

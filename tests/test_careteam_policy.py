@@ -47,6 +47,7 @@ WHO_MAY = {
     PlanAction.EDIT_SECTION: {LEAD, PT, MH},
     PlanAction.ADD_TEAM_NOTE: {LEAD, PT, MH, CONTRIBUTOR},
     PlanAction.PRIVATE_NOTES: {MH},
+    PlanAction.VIEW_MENTAL_HEALTH_RESULTS: {MH},
     PlanAction.MANAGE_TEAM: {LEAD},
     PlanAction.HAND_OVER_LEAD: {LEAD},
     PlanAction.VIEW_AUDIT_TRAIL: {LEAD},

@@ -123,16 +123,19 @@ def grow_plan(ui: UiTeam, size: int) -> None:
         add_member(plan, lead, member, TeamRole.CONTRIBUTOR)
 
 
-# Session; user (with their profiles); the plan with the user's role on its team and on the
-# patient's open plans; their grants (one union); the team notes' page with its count; one
-# INSERT for the reads the page records (mental health: the psychotherapy notes' page too);
-# the history (the last visit, what changed since, the newest changes: one query);
-# sections, goals, activities, precautions, team; the open and acknowledged red-flag
-# alerts (one query for both panels), the portal invitation, the check-ins the chart
-# draws (the latest among them), reading, ODI results; the user's model permissions (the
-# navigation and the Wagtail user bar). Notes come a page at a time: the count stays the
-# same however many there are (tests/test_careteam_plan_page_queries.py: with check-ins,
-# alerts and reading too).
+# Session; user (with their profiles and whether they may open the Wagtail admin); the
+# plan with the user's role on its team and on the patient's open plans; their grants (one
+# union); the team notes' page with its count; one INSERT for the reads the page records
+# (mental health: the psychotherapy notes' page too); the history (the last visit, what
+# changed since, the newest changes: one query); sections, goals, activities,
+# precautions, team; the open and acknowledged red-flag alerts (one query for both
+# panels), the portal invitation, the check-ins the chart draws (the latest among them,
+# and how their exercises went, with the open alerts'), the flares shaded on it, reading,
+# every questionnaire's results (one query for all the instruments; whether a member may
+# see the mental-health ones is read from the grants already read). Notes come a page at
+# a time: the count stays the same however many there are
+# (tests/test_careteam_plan_page_queries.py: with check-ins, alerts, questionnaires and
+# reading too).
 PLAN_PAGE_QUERIES = {"lead": 18, "mental_health": 19, "contributor": 18}
 
 

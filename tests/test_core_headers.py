@@ -35,10 +35,11 @@ from config import urls as site_urls
 from core import views as core_views
 from core.views import ERROR_PAGE_STYLE_HASH
 from patientportal.models import CheckIn
-from patientportal.odi import SECTIONS
 from patientportal.services.assigned_reading import assign_reading
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
 from portal.models import HomePageFeaturedArticle
+from questionnaires.instruments import ODI, PSFS
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import heading, make_article, make_topic, make_treatment, paragraph
 
@@ -242,7 +243,8 @@ def world(portal_world: PortalWorld, site_tree, author, reviewer) -> HeaderWorld
         CheckIn.objects.filter(pk=saved.pk).update(recorded_at=days_ago(days))
     record_check_in(patient, user, pain_score=8, red_flags=["severe_pain_after_fall"])
     for score in (3, 2):
-        record_odi(patient, user, {section.key: score for section in SECTIONS})
+        record_questionnaire(patient, user, ODI, dict.fromkeys(ODI.item_keys, score))
+    record_questionnaire(patient, user, PSFS, {"activity_1": {"name": "Stairs", "rating": 5}})
     assign_reading(portal_world.plan, portal_world.lead, article, note="Read this first")
     superuser = get_user_model().objects.create_superuser("t.headers.admin")
     return HeaderWorld(portal_world, article, treatment, superuser)
@@ -286,7 +288,8 @@ def site_pages(world: HeaderWorld) -> dict[str, tuple[object, str, int]]:
         "my plan": (patient, "/my/plan/", 200),
         "my reading": (patient, "/my/reading/", 200),
         "my check-in": (patient, "/my/check-in/", 200),
-        "my odi": (patient, "/my/odi/", 200),
+        "my odi": (patient, "/my/questionnaires/odi/", 200),
+        "my psfs": (patient, "/my/questionnaires/psfs/", 200),
         "article read by the patient": (patient, world.article.url, 200),
     }
 

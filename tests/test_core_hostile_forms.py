@@ -48,7 +48,7 @@ from careteam.models import (
     TeamNote,
 )
 from mfa.session import stamp_recent_authentication
-from patientportal.models import CheckIn, OdiResponse, ReadingAssignment, RedFlagAlert
+from patientportal.models import CheckIn, QuestionnaireResult, ReadingAssignment, RedFlagAlert
 from portal.services.search import MAX_QUERY_LENGTH
 from tests import hostile_input as hostile
 from tests.hostile_form_pages import FORM_PAGES, FormPage, FormWorld, build_form_world
@@ -74,7 +74,7 @@ WATCHED: tuple[type[models.Model], ...] = (
     PrivateNote,
     CareTeamMembership,
     CheckIn,
-    OdiResponse,
+    QuestionnaireResult,
     ReadingAssignment,
     RedFlagAlert,
     get_user_model(),
@@ -100,7 +100,13 @@ def test_every_form_page_under_care_and_my_is_pushed_hostile_input():
     table); a page that only shows, and the emailed welcome link, are left out."""
     not_forms = {"patientportal:welcome", "patientportal_team:revoke"}
     pages = {name for name, fields in FORM_FIELDS.items() if fields is not NO_FORM}
-    without_form = {"careteam:plan-history", "careteam:plan-audit", "careteam:dashboard"}
+    # Pages that only show (the flare page's button posts to flare-start).
+    without_form = {
+        "careteam:plan-history",
+        "careteam:plan-audit",
+        "careteam:dashboard",
+        "patientportal:flare",
+    }
     assert set(FORM_PAGES) == pages - not_forms - without_form
 
 

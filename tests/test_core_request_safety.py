@@ -43,17 +43,19 @@ from careteam.services import open_emergency_access
 from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
 from patientportal.forms import (
     AcknowledgeAlertForm,
+    AnswerQuestionnaireForm,
     AssignReadingForm,
     CheckInForm,
     InvitePatientForm,
-    OdiForm,
     ReadingFeedbackForm,
+    StartFlareForm,
     SwitchOffAccessForm,
 )
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises
+from questionnaires.instruments import PSFS
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import make_article, make_topic
 
@@ -170,6 +172,8 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "assignment_id": lambda world: world.assignment.pk,
     "uidb64": lambda world: "MQ",  # the welcome link: a dummy is enough
     "token": lambda world: "not-a-real-token",
+    # A questionnaire's page: the PSFS, whose form has text (the activities' names) too.
+    "code": lambda world: PSFS.code,
 }
 # ``item_id`` by the noun of the URL's name.
 ITEM_IDS: dict[str, Callable[[World], object]] = {
@@ -323,7 +327,16 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
         CheckInForm(exercises=list(current_exercises(world.plan.patient))).fields
     ),
     "patientportal:check-in-urgent": NO_FORM,
-    "patientportal:odi": lambda world: OdiForm().fields,
+    "patientportal:questionnaire": lambda world: AnswerQuestionnaireForm(instrument=PSFS).fields,
+    "patientportal:odi-moved": NO_FORM,
+    # The flare page's "I'm having a flare" button posts to flare-start with its key; the
+    # end button posts only the token.
+    "patientportal:flare": lambda world: ["csrfmiddlewaretoken", *StartFlareForm.base_fields],
+    "patientportal:flare-start": lambda world: [
+        "csrfmiddlewaretoken",
+        *StartFlareForm.base_fields,
+    ],
+    "patientportal:flare-end": named("csrfmiddlewaretoken"),
     "patientportal:welcome": form_fields(SetPasswordForm),
     # Buttons too; the invite button carries a one-time key.
     "patientportal_team:invite": lambda world: [

@@ -8,8 +8,9 @@ from django.test import Client
 
 from careteam.models import ActivityKind, Discipline, TeamRole
 from careteam.services import add_member, create_activity, create_goal
-from patientportal.odi import SECTION_KEYS
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import ODI, PHQ9, PSFS
 from tests.careteam_domain_fixtures import make_provider
 
 pytest_plugins = ["tests.fhir_fixtures"]
@@ -29,14 +30,19 @@ QUERIES = {
 
 
 def grow(world) -> None:
-    """More of everything on the plan: another goal, activity, member, check-in, ODI."""
+    """More of everything on the plan: another goal, activity, member, check-in, and a
+    result of a questionnaire in each kind (the ODI, the PHQ-9: sensitive; the PSFS: no
+    LOINC total)."""
     plan, team = world.plan, world.team
     section = plan.sections.get(discipline=Discipline.PHYSICAL_THERAPY)
     create_goal(section, team.physio, description="Climb two flights of stairs")
     create_activity(section, team.physio, kind=ActivityKind.EXERCISE, title="Step-ups")
     add_member(plan, team.lead, make_provider("t.extra", Discipline.NURSING), TeamRole.CONTRIBUTOR)
     record_check_in(world.portal.patient, world.portal.patient_user, pain_score=3)
-    record_odi(world.portal.patient, world.portal.patient_user, dict.fromkeys(SECTION_KEYS, 1))
+    patient, user = world.portal.patient, world.portal.patient_user
+    record_questionnaire(patient, user, ODI, dict.fromkeys(ODI.item_keys, 1))
+    record_questionnaire(patient, user, PHQ9, dict.fromkeys(PHQ9.item_keys, 1))
+    record_questionnaire(patient, user, PSFS, {"activity_1": {"name": "Stairs", "rating": 4}})
 
 
 def warmed_up(user, url: str) -> Client:

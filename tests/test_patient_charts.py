@@ -1,9 +1,19 @@
-"""Server-rendered SVG trend charts: valid markup, screen-reader text, escaping, scaling."""
+"""Server-rendered SVG trend charts: valid markup, screen-reader text, escaping, scaling;
+each questionnaire's on its own scale, saying which way is better."""
 
 from datetime import date
+from decimal import Decimal
 from xml.etree import ElementTree
 
-from patientportal.charts import TrendPoint, line_chart_svg, odi_trend, pain_trend
+import pytest
+
+from patientportal.charts import TrendPoint, line_chart_svg, pain_trend, questionnaire_trend
+from questionnaires.instruments import GAD7, ODI, PEG, PHQ9, PSFS
+
+
+def odi_trend(points):
+    return questionnaire_trend(ODI, points, chart_id="odi-trend")
+
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -106,3 +116,44 @@ def test_recent_average_uses_only_recent_points():
     )
     assert chart.recent_average(date(2026, 10, 15)) == 4.5
     assert chart.recent_average(date(2026, 11, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("instrument", "ticks", "better"),
+    [
+        (ODI, ["0", "20", "40", "60", "80", "100"], "lower"),
+        (PHQ9, ["0", "5", "10", "15", "20", "25"], "lower"),
+        (GAD7, ["0", "5", "10", "15", "20"], "lower"),
+        (PEG, ["0", "2", "4", "6", "8", "10"], "lower"),
+        (PSFS, ["0", "2", "4", "6", "8", "10"], "higher"),
+    ],
+)
+def test_each_questionnaire_is_drawn_on_its_own_scale_saying_which_way_is_better(
+    instrument, ticks, better
+):
+    chart = questionnaire_trend(
+        instrument, [TrendPoint(date(2026, 9, 3), 3)], chart_id="q", for_patient=True
+    )
+    axis = [text.text for text in parse(chart.svg).iter(f"{SVG}text")]
+    assert axis[: len(ticks)] == ticks
+    high = instrument.total_range[1]
+    assert chart.title == (
+        f"{instrument.plain_title}: your score over time (0 to {high}, {better} is better)"
+    )
+    assert instrument.short_title not in chart.title + chart.summary  # plain words
+    team = questionnaire_trend(instrument, [TrendPoint(date(2026, 9, 3), 3)], chart_id="q")
+    assert team.title.startswith(f"{instrument.short_title} over time")
+
+
+def test_a_mean_to_one_decimal_place_is_drawn_and_summed_up_as_it_is():
+    chart = questionnaire_trend(
+        PEG,
+        [
+            TrendPoint(date(2026, 9, 3), Decimal("6.7")),
+            TrendPoint(date(2026, 10, 3), Decimal("4.3")),
+        ],
+        chart_id="peg",
+    )
+    assert "First 6.7, latest 4.3" in chart.summary
+    (_, y1), (_, y2) = points_of(parse(chart.svg))
+    assert y1 < y2  # 6.7 is drawn above 4.3

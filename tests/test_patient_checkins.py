@@ -1,4 +1,4 @@
-"""Check-ins, the red-flag screen and its alerts, and the ODI questionnaire."""
+"""Check-ins, the red-flag screen and its alerts (questionnaires: test_patient_questionnaires)."""
 
 from unittest import mock
 
@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from careteam.models import Activity
-from patientportal.models import AlertOutcome, CheckIn, OdiResponse, RedFlag, RedFlagAlert
-from patientportal.odi import SECTION_KEYS
+from patientportal.models import AlertOutcome, CheckIn, RedFlag, RedFlagAlert
 from patientportal.panels import render_portal_panel, render_red_flag_alerts
 from patientportal.services.alerts import open_alerts_for_user
 from patientportal.services.checkins import record_check_in
@@ -156,28 +155,6 @@ def test_urgent_page_of_another_patient_is_404(client, portal_world):
 def test_check_in_service_refuses_to_record_for_someone_else(portal_world):
     with pytest.raises(PortalAccessDenied):
         record_check_in(portal_world.patient, portal_world.other_user, pain_score=3)
-
-
-def test_odi_questionnaire_is_scored_and_shown(client, portal_world):
-    client.force_login(portal_world.patient_user)
-    url = reverse("patientportal:odi")
-    form = client.get(url).content.decode()
-    assert form.count("<fieldset") == 10
-    answers = dict(zip(SECTION_KEYS, [3, 1, 2, 2, 1, 2, 2, None, 2, 1], strict=True))
-    data = {key: value for key, value in answers.items() if value is not None}
-    response = client.post(url, data, follow=True)
-    response_obj = OdiResponse.objects.get()
-    assert response_obj.score == 36  # 16 / 45
-    assert response_obj.answered_sections == 9
-    assert "Your score is 36 out of 100" in response.content.decode()
-
-
-def test_odi_with_too_many_skipped_sections_explains_why(client, portal_world):
-    client.force_login(portal_world.patient_user)
-    response = client.post(reverse("patientportal:odi"), {"pain_intensity": "2"})
-    assert response.status_code == 400
-    assert "Please answer at least 8" in response.content.decode()
-    assert not OdiResponse.objects.exists()
 
 
 def test_trend_charts_with_tables_on_my_plan_and_the_team_panel(client, portal_world):

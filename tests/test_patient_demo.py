@@ -9,12 +9,12 @@ from django.urls import reverse
 from careteam.models import CarePlan
 from core.demo_users import demo_password
 from patientportal.demo import seed_patients
-from patientportal.models import CheckIn, OdiResponse, ReadingAssignment
+from patientportal.models import CheckIn, QuestionnaireResult, ReadingAssignment
 from tests.patient_fixtures import seed_demo_patients
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = (CheckIn, OdiResponse, ReadingAssignment)
+COUNTED = (CheckIn, QuestionnaireResult, ReadingAssignment)
 
 
 @pytest.fixture
@@ -32,7 +32,8 @@ def test_seeder_returns_patient_logins_that_work(seeded, client):
     client.force_login(alex)
     html = client.get(reverse("patientportal:plan")).content.decode()
     assert "Lower back stability and pain plan" in html
-    assert "Pain score over time" in html and "Back-pain questionnaire score" in html
+    assert "Pain score over time" in html
+    assert "How back pain affects daily life: your score over time" in html
 
 
 def test_alexs_plan_says_what_the_tour_found_missing_in_plain_words(seeded, client):
@@ -62,16 +63,16 @@ def test_alex_has_reading_check_ins_and_two_odi_scores(seeded):
     span = check_ins.last().recorded_at - check_ins.first().recorded_at
     assert 35 <= span.days <= 45
     assert check_ins.first().pain_score > check_ins.last().pain_score
-    scores = list(
-        OdiResponse.objects.filter(patient__record_number="NB-100234")
-        .order_by("completed_at")
-        .values_list("score", flat=True)
-    )
-    assert len(scores) == 2 and scores[0] > scores[1]
+    odi = QuestionnaireResult.objects.filter(
+        patient__record_number="NB-100234", instrument="odi"
+    ).order_by("completed_at")
+    scores = [result.score for result in odi]
+    assert scores == [51, 38]  # as the seeder's comment says
+    assert [result.band for result in odi] == ["Severe disability", "Moderate disability"]
     # Shared with the plan the team works on, so its page charts them.
     plan = CarePlan.objects.get(patient__record_number="NB-100234", status="active")
     assert plan.check_ins.count() == check_ins.count()
-    assert plan.odi_responses.count() == 2
+    assert plan.questionnaire_results.count() == 2
 
 
 def test_seeded_history_sends_no_email(seeded, mailoutbox):

@@ -9,9 +9,17 @@ from careteam import urls as careteam_urls
 from careteam.models import CarePlan
 from patientportal import team_urls
 from patientportal import urls as patient_urls
-from patientportal.models import CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
+from patientportal.models import (
+    CheckIn,
+    Flare,
+    PatientInvitation,
+    ReadingAssignment,
+    RedFlagAlert,
+)
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import INSTRUMENTS, PHQ9, PSFS
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +43,13 @@ def world(portal_world, site_tree):
         red_flags=["severe_pain_after_fall"],
     )
     record_check_in(portal_world.patient, portal_world.patient_user, pain_score=3)
+    # Their questionnaires: the PSFS's activity names would be offered again on their form.
+    other_patient = portal_world.other_plan.patient
+    activities = {"activity_1": {"name": "OTHER climbing stairs", "rating": 3}}
+    record_questionnaire(other_patient, portal_world.other_user, PSFS, activities)
+    record_questionnaire(
+        other_patient, portal_world.other_user, PHQ9, dict.fromkeys(PHQ9.item_keys, 2)
+    )
     portal_world.their_assignment = theirs
     portal_world.their_check_in = their_check_in
     return portal_world
@@ -53,25 +68,37 @@ def other_patients_args(world, name):
     }.get(name, [])
 
 
-OWN_PAGES = {"plan", "reading", "check-in", "odi", "record-views", "record"}
+OWN_PAGES = {"plan", "reading", "check-in", "questionnaire", "record-views", "record", "flare"}
+# Buttons that act on the patient's own record and take no id (POST only).
+OWN_ACTIONS = {"flare-start", "flare-end"}
 OTHER_OBJECT_PAGES = {"plan-detail", "reading-feedback", "check-in-urgent"}
 PUBLIC_PAGES = {"welcome"}  # the invitation link; tested in test_patient_access
-REDIRECTS = {"home"}  # /my/ -> /my/plan/
+REDIRECTS = {"home", "odi-moved"}  # /my/ -> /my/plan/, /my/odi/ -> the ODI's page
+
+
+def own_paths(name: str) -> list[str]:
+    """An own page's addresses: each questionnaire's, for the page that takes its code."""
+    if name == "questionnaire":
+        return [reverse("patientportal:questionnaire", args=[code]) for code in INSTRUMENTS]
+    return [reverse(f"patientportal:{name}")]
 
 
 def test_every_my_url_is_covered_here():
-    assert set(my_url_names()) == OWN_PAGES | OTHER_OBJECT_PAGES | PUBLIC_PAGES | REDIRECTS
+    assert set(my_url_names()) == (
+        OWN_PAGES | OWN_ACTIONS | OTHER_OBJECT_PAGES | PUBLIC_PAGES | REDIRECTS
+    )
     assert reverse("patientportal:home") == "/my/"
 
 
 @pytest.mark.parametrize("name", sorted(OWN_PAGES))
 def test_own_pages_show_only_my_data(client, world, name):
     client.force_login(world.patient_user)
-    response = client.get(reverse(f"patientportal:{name}"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    for leak in (*SECRETS, *OTHER_MARKERS, world.other_plan.patient.family_name):
-        assert leak not in html, f"{leak!r} leaked into {name}"
+    for path in own_paths(name):
+        response = client.get(path)
+        assert response.status_code == 200
+        html = response.content.decode()
+        for leak in (*SECRETS, *OTHER_MARKERS, world.other_plan.patient.family_name):
+            assert leak not in html, f"{leak!r} leaked into {path}"
 
 
 @pytest.mark.parametrize("name", sorted(OTHER_OBJECT_PAGES))
@@ -90,7 +117,10 @@ def test_another_patients_objects_are_404(client, world, name, method):
 @pytest.mark.parametrize("name", sorted(OWN_PAGES | OTHER_OBJECT_PAGES))
 def test_providers_and_editors_are_not_patients(client, world, name):
     client.force_login(world.lead)
-    url = reverse(f"patientportal:{name}", args=other_patients_args(world, name))
+    if name in OWN_PAGES:
+        url = own_paths(name)[0]
+    else:
+        url = reverse(f"patientportal:{name}", args=other_patients_args(world, name))
     response = client.get(url)
     assert response.status_code in (404, 405)
     assert AuditEvent.objects.filter(actor=world.lead, action="denied").exists() or (
@@ -98,11 +128,22 @@ def test_providers_and_editors_are_not_patients(client, world, name):
     )
 
 
+@pytest.mark.parametrize("name", sorted(OWN_ACTIONS))
+def test_own_actions_are_refused_to_providers_and_anonymous_visitors(client, world, name):
+    url = reverse(f"patientportal:{name}")
+    assert client.post(url).status_code == 302  # to the login page
+    client.force_login(world.lead)
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 405
+    assert not Flare.objects.exists()
+
+
 @pytest.mark.parametrize("name", sorted(OWN_PAGES))
 def test_anonymous_visitors_are_sent_to_log_in(client, world, name):
-    response = client.get(reverse(f"patientportal:{name}"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    for path in own_paths(name):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
 
 
 def care_urls(world):

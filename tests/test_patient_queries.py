@@ -11,21 +11,23 @@ from django.urls import reverse
 from careteam.models import ActivityKind, Discipline
 from careteam.services import add_precaution, create_activity, create_goal
 from patientportal.models import ReadingAssignment, RedFlag
-from patientportal.odi import SECTION_KEYS
 from patientportal.panels import render_portal_panel
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import ODI, PHQ9
 from tests.portal_fixtures import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 
-# Both pages: session, user (with the profiles the navigation asks about), patient, the
-# audit insert, and the user's model permissions for the Wagtail user bar (one query; no
-# session save: accounts.sessions saves it at most once a minute).
-# /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart,
-# ODI chart, latest ODI.
+# Both pages: session, user (with what the navigation and the Wagtail user bar ask about:
+# profiles, admin access), patient, the audit insert (no session save: accounts.sessions
+# saves it at most once a minute).
+# /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart
+# and the flares shaded on it, every questionnaire's results (one query for all: the
+# charts and the latest of each), the flare going on (if any).
 MY_PLAN_QUERIES = 14
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
-MY_READING_QUERIES = 7
+MY_READING_QUERIES = 6
 # A red-flag check-in (one current plan) on the database task queue: session, user,
 # patient, the form's exercises, the service's check of them, the look-up of the form's
 # one-time key; then one transaction (a savepoint here): the check-in, its plans (read,
@@ -48,7 +50,12 @@ def add_plan_items(world, count):
         )
         add_precaution(world.plan, world.lead, description=f"Avoid {number}")
         record_check_in(world.patient, world.patient_user, pain_score=number % 11)
-        record_odi(world.patient, world.patient_user, dict.fromkeys(SECTION_KEYS, number % 6))
+        record_questionnaire(
+            world.patient, world.patient_user, ODI, dict.fromkeys(ODI.item_keys, number % 6)
+        )
+        record_questionnaire(
+            world.patient, world.patient_user, PHQ9, dict.fromkeys(PHQ9.item_keys, number % 4)
+        )
 
 
 def add_reading(world, site_tree, count, offset=0):

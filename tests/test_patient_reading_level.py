@@ -1,7 +1,7 @@
 """Patient-facing wording stays at or below the reading grade the clinic aims at (8): each
-patient page as a whole, with the demo patients' real-looking plans, and the wording the
-pages pick from (red flags, the ODI, goal progress), all through the editors' readability
-measure (portal.services.readability)."""
+patient page as a whole (each questionnaire's too), with the demo patients' real-looking
+plans, and the wording the pages pick from (red flags, the ODI, goal progress), all through
+the editors' readability measure (portal.services.readability)."""
 
 import html
 import re
@@ -18,10 +18,10 @@ from django.urls import reverse
 from careteam.models import CarePlan
 from patientportal.goal_progress import ACHIEVEMENT_WORDS
 from patientportal.models import RedFlag
-from patientportal.odi import BANDS, SECTIONS
 from patientportal.services.checkins import record_check_in
 from patientportal.services.plan_view import DATE_PASSED, STATUS_NOTES
 from portal.services.readability import flesch_kincaid_grade
+from questionnaires.instruments import INSTRUMENTS, ODI
 from tests.patient_fixtures import seed_demo_patients
 
 TARGET = settings.PORTAL_TARGET_READING_GRADE
@@ -99,8 +99,8 @@ def plain_text(markup: str) -> str:
             ),
         ),
         ("red-flag questions", lambda: ". ".join(RedFlag.labels) + "."),
-        ("ODI statements", lambda: " ".join(o for s in SECTIONS for o in s.options)),
-        ("ODI results", lambda: " ".join(band.patient_text for band in BANDS)),
+        ("ODI statements", lambda: " ".join(o.label for item in ODI.items for o in item.options)),
+        ("ODI results", lambda: " ".join(band.patient_text for band in ODI.bands)),
         ("goal progress words", lambda: ". ".join(ACHIEVEMENT_WORDS.values()) + "."),
         ("where an activity stands", lambda: ". ".join([*STATUS_NOTES.values(), DATE_PASSED])),
     ],
@@ -144,8 +144,10 @@ def demo_patients(db, site_tree):
 def patient_pages(client: Client, patient_user) -> dict[str, str]:
     urls = {
         name: reverse(f"patientportal:{name}")
-        for name in ("plan", "reading", "check-in", "odi", "record-views")
+        for name in ("plan", "reading", "check-in", "record-views")
     }
+    for code in INSTRUMENTS:
+        urls[code] = reverse("patientportal:questionnaire", args=[code])
     urgent = record_check_in(
         patient_user.patient_profile,
         patient_user,

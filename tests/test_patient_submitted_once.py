@@ -1,5 +1,5 @@
-"""Every patient-portal form that creates something carries a one-time key: the ODI
-questionnaire, the team's invite button and reading assignment (the check-in is in
+"""Every patient-portal form that creates something carries a one-time key: each
+questionnaire (the ODI here), the team's invite button and reading assignment (the check-in is in
 tests/test_patient_checkin_faults.py). Sent again, the form gets the outcome of the first
 time and nothing is stored, queued or emailed twice; the key with other answers is a 409.
 Each email is queued in the same transaction as what it is about."""
@@ -19,17 +19,22 @@ from django_tasks_db.models import DBTaskResult
 
 from audit.models import AuditEvent
 from careteam.models import Patient
-from patientportal.models import CheckIn, OdiResponse, PatientInvitation, ReadingAssignment
-from patientportal.odi import SECTION_KEYS
+from patientportal.models import (
+    CheckIn,
+    PatientInvitation,
+    QuestionnaireResult,
+    ReadingAssignment,
+)
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.logins import invite_patient
+from questionnaires.instruments import ODI, PEG
 from tests.patient_fixtures import activate_plan
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db
 KEY_FIELD = re.compile(r'<input type="hidden" name="submission_key" value="([0-9a-f-]{36})"')
 CHECK_IN = reverse("patientportal:check-in")
-ODI = reverse("patientportal:odi")
+ODI_PAGE = reverse("patientportal:questionnaire", args=[ODI.code])
 
 
 @pytest.fixture
@@ -52,12 +57,12 @@ def queued(task_name: str) -> int:
 
 
 def odi_answers(key, score: int = 2) -> dict:
-    return {**dict.fromkeys(SECTION_KEYS, str(score)), "submission_key": str(key)}
+    return {**dict.fromkeys(ODI.item_keys, str(score)), "submission_key": str(key)}
 
 
 def test_each_form_carries_a_hidden_key_new_each_time_it_is_drawn(client, portal_world, site_tree):
     client.force_login(portal_world.patient_user)
-    for url in (CHECK_IN, ODI):
+    for url in (CHECK_IN, ODI_PAGE):
         (first,) = keys_on(client, url)
         assert keys_on(client, url) != [first]
     client.force_login(portal_world.lead)
@@ -78,9 +83,9 @@ def test_the_invite_button_carries_a_new_key_each_time_the_plan_page_is_drawn(
 def test_the_odi_sent_twice_is_stored_once_with_the_same_outcome(client, portal_world):
     client.force_login(portal_world.patient_user)
     key = uuid.uuid4()
-    first = client.post(ODI, odi_answers(key), follow=True)
-    second = client.post(ODI, odi_answers(key), follow=True)
-    assert OdiResponse.objects.count() == 1
+    first = client.post(ODI_PAGE, odi_answers(key), follow=True)
+    second = client.post(ODI_PAGE, odi_answers(key), follow=True)
+    assert QuestionnaireResult.objects.count() == 1
     for response in (first, second):
         assert "Your score is 40 out of 100" in response.content.decode()
 
@@ -88,17 +93,27 @@ def test_the_odi_sent_twice_is_stored_once_with_the_same_outcome(client, portal_
 def test_the_odi_key_with_other_answers_is_refused_409_with_a_new_key(client, portal_world):
     client.force_login(portal_world.patient_user)
     key = uuid.uuid4()
-    client.post(ODI, odi_answers(key, score=2))
-    response = client.post(ODI, odi_answers(key, score=4))
+    client.post(ODI_PAGE, odi_answers(key, score=2))
+    response = client.post(ODI_PAGE, odi_answers(key, score=4))
     assert response.status_code == 409
     html = response.content.decode()
     assert "already sent, with other answers" in html
     (new_key,) = KEY_FIELD.findall(html)
     assert new_key != str(key)
-    assert list(OdiResponse.objects.values_list("score", flat=True)) == [40]
+    assert [result.score for result in QuestionnaireResult.objects.all()] == [40]
     assert AuditEvent.objects.filter(action="denied", actor=portal_world.patient_user).exists()
-    assert client.post(ODI, odi_answers(new_key, score=4)).status_code == 302
-    assert OdiResponse.objects.count() == 2
+    assert client.post(ODI_PAGE, odi_answers(new_key, score=4)).status_code == 302
+    assert QuestionnaireResult.objects.count() == 2
+
+
+def test_the_key_of_one_questionnaire_sent_with_another_is_refused_409(client, portal_world):
+    client.force_login(portal_world.patient_user)
+    key = uuid.uuid4()
+    assert client.post(ODI_PAGE, odi_answers(key)).status_code == 302
+    peg = reverse("patientportal:questionnaire", args=[PEG.code])
+    answers = {**dict.fromkeys(PEG.item_keys, "3"), "submission_key": str(key)}
+    assert client.post(peg, answers).status_code == 409
+    assert list(QuestionnaireResult.objects.values_list("instrument", flat=True)) == ["odi"]
 
 
 def test_a_malformed_key_is_a_400_with_a_message_and_saves_nothing(client, portal_world):
@@ -110,8 +125,8 @@ def test_a_malformed_key_is_a_400_with_a_message_and_saves_nothing(client, porta
     assert not CheckIn.objects.exists()
     (new_key,) = KEY_FIELD.findall(html)  # shown again with a good key, it can be sent
     assert client.post(CHECK_IN, {"pain_score": "3", "submission_key": new_key}).status_code == 302
-    assert client.post(ODI, odi_answers("'; DROP TABLE")).status_code == 400
-    assert not OdiResponse.objects.exists()
+    assert client.post(ODI_PAGE, odi_answers("'; DROP TABLE")).status_code == 400
+    assert not QuestionnaireResult.objects.exists()
 
 
 def test_a_form_without_a_key_still_works(client, portal_world):

@@ -34,7 +34,8 @@ def test_the_readable_record_holds_the_plan_check_ins_questionnaires_and_reading
     assert_accessible_page(html)
     assert fhir_world.plan.title in html and "ALEX walk 30 minutes" in html
     assert "No deep or end-range stretching" in html
-    assert "Back-pain questionnaire (ODI)" in html and "My check-ins" in html
+    assert "How back pain affects daily life (ODI)" in html and "My check-ins" in html
+    assert "40 out of 100 (lower is better)" in html
     for secret in ("HIDDEN", "TEAM NOTE", "PRIVATE NOTE", "OTHER"):
         assert secret not in html
     event = AuditEvent.objects.filter(action=AuditAction.VIEWED).latest("pk")

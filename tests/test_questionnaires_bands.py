@@ -75,7 +75,7 @@ def test_gad7_bands(total, label, alerts):
 )
 def test_odi_bands(total, label):
     # Not every percentage can be reached from answers (21 % cannot), so the edges are read
-    # from the instrument; test_questionnaires_odi_parity checks score() against them.
+    # from the instrument (test_questionnaires_scoring checks score() at worked examples).
     band = ODI.band_for(total)
     assert band.label == label
     assert band.alerts is False

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from careteam.models import Discipline
-from fhir_server.resources.codes import ODI_PANEL, ODI_SCORE
 from portal.services.readability import flesch_kincaid_grade
 from questionnaires.forms import QuestionnaireForm
 from questionnaires.instruments import (
@@ -79,9 +78,18 @@ def test_loinc_codes(instrument, panel, total):
             assert code.display
 
 
-def test_odi_codes_are_the_ones_the_fhir_server_uses():
-    assert (ODI.panel_code.code, ODI.panel_code.display) == (ODI_PANEL.code, ODI_PANEL.display)
-    assert (ODI.total_code.code, ODI.total_code.display) == (ODI_SCORE.code, ODI_SCORE.display)
+def test_the_odi_keeps_the_codes_its_results_were_exported_under():
+    assert (ODI.panel_code.code, ODI.panel_code.display) == ("97908-8", "Oswestry Disability Index")
+    assert (ODI.total_code.code, ODI.total_code.display) == (
+        "97909-6",
+        "Oswestry disability index score ODI",
+    )
+
+
+@pytest.mark.parametrize("instrument", list(INSTRUMENTS.values()), ids=lambda i: i.code)
+def test_every_title_in_plain_words_drops_only_the_abbreviation(instrument):
+    assert instrument.plain_title
+    assert instrument.title == f"{instrument.plain_title} ({instrument.short_title})"
 
 
 @pytest.mark.parametrize("instrument", list(INSTRUMENTS.values()), ids=lambda i: i.code)

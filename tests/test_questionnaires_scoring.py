@@ -204,6 +204,15 @@ def test_odi_half_rounds_up():
     assert score(ODI, answers_for(ODI, [2, 1, 1, 1, 1, 1, 1, None, 1, None])).total == 23
 
 
+def test_odi_sections_left_out_count_as_skipped_and_the_ends_are_0_and_100():
+    # (Kept from patientportal's own ODI tests when the ODI moved onto the engine.)
+    answers = answers_for(ODI, [4] * 10)
+    del answers["sex_life"]
+    assert score(ODI, answers).total == 80  # 36 / 45
+    assert score(ODI, answers_for(ODI, [0] * 10)).total == 0
+    assert score(ODI, answers_for(ODI, [5] * 10)).total == 100
+
+
 def test_odi_more_than_two_skipped_sections_cannot_be_scored():
     with pytest.raises(TooFewAnswers, match="at least 8 of the 10 sections"):
         score(ODI, answers_for(ODI, [3, 3, 3, 3, 3, 3, 3, None, None, None]))

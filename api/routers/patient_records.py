@@ -1,6 +1,6 @@
 """What the patient records and the team reads: ``/api/v1/plans/{plan_id}/reading``,
 ``…/check-ins``, ``…/questionnaire-results`` and ``…/alerts`` (acknowledged by the team),
-and the patient's own ``POST /api/v1/check-ins`` and ``POST /api/v1/questionnaire-results/odi``.
+and the patient's own ``POST /api/v1/check-ins`` and ``POST /api/v1/questionnaire-results/<code>``.
 
 A check-in with a red flag answers with the urgent advice in ``urgent_advice``, to show
 before anything else, and raises the team's alert as the check-in page does; if saving
@@ -12,35 +12,50 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field as SchemaField
 from ninja import Router, Status
 
 from careteam.policy import PlanAction
-from patientportal.models import CheckIn, OdiResponse, ReadingAssignment, RedFlag, RedFlagAlert
+from patientportal.models import (
+    CheckIn,
+    QuestionnaireResult,
+    ReadingAssignment,
+    RedFlag,
+    RedFlagAlert,
+)
 from patientportal.services.alerts import acknowledge_alert
 from patientportal.services.assigned_reading import reading_for_plan
-from patientportal.services.checkins import record_check_in, record_odi
+from patientportal.services.checkins import record_check_in
 from patientportal.services.errors import PortalAccessDenied
+from patientportal.services.questionnaires import as_number, record_questionnaire
+from questionnaires.answers import ActivityAnswer, Answer
+from questionnaires.instruments import INSTRUMENTS
 
 from ..auth import caller
 from ..errors import Problem, problem_response
 from ..schemas import (
     AcknowledgementIn,
+    ActivityAnswerIn,
     AlertOut,
-    Body,
     CheckInIn,
     CheckInOut,
     CheckInSaved,
+    QuestionnaireAnswersIn,
     QuestionnaireResultOut,
     ReadingOut,
-    Text,
 )
-from ..services.readers import readable_plan, reader_for, record_read, team_only
+from ..services.readers import (
+    readable_plan,
+    reader_for,
+    record_read,
+    sees_mental_health_results,
+    team_only,
+)
 
 router = Router(tags=["Reading, check-ins, questionnaires and red-flag alerts"])
 logger = logging.getLogger(__name__)
@@ -95,15 +110,31 @@ def list_check_ins(request: HttpRequest, plan_id: int) -> list[CheckIn]:
 @router.get(
     "/plans/{plan_id}/questionnaire-results",
     response=list[QuestionnaireResultOut],
-    summary="Questionnaire results (the ODI)",
+    summary="Questionnaire results (every questionnaire)",
 )
-def list_questionnaire_results(request: HttpRequest, plan_id: int) -> list[OdiResponse]:
+def list_questionnaire_results(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
+    """Newest first. A mental-health questionnaire's total and answers are null for a team
+    member who may see only that it was done and its band (as on the plan page)."""
     reader = reader_for(caller(request))
     plan = readable_plan(reader, plan_id)
-    shared = OdiResponse.objects.filter(plans=plan, patient_id=plan.patient_id)
+    shared = QuestionnaireResult.objects.filter(plans=plan, patient_id=plan.patient_id)
     results = list(shared.order_by("-completed_at", "-pk")[:200])
+    full = sees_mental_health_results(reader, plan)
     record_read(reader, plan, what="api questionnaire results")
-    return results
+    return [_result_out(result, full or not result.definition.sensitive) for result in results]
+
+
+def _result_out(result: QuestionnaireResult, full: bool) -> dict[str, Any]:
+    return {
+        "id": result.pk,
+        "questionnaire": result.instrument,
+        "title": result.definition.title,
+        "completed_at": result.completed_at,
+        "total": as_number(result.score) if full else None,
+        "band": result.band,
+        "answered": result.answered,
+        "answers": result.answers if full else None,
+    }
 
 
 @router.get("/plans/{plan_id}/alerts", response=list[AlertOut], summary="Red-flag alerts")
@@ -168,20 +199,27 @@ def check_in(request: HttpRequest, answers: CheckInIn) -> Status | HttpResponse:
     return Status(201, {**CheckInOut.model_validate(saved).model_dump(), "urgent_advice": advice})
 
 
-class OdiAnswers(Body):
-    answers: dict[Text, int | None] = SchemaField(
-        ..., description="Each of the ten sections' key with its answer 0-5, or null if skipped."
-    )
-
-
 @router.post(
-    "/questionnaire-results/odi",
+    "/questionnaire-results/{code}",
     response={201: QuestionnaireResultOut},
-    summary="Answer the back-pain questionnaire (ODI; patients, for themselves)",
+    summary="Answer a questionnaire (patients, for themselves)",
 )
-def answer_odi(request: HttpRequest, odi: OdiAnswers) -> Status:
+def answer_questionnaire(
+    request: HttpRequest, code: str, answered: QuestionnaireAnswersIn
+) -> Status:
+    """``code``: phq9, gad7, peg, psfs or odi (404 for any other). Answers the engine cannot
+    score (a value not offered, too few answered) are a 422 saying why."""
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None:
+        raise Http404("No such questionnaire.")
     patient = _patient_of(request)
-    return Status(
-        201,
-        record_odi(patient, caller(request), odi.answers, submission_key=submission_key(request)),
+    answers: dict[str, Answer] = {
+        key: ActivityAnswer(name=answer.name, rating=answer.rating)
+        if isinstance(answer, ActivityAnswerIn)
+        else answer
+        for key, answer in answered.answers.items()
+    }
+    recorded = record_questionnaire(
+        patient, caller(request), instrument, answers, submission_key=submission_key(request)
     )
+    return Status(201, _result_out(recorded.stored, full=True))

@@ -4,6 +4,7 @@
     plans = readable_plans(reader)                  # a queryset, for lists
     plan = readable_plan(reader, plan_id)           # or CareAccessDenied (404), audited
     record_read(reader, plan, what="api plan")      # once per answered read
+    sees_mental_health_results(reader, plan)        # PHQ-9 and GAD-7 totals and answers
 
 A provider reads through ``careteam.policy`` (their role on each plan's team, and an
 emergency access); a patient reads only their own plans, the ones /my/ shows, and only what
@@ -25,7 +26,7 @@ from django.db.models import QuerySet
 from audit.models import API_LISTING, AuditAction
 from audit.services import record_event
 from careteam.models import Activity, CarePlan, Goal, Patient, Precaution
-from careteam.policy import PlanAction, plans_where
+from careteam.policy import PlanAction, may, plans_where
 from careteam.services import deny, get_plan_for_user, record_plan_view
 from patientportal.services.patients import (
     patient_for_user,
@@ -83,6 +84,18 @@ def team_only(reader: Reader, plan: CarePlan, what: str) -> None:
     if reader.is_patient:
         deny(reader.user, PlanAction.VIEW, plan=plan, hide_existence=False, reason=what)
         raise PermissionError(TEAM_ONLY)
+
+
+def sees_mental_health_results(reader: Reader, plan: CarePlan) -> bool:
+    """Whether the reader may see the totals and answers of the mental-health
+    questionnaires shared with ``plan``: a patient their own; a member as the policy says
+    (``PlanAction.VIEW_MENTAL_HEALTH_RESULTS``), as on the team's plan page."""
+    return reader.is_patient or may(reader.user, PlanAction.VIEW_MENTAL_HEALTH_RESULTS, plan)
+
+
+def mental_health_result_plans(reader: Reader) -> QuerySet[CarePlan]:
+    """The plans through which a member may see them (a subquery for lists of results)."""
+    return plans_where(reader.user, PlanAction.VIEW_MENTAL_HEALTH_RESULTS)
 
 
 def readable_goals(reader: Reader, plan: CarePlan) -> QuerySet[Goal]:

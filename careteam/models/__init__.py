@@ -13,6 +13,7 @@ from .sections import (
     GoalAchievementStatus,
     GoalLifecycleStatus,
     PlanSection,
+    Procedure,
 )
 from .team import CareTeamMembership, TeamRole
 
@@ -34,6 +35,7 @@ __all__ = [
     "GoalLifecycleStatus",
     "Patient",
     "PlanSection",
+    "Procedure",
     "Precaution",
     "PrivateNote",
     "Provider",

@@ -57,6 +57,18 @@ class CarePlan(Versioned):
     red_flag_guidance = models.TextField(
         blank=True, help_text="What needs urgent care now, written for the patient."
     )
+    # The flare plan agreed with the team: what the patient does on each of a flare's first
+    # days, and when to call. The patient sees it the moment they say a flare has begun.
+    flare_day_one = models.TextField(
+        "Flare plan: day 1", blank=True, help_text="What to do on the first day of a flare."
+    )
+    flare_day_two = models.TextField("Flare plan: day 2", blank=True)
+    flare_day_three = models.TextField("Flare plan: day 3 and after", blank=True)
+    flare_when_to_call = models.TextField(
+        "Flare plan: when to call the clinic",
+        blank=True,
+        help_text="When a flare needs the team (the red-flag advice always comes first).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -93,6 +105,12 @@ class CarePlan(Versioned):
                 name="careteam_careplan_period_in_order",
             )
         ]
+
+    @property
+    def has_flare_plan(self) -> bool:
+        return any(
+            (self.flare_day_one, self.flare_day_two, self.flare_day_three, self.flare_when_to_call)
+        )
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ Status values are FHIR R4's, so a CarePlan/Goal export can map them one to one.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -75,6 +76,16 @@ class ActivityKind(models.TextChoices):
     PROCEDURE = "procedure", "Procedure"
     APPOINTMENT = "appointment", "Appointment"
     COPING_STRATEGY = "coping_strategy", "Coping strategy"
+
+
+class Procedure(models.TextChoices):
+    """The interventional procedures whose relief decides whether they are repeated: once
+    one is done, the patient is asked at set times how much it helped."""
+
+    EPIDURAL_STEROID_INJECTION = "epidural_steroid_injection", "Epidural steroid injection"
+    RADIOFREQUENCY_ABLATION = "radiofrequency_ablation", "Radiofrequency ablation"
+    PROLOTHERAPY = "prolotherapy", "Prolotherapy"
+    DIAGNOSTIC_BLOCK = "diagnostic_block", "Diagnostic block"
 
 
 class ActivityStatus(models.TextChoices):
@@ -178,9 +189,30 @@ class Activity(SectionItem):
     scheduled_on = models.DateField(null=True, blank=True)
     instructions = models.TextField(blank=True, help_text="Written for the patient.")
     do_not_perform = models.BooleanField(default=False)
+    procedure = models.CharField(
+        max_length=32,
+        choices=Procedure.choices,
+        blank=True,
+        help_text="For a procedure: which one. Once it is done, the patient is asked how "
+        "much it helped.",
+    )
+    done_on = models.DateField(
+        "Done on", null=True, blank=True, help_text="The day it was done (for a procedure)."
+    )
 
     class Meta(SectionItem.Meta):
         verbose_name_plural = "activities"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.procedure and self.kind != ActivityKind.PROCEDURE:
+            errors["procedure"] = "Only a procedure can name one."
+        if self.procedure and self.status == ActivityStatus.COMPLETED and not self.done_on:
+            errors["done_on"] = "Say which day the procedure was done."
+        if self.done_on and self.done_on > timezone.localdate():
+            errors["done_on"] = "That day has not come yet: mark it done once it is."
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return f"Do not: {self.title}" if self.do_not_perform else self.title

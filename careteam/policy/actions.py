@@ -20,6 +20,9 @@ class PlanAction(StrEnum):
     EDIT_SECTION = "edit_section"
     ADD_TEAM_NOTE = "add_teamnote"
     PRIVATE_NOTES = "access_private_notes"
+    # The totals and item answers of mental-health questionnaires (PHQ-9, GAD-7); a member
+    # without it sees that one was done, when, and its band.
+    VIEW_MENTAL_HEALTH_RESULTS = "view_mental_health_results"
     MANAGE_TEAM = "manage_team"
     HAND_OVER_LEAD = "hand_over_lead"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
@@ -86,6 +89,12 @@ PLAN_RULES: dict[PlanAction, Rule] = {
     PlanAction.PRIVATE_NOTES: Rule(
         grants.ACCESS_PRIVATE_NOTES,
         "Psychotherapy notes are visible only to the mental-health members of this team.",
+    ),
+    # For now the grant of the psychotherapy notes: the mental-health members only.
+    PlanAction.VIEW_MENTAL_HEALTH_RESULTS: Rule(
+        grants.ACCESS_PRIVATE_NOTES,
+        "Mental-health questionnaire scores and answers are shown only to the mental-health "
+        "members of this team.",
     ),
     PlanAction.MANAGE_TEAM: Rule(
         grants.MANAGE_TEAM, "Only the team lead can change who is on the team."

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Least
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
@@ -26,6 +27,7 @@ from ._common import require
 PLAN_PAGE = "plan"
 CHANGES_SINCE_LAST_VISIT = 10
 RECENT_CHANGES = 10
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,20 @@ def plan_page_history(
     )
     # Events are appended: a later one has a higher id (two may share a timestamp); the
     # time bounds the scan of the plan's events (index audit_event_plan_time).
+    visited_at = Subquery(previous.values("occurred_at"))
     since = history.filter(
-        occurred_at__gte=Subquery(previous.values("occurred_at")),
-        pk__gt=Subquery(previous.values("pk")),
+        occurred_at__gte=visited_at, pk__gt=Subquery(previous.values("pk"))
     ).exclude(actor_id=actor.pk)
+    # Every row wanted is at or after the earlier of the previous visit and the oldest of
+    # the newest changes: the scan of the plan's events (audit_event_plan_time) stops
+    # there, however long the plan's trail (the sets' own look-ups use the partial indexes
+    # audit_event_plan_visits and audit_event_plan_changes).
+    oldest_recent = Subquery(history.values("occurred_at")[recent - 1 : recent])
+    bound = Coalesce(Least(visited_at, oldest_recent), visited_at, oldest_recent, Value(EPOCH))
     rows = list(
-        AuditEvent.objects.filter(
+        AuditEvent.objects.for_plan(plan)
+        .filter(occurred_at__gte=bound)
+        .filter(
             Q(pk__in=previous.values("pk"))
             | Q(pk__in=history.values("pk")[:recent])
             | Q(pk__in=since.values("pk")[: limit + 1])

@@ -58,6 +58,10 @@ PLAN_FIELDS = (
     "conditions",
     "patient_summary",
     "red_flag_guidance",
+    "flare_day_one",
+    "flare_day_two",
+    "flare_day_three",
+    "flare_when_to_call",
 )
 PRECAUTION_FIELDS = ("description", "avoid_tag", "sort_order")
 MAX_ID = 2**63
@@ -200,7 +204,8 @@ def _save_new_plan(plan: CarePlan, actor: User, sections: tuple[str, ...]) -> No
 
 
 def update_plan(plan: CarePlan, actor: User, expected_version: int, **changes: Any) -> CarePlan:
-    """Edit the plan's own fields (summary, status, period, conditions, red flags, title).
+    """Edit the plan's own fields (summary, status, period, conditions, red flags, title,
+    flare plan).
 
     Lead only. Raises ``StaleVersionError`` if the plan changed since ``expected_version``,
     ``ValidationError`` for bad values.

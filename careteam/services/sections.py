@@ -32,6 +32,8 @@ ACTIVITY_FIELDS = (
     "scheduled_on",
     "instructions",
     "do_not_perform",
+    "procedure",
+    "done_on",
     "visible_to_patient",
     "sort_order",
 )

@@ -29,7 +29,12 @@ SEARCH_PARAMETERS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "Observation": [
         ("patient", "reference", "Observations of this patient"),
-        ("code", "token", "LOINC 72514-3 (pain 0-10) or 97909-6 (ODI), with or without system"),
+        (
+            "code",
+            "token",
+            "LOINC 72514-3 (pain 0-10), or a questionnaire's total: 44261-6 (PHQ-9), 70274-6 "
+            "(GAD-7), 91147-9 (PEG), 97909-6 (ODI); with or without system",
+        ),
     ],
     "QuestionnaireResponse": [("patient", "reference", "Responses of this patient")],
 }

@@ -23,8 +23,15 @@ DISCIPLINE_SYSTEM = f"{CLINIC_BASE}/CodeSystem/discipline"
 # activity (a ``valueCoding`` of ``DISCIPLINE_SYSTEM``), which FHIR has no element for.
 SECTION_EXTENSION = f"{CLINIC_BASE}/StructureDefinition/plan-section"
 TEAM_ROLE_SYSTEM = f"{CLINIC_BASE}/CodeSystem/team-role"
-# Our paraphrase of the ODI 2.1a (patientportal.odi): a canonical of our own, not served here.
-ODI_QUESTIONNAIRE = f"{CLINIC_BASE}/Questionnaire/odi-2.1a"
+# Our paraphrase of each questionnaire (questionnaires.instruments, by code): canonicals of
+# our own, not served here. The ODI's is the one it was exported under before the others.
+QUESTIONNAIRES: dict[str, str] = {
+    "phq9": f"{CLINIC_BASE}/Questionnaire/phq-9",
+    "gad7": f"{CLINIC_BASE}/Questionnaire/gad-7",
+    "peg": f"{CLINIC_BASE}/Questionnaire/peg",
+    "psfs": f"{CLINIC_BASE}/Questionnaire/psfs",
+    "odi": f"{CLINIC_BASE}/Questionnaire/odi-2.1a",
+}
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -32,6 +39,9 @@ UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 GOAL_CATEGORY = "http://terminology.hl7.org/CodeSystem/goal-category"
+DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+# HL7's security labels (v3 ObservationValue): what a resource had taken out of it.
+SECURITY_OBSERVATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 
 
 @dataclass(frozen=True)
@@ -54,13 +64,16 @@ class Code:
 PAIN_SEVERITY = Code(
     LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 )
-# LOINC 97909-6 "Oswestry disability index score ODI" and its panel 97908-8 "Oswestry
-# Disability Index", both read on loinc.org/97909-6 (first released in LOINC 2.70). LOINC's
-# term covers the index as a percentage across ODI versions, which is what we store.
-ODI_SCORE = Code(LOINC, "97909-6", "Oswestry disability index score ODI")
-ODI_PANEL = Code(LOINC, "97908-8", "Oswestry Disability Index")
+# A questionnaire's total is coded with the LOINC code its instrument names
+# (``Instrument.total_code``, e.g. 97909-6 for the ODI, 44261-6 for the PHQ-9).
 SURVEY = Code(OBSERVATION_CATEGORY, "survey", "Survey")
 PERCENT_UNIT = {"unit": "%", "system": UCUM, "code": "%"}
+# UCUM's annotation for a unitless score, as LOINC's questionnaire totals use it.
+SCORE_UNIT = {"unit": "{score}", "system": UCUM, "code": "{score}"}
+# A mental-health questionnaire's total and answers left out for a reader who may not see
+# them: the Observation's value is absent for this reason, and both resources carry the label.
+MASKED = Code(DATA_ABSENT_REASON, "masked", "Masked")
+REDACTED = Code(SECURITY_OBSERVATION, "REDACTED", "redacted")
 
 # Care-team roles as SNOMED CT occupations (descendants of 223366009 "Healthcare
 # professional", the R4 participant-role value set's root). Sources: 36682004

@@ -8,7 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 PAIN_PREFIX = "pain-"
-ODI_PREFIX = "odi-"
+
+
+def questionnaire_prefix(code: str) -> str:
+    """A questionnaire result's ids start with its instrument's code: "odi-12", "phq9-40"."""
+    return f"{code}-"
 
 
 def reference(resource_type: str, resource_id: object, display: str = "") -> dict[str, str]:

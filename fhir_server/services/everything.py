@@ -27,7 +27,7 @@ def everything(reader: Reader, plan_id: str) -> tuple[Found, list[Found]]:
         *plans_.goal_resources(reader, plans),
         Found(patient_resource(plan.patient), plan),
         *reports_.pain_observations(reader, reports),
-        *reports_.odi_observations(reader, reports),
+        *reports_.questionnaire_observations(reader, reports),
         *reports_.questionnaire_responses(reader, reports),
     ]
     record_search(reader, included, what="fhir CarePlan $everything")

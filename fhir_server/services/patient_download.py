@@ -18,7 +18,12 @@ from patientportal.services.assigned_reading import reading_for_patient
 from ..resources.bundle import entry
 from ..resources.document_reference import reading_resource
 from .plan_resources import careplan_resources, careteam_resources, goal_resources, own_patient
-from .report_resources import Filters, odi_observations, pain_observations, questionnaire_responses
+from .report_resources import (
+    Filters,
+    pain_observations,
+    questionnaire_observations,
+    questionnaire_responses,
+)
 
 
 def patient_bundle(reader: Reader, base_url: str, site_url: str) -> dict[str, Any]:
@@ -33,7 +38,7 @@ def patient_bundle(reader: Reader, base_url: str, site_url: str) -> dict[str, An
         *careteam_resources(plans),
         *goal_resources(reader, plans),
         *pain_observations(reader, filters),
-        *odi_observations(reader, filters),
+        *questionnaire_observations(reader, filters),
         *questionnaire_responses(reader, filters),
     ]
     resources = [item.resource for item in found]

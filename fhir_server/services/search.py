@@ -12,14 +12,16 @@ caller audits what a search returns (``reader.record_search``); ``read`` audits 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from django.db.models import QuerySet
 
 from api.services.readers import Reader, as_id
 from careteam.models import CarePlan
+from questionnaires.instruments import INSTRUMENTS
 
-from ..resources.codes import LOINC, ODI_SCORE, PAIN_SEVERITY
-from ..resources.references import ODI_PREFIX, PAIN_PREFIX
+from ..resources.codes import LOINC, PAIN_SEVERITY
+from ..resources.references import PAIN_PREFIX, questionnaire_prefix
 from . import plan_resources as plans_
 from . import report_resources as reports_
 from .params import codes_matching, prefixed_id, reference_id, tokens
@@ -87,11 +89,14 @@ def _goals(reader: Reader, params: Params) -> list[Found]:
 
 def _observations(reader: Reader, params: Params) -> list[Found]:
     asked = tokens(params.get("code"))
-    codes = codes_matching(asked, LOINC, [PAIN_SEVERITY.code, ODI_SCORE.code])
+    codes = codes_matching(asked, LOINC, [PAIN_SEVERITY.code, *reports_.CODED_TOTALS])
     filters = reports_.Filters(patient_id=_patient(params))
     found = reports_.pain_observations(reader, filters) if PAIN_SEVERITY.code in codes else []
-    if ODI_SCORE.code in codes:
-        found += reports_.odi_observations(reader, filters)
+    instruments = [reports_.CODED_TOTALS[code] for code in codes if code != PAIN_SEVERITY.code]
+    if instruments:
+        found += reports_.questionnaire_observations(
+            reader, replace(filters, instruments=instruments)
+        )
     return found
 
 
@@ -121,12 +126,21 @@ def _read_plan(resource_type: str, reader: Reader, resource_id: str) -> Found:
     return plans_.careplan_resources(reader, plans)[0]
 
 
+def _questionnaire_filters(resource_id: str) -> reports_.Filters | None:
+    """``phq9-40``: the result 40, if it is a PHQ-9; None for an id of no questionnaire."""
+    for code in INSTRUMENTS:
+        pk = prefixed_id(resource_id, questionnaire_prefix(code))
+        if pk is not None:
+            return reports_.Filters(pk=pk, instruments=[code])
+    return None
+
+
 def _read_report(reader: Reader, resource_id: str) -> list[Found]:
     pain = prefixed_id(resource_id, PAIN_PREFIX)
     if pain is not None:
         return reports_.pain_observations(reader, reports_.Filters(pk=pain))
-    odi = prefixed_id(resource_id, ODI_PREFIX)
-    return [] if odi is None else reports_.odi_observations(reader, reports_.Filters(pk=odi))
+    filters = _questionnaire_filters(resource_id)
+    return [] if filters is None else reports_.questionnaire_observations(reader, filters)
 
 
 def read(resource_type: str, reader: Reader, resource_id: str) -> Found:
@@ -136,9 +150,8 @@ def read(resource_type: str, reader: Reader, resource_id: str) -> Found:
     if resource_type == "Observation":
         found = _read_report(reader, resource_id)
     elif resource_type == "QuestionnaireResponse":
-        odi = prefixed_id(resource_id, ODI_PREFIX)
-        filters = reports_.Filters(pk=odi)
-        found = [] if odi is None else reports_.questionnaire_responses(reader, filters)
+        filters = _questionnaire_filters(resource_id)
+        found = [] if filters is None else reports_.questionnaire_responses(reader, filters)
     else:
         found = search(resource_type, reader, {"_id": resource_id})
     what = f"fhir {resource_type} read"

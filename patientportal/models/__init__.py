@@ -4,19 +4,21 @@ from .checkins import (
     ActivityReport,
     AlertOutcome,
     CheckIn,
-    OdiResponse,
     RedFlag,
     RedFlagAlert,
 )
+from .flares import Flare
 from .logins import PatientInvitation
+from .questionnaires import QuestionnaireResult
 
 __all__ = [
     "ActivityOutcome",
     "ActivityReport",
     "AlertOutcome",
     "CheckIn",
-    "OdiResponse",
+    "Flare",
     "PatientInvitation",
+    "QuestionnaireResult",
     "ReadingAssignment",
     "RedFlag",
     "RedFlagAlert",

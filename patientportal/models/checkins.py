@@ -1,4 +1,5 @@
-"""What a patient reports: check-ins, how their exercises went, ODI scores, red flags."""
+"""What a patient reports: check-ins, how their exercises went, red flags. (Questionnaires:
+``questionnaires``.)"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -88,34 +89,6 @@ class ActivityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id}: {self.outcome}"
-
-
-class OdiResponse(SubmittedOnce):
-    """A completed Oswestry Disability Index questionnaire and its score."""
-
-    patient = models.ForeignKey(
-        "careteam.Patient", on_delete=models.CASCADE, related_name="odi_responses"
-    )
-    completed_at = models.DateTimeField(db_index=True)
-    answers = models.JSONField(help_text="Section key to score 0-5; null when skipped.")
-    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
-    answered_sections = models.PositiveSmallIntegerField()
-    # The plans current when the patient answered: only their teams see it.
-    plans = models.ManyToManyField(
-        "careteam.CarePlan", blank=True, related_name="odi_responses", verbose_name="shared with"
-    )
-
-    class Meta:
-        ordering = ["-completed_at", "-pk"]
-        verbose_name = "ODI response"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["patient", "submission_key"], name="pp_odi_submitted_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"ODI {self.score}"
 
 
 class AlertOutcome(models.TextChoices):

@@ -1,5 +1,5 @@
-"""Check-ins, the Oswestry questionnaire, and the red-flag alerts a check-in raises (what
-happens to them next: ``alerts``, ``escalation``).
+"""Check-ins and the red-flag alerts a check-in raises (what happens to them next:
+``alerts``, ``escalation``); questionnaires are ``questionnaires``.
 
 A check-in, its red-flag alerts, the queued emails to the leads and, where the task queue
 can hold a task until then, the alerts' escalation are committed together or not at all
@@ -23,16 +23,14 @@ from audit.services import record_event
 from careteam.models import CarePlan, Patient
 from jobs.handoff import enqueue_in_transaction
 
-from ..charts import TrendChart, TrendPoint, odi_trend, pain_trend
-from ..models import ActivityOutcome, ActivityReport, CheckIn, OdiResponse, RedFlag, RedFlagAlert
-from ..odi import score_odi
+from ..charts import TREND_WINDOW, Span, TrendChart, TrendPoint, pain_trend
+from ..models import ActivityOutcome, ActivityReport, CheckIn, RedFlag, RedFlagAlert
 from ..tasks import send_red_flag_alert_email
 from .errors import PortalAccessDenied, PortalActionError
 from .escalation import schedule_escalation
+from .flares import chart_spans
 from .patients import current_exercises, current_plans_for_patient
 from .submissions import Submission, store_once
-
-TREND_WINDOW = datetime.timedelta(weeks=26)
 
 
 def record_check_in(
@@ -123,39 +121,6 @@ def _raise_alerts(check_in: CheckIn, user, plans: Iterable[CarePlan]) -> list[Re
     return alerts
 
 
-def record_odi(
-    patient: Patient,
-    user,
-    answers: Mapping[str, int | None],
-    *,
-    submission_key: uuid.UUID | None = None,
-) -> OdiResponse:
-    """Score and keep a completed Oswestry questionnaire (raises OdiScoringError).
-    ``submission_key``: as for ``record_check_in``."""
-    if patient.user_id != user.pk:
-        raise PortalAccessDenied("Patients can only answer for themselves.")
-    result = score_odi(answers)
-    submission = Submission.of(submission_key, dict(answers))
-
-    def store() -> OdiResponse:
-        with transaction.atomic():
-            response = OdiResponse.objects.create(
-                patient=patient,
-                completed_at=timezone.now(),
-                answers=dict(answers),
-                score=result.score,
-                answered_sections=result.answered_sections,
-                **submission.fields(),
-            )
-            response.plans.set(list(current_plans_for_patient(patient)))
-            record_event(
-                user, AuditAction.CREATED, response, patient=patient, detail={"score": result.score}
-            )
-        return response
-
-    return store_once(patient.odi_responses.all(), submission, user, store, patient=patient)
-
-
 def _local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
@@ -163,13 +128,16 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
 def pain_chart(
     patient: Patient | int, *, shared_with: CarePlan | None = None, chart_id: str = "pain-trend"
 ) -> TrendChart:
-    """The patient's pain scores over the last months (``TREND_WINDOW``); with
-    ``shared_with``, only those shared with that plan (what its team may see)."""
+    """The patient's pain scores over the last months (``TREND_WINDOW``), their flares
+    shaded; with ``shared_with``, only those shared with that plan (what its team may
+    see)."""
     points = trend_window_check_ins(patient, shared_with=shared_with).values_list(
         "recorded_at", "pain_score"
     )
     return pain_trend(
-        (TrendPoint(_local_date(at), score) for at, score in points), chart_id=chart_id
+        (TrendPoint(_local_date(at), score) for at, score in points),
+        chart_id=chart_id,
+        flares=chart_spans(patient, shared_with=shared_with),
     )
 
 
@@ -184,29 +152,12 @@ def trend_window_check_ins(
     return rows.order_by("-recorded_at", "-pk")
 
 
-def pain_chart_of(check_ins: Iterable[CheckIn], *, chart_id: str) -> TrendChart:
+def pain_chart_of(
+    check_ins: Iterable[CheckIn], *, chart_id: str, flares: Iterable[Span] = ()
+) -> TrendChart:
     """The pain chart of check-ins already read (``trend_window_check_ins``)."""
     return pain_trend(
         (TrendPoint(_local_date(row.recorded_at), row.pain_score) for row in check_ins),
         chart_id=chart_id,
-    )
-
-
-def odi_chart(
-    patient: Patient | int,
-    *,
-    shared_with: CarePlan | None = None,
-    chart_id: str = "odi-trend",
-    for_patient: bool = False,
-) -> TrendChart:
-    """The patient's ODI scores; with ``shared_with``, only those shared with that plan;
-    ``for_patient``: in the patient's words (``charts.odi_trend``)."""
-    rows = OdiResponse.objects.filter(patient=patient)
-    if shared_with is not None:
-        rows = rows.filter(plans=shared_with)
-    points = rows.values_list("completed_at", "score")
-    return odi_trend(
-        (TrendPoint(_local_date(at), score) for at, score in points),
-        chart_id=chart_id,
-        for_patient=for_patient,
+        flares=flares,
     )

@@ -1,6 +1,6 @@
 """One-time submission keys: a retried form never stores twice.
 
-Each patient-portal form that creates something (a check-in, an ODI questionnaire, an
+Each patient-portal form that creates something (a check-in, a questionnaire, an
 invitation, a reading assignment) carries a hidden key made when the form was drawn
 (``patientportal.forms.OneTimeKeyForm``). The row it creates keeps the key and a digest of
 what was sent (``models.submissions.SubmittedOnce``), and the key is unique per patient or

@@ -1,23 +1,46 @@
 """What the care team sees of the patient portal on its plan page and dashboard: the open
 red-flag alerts with the check-ins that raised them (at the top of the plan page), and the
-portal panel (access, reading, check-ins, trends, the alerts acknowledged)."""
+portal panel (access, reading, check-ins, trends of pain and of every questionnaire
+answered, the alerts acknowledged).
+
+A mental-health questionnaire's totals are charted only for a member the policy lets see
+them (``PlanAction.VIEW_MENTAL_HEALTH_RESULTS``); the others see when it was done and its
+band."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 
 from careteam.models import CarePlan
-from careteam.policy import PatientAction, PlanAction, Rights, may, patient_actions_allowed
+from careteam.policy import (
+    PatientAction,
+    PlanAction,
+    Rights,
+    may,
+    patient_actions_allowed,
+    refusal,
+)
 
 from ..charts import TrendChart
-from ..models import ActivityReport, CheckIn, PatientInvitation, ReadingAssignment, RedFlagAlert
+from ..models import (
+    ActivityReport,
+    CheckIn,
+    Flare,
+    PatientInvitation,
+    QuestionnaireResult,
+    ReadingAssignment,
+    RedFlagAlert,
+)
 from .alerts import PlanAlertLists, alerts_for_plan_page
 from .assigned_reading import reading_for_plan
-from .checkins import odi_chart, pain_chart_of, trend_window_check_ins
+from .checkins import pain_chart_of, trend_window_check_ins
+from .flares import chart_flares, recent_flare_count, spans_of
 from .logins import may_be_switched_off, portal_access
+from .questionnaires import CHARTED_FIELDS, QuestionnaireTrend, questionnaire_trends
 
 RECENT_CHECK_INS = 5
 
@@ -40,9 +63,29 @@ class PlanPortalPanel:
     reading: list[ReadingAssignment]
     closed_alerts: list[RedFlagAlert]
     recent_check_ins: list[CheckIn]
+    flares: list[Flare]  # those on the pain chart, oldest first
     pain_chart: TrendChart
-    odi_chart: TrendChart
+    questionnaires: list[QuestionnaireTrend]  # each instrument answered, in the registry's order
     patient_actions: frozenset[PatientAction]
+
+    @property
+    def recent_flares(self) -> int:
+        """How many flares began within the flag window (``FLARE_FLAG_DAYS``)."""
+        return recent_flare_count(self.flares)
+
+    @property
+    def why_results_hidden(self) -> str:
+        """What a member reads beside a mental-health questionnaire they see only the band
+        of (the policy's sentence)."""
+        return refusal(PlanAction.VIEW_MENTAL_HEALTH_RESULTS)
+
+    @property
+    def flaring_often(self) -> bool:
+        return self.recent_flares >= settings.FLARE_FLAG_COUNT
+
+    @property
+    def flag_days(self) -> int:
+        return settings.FLARE_FLAG_DAYS
 
     @property
     def can_invite(self) -> bool:
@@ -85,25 +128,58 @@ def _reports_on(plan: CarePlan, lookup: str) -> Prefetch:
     )
 
 
+@dataclass
+class PlanPageReads:
+    """What both of the plan page's portal panels show, read once for the page: the
+    plan's alerts, the check-ins its pain chart draws (newest first; the latest are shown
+    with how the exercises went, as are the open alerts' check-ins: one query for both),
+    the flares shaded on it, and every questionnaire result (newest first, one query for
+    all the instruments). Only what the patient shared with this plan."""
+
+    alerts: PlanAlertLists
+    charted: list[CheckIn]
+    flares: list[Flare]
+    questionnaires: list[QuestionnaireResult]
+
+    @property
+    def recent_check_ins(self) -> list[CheckIn]:
+        return self.charted[:RECENT_CHECK_INS]
+
+
+def plan_page_reads(plan: CarePlan) -> PlanPageReads:
+    reads = PlanPageReads(
+        alerts=alerts_for_plan_page(plan),
+        charted=list(trend_window_check_ins(plan.patient_id, shared_with=plan)),
+        flares=list(chart_flares(plan.patient_id, shared_with=plan)),
+        questionnaires=list(
+            QuestionnaireResult.objects.filter(patient_id=plan.patient_id, plans=plan)
+            .only(*CHARTED_FIELDS)
+            .order_by("-completed_at", "-pk")
+        ),
+    )
+    check_ins = [alert.check_in for alert in reads.alerts.open] + reads.recent_check_ins
+    prefetch_related_objects(check_ins, _reports_on(plan, "activity_reports"))
+    return reads
+
+
 def plan_alerts(
     user,
     plan: CarePlan,
     *,
     known_perms: Iterable[str] | None = None,
-    alerts: PlanAlertLists | None = None,
+    reads: PlanPageReads | None = None,
 ) -> PlanAlerts | None:
     """The open red-flag alerts at the top of the team's plan page; None when there are
     none or the user is not on the team. Read as part of the plan page's audited view.
     ``known_perms``: the user's permissions on the plan already read in this request;
-    ``alerts``: the plan's alerts as the page already read them."""
+    ``reads``: what the page already read for its panels."""
     if not _allows(user, plan, PlanAction.VIEW, known_perms):
         return None
-    alerts = alerts or alerts_for_plan_page(plan)
-    if not alerts.open:
+    reads = reads or plan_page_reads(plan)
+    if not reads.alerts.open:
         return None
-    prefetch_related_objects(alerts.open, _reports_on(plan, "check_in__activity_reports"))
     can_acknowledge = _allows(user, plan, PlanAction.ACKNOWLEDGE_ALERT, known_perms)
-    return PlanAlerts(plan=plan, alerts=alerts.open, can_acknowledge=can_acknowledge)
+    return PlanAlerts(plan=plan, alerts=reads.alerts.open, can_acknowledge=can_acknowledge)
 
 
 def plan_portal_panel(
@@ -112,33 +188,39 @@ def plan_portal_panel(
     *,
     known_perms: Iterable[str] | None = None,
     patient_actions: frozenset[PatientAction] | None = None,
-    alerts: PlanAlertLists | None = None,
+    reads: PlanPageReads | None = None,
 ) -> PlanPortalPanel | None:
     """The patient-portal part of the team's plan page; None for anyone not on the team.
 
     Reading the panel is part of viewing the plan, which the plan page already audits.
     ``known_perms`` and ``patient_actions``: the user's permissions on the plan and the
-    patient-level actions they may take, already read in this request; ``alerts``: the
-    plan's alerts, likewise.
+    patient-level actions they may take, already read in this request; ``reads``: what
+    the page already read for its panels.
     """
     if not _allows(user, plan, PlanAction.VIEW, known_perms):
         return None
     patient = plan.patient
     state, invitation = portal_access(patient)
-    # Only what the patient shared with this plan: never another plan's check-ins. The
-    # latest are the newest of those the chart draws (the last months'), read with them.
-    charted = list(trend_window_check_ins(plan.patient_id, shared_with=plan))
-    recent = charted[:RECENT_CHECK_INS]
-    prefetch_related_objects(recent, _reports_on(plan, "activity_reports"))
+    reads = reads or plan_page_reads(plan)
+    sees_mental_health_results = _allows(
+        user, plan, PlanAction.VIEW_MENTAL_HEALTH_RESULTS, known_perms
+    )
     return PlanPortalPanel(
         plan=plan,
         access_state=state,
         invitation=invitation,
         reading=list(reading_for_plan(plan)),
-        closed_alerts=(alerts or alerts_for_plan_page(plan)).closed,
-        recent_check_ins=recent,
-        pain_chart=pain_chart_of(charted, chart_id=f"plan-{plan.pk}-pain"),
-        odi_chart=odi_chart(plan.patient_id, shared_with=plan, chart_id=f"plan-{plan.pk}-odi"),
+        closed_alerts=reads.alerts.closed,
+        recent_check_ins=reads.recent_check_ins,
+        flares=reads.flares,
+        pain_chart=pain_chart_of(
+            reads.charted, chart_id=f"plan-{plan.pk}-pain", flares=spans_of(reads.flares)
+        ),
+        questionnaires=questionnaire_trends(
+            reads.questionnaires,
+            chart_prefix=f"plan-{plan.pk}",
+            shows_totals=lambda instrument: not instrument.sensitive or sees_mental_health_results,
+        ),
         patient_actions=(
             patient_actions_allowed(user, patient) if patient_actions is None else patient_actions
         ),

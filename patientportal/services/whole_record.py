@@ -16,7 +16,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import Patient
 
-from ..models import CheckIn, OdiResponse, ReadingAssignment
+from ..models import CheckIn, QuestionnaireResult, ReadingAssignment
 from .assigned_reading import reading_for_patient
 from .checkins import pain_chart
 from .patients import plans_for_patient
@@ -31,7 +31,7 @@ class WholeRecord:
     patient: Patient
     plans: list[PlanOverview]
     check_ins: list[CheckIn]
-    questionnaires: list[OdiResponse]
+    questionnaires: list[QuestionnaireResult]
     reading: list[ReadingAssignment]
 
 
@@ -41,7 +41,7 @@ def whole_record(patient: Patient) -> WholeRecord:
         patient=patient,
         plans=[plan_overview(plan, pain) for plan in plans_for_patient(patient)],
         check_ins=list(patient.check_ins.order_by("-recorded_at", "-pk")),
-        questionnaires=list(patient.odi_responses.order_by("-completed_at", "-pk")),
+        questionnaires=list(patient.questionnaire_results.order_by("-completed_at", "-pk")),
         reading=list(reading_for_patient(patient)),
     )
 

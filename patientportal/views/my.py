@@ -1,4 +1,4 @@
-"""The patient's own pages at /my/: plan, reading, check-in and the ODI questionnaire."""
+"""The patient's own pages at /my/: plan, reading, check-in and the questionnaires."""
 
 from __future__ import annotations
 
@@ -14,16 +14,23 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import Patient
+from questionnaires.instruments import INSTRUMENTS, ODI
 
 from ..decorators import patient_required
-from ..forms import CheckInForm, OdiForm, ReadingFeedbackForm
+from ..forms import AnswerQuestionnaireForm, CheckInForm, ReadingFeedbackForm, StartFlareForm
 from ..models import CheckIn, ReadingAssignment
-from ..odi import band_for
 from ..services.assigned_reading import reading_for_patient, record_feedback
-from ..services.checkins import odi_chart, pain_chart, record_check_in, record_odi
+from ..services.checkins import pain_chart, record_check_in
 from ..services.errors import PortalActionError
+from ..services.flares import open_flare
 from ..services.patients import current_exercises, plans_for_patient
 from ..services.plan_view import plan_overview
+from ..services.questionnaires import (
+    in_plain_words,
+    last_named_activities,
+    patient_questionnaire_trends,
+    record_questionnaire,
+)
 from ..services.submissions import SubmissionConflict
 
 logger = logging.getLogger(__name__)
@@ -46,7 +53,6 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
         record_event(request.user, AuditAction.VIEWED, patient, request=request, patient=patient)
         return render(request, "patientportal/no_plan.html", {"patient": patient})
     record_event(request.user, AuditAction.VIEWED, plan, request=request, plan=plan)
-    latest_odi = patient.odi_responses.order_by("-completed_at", "-pk").first()
     pain = pain_chart(patient)
     return render(
         request,
@@ -60,9 +66,11 @@ def my_plan(request: HttpRequest, patient: Patient, plan_id: int | None = None) 
             ).count(),
             "pain_chart": pain,
             "recent_pain": pain.recent_average(timezone.localdate() - RECENT_PAIN_WINDOW),
-            "odi_chart": odi_chart(patient, for_patient=True),
-            "latest_odi": latest_odi,
-            "latest_odi_band": band_for(latest_odi.score) if latest_odi else None,
+            "questionnaires": patient_questionnaire_trends(patient),
+            # Offered always, as before schedules: the others once the patient has answered them.
+            "odi": ODI,
+            "flare": open_flare(patient),
+            "flare_form": StartFlareForm(),
         },
     )
 
@@ -202,14 +210,36 @@ def check_in_urgent(request: HttpRequest, patient: Patient, check_in_id: int) ->
 
 
 @patient_required
-def odi(request: HttpRequest, patient: Patient) -> HttpResponse:
-    form = OdiForm(request.POST or None)
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
+def questionnaire(request: HttpRequest, patient: Patient, code: str) -> HttpResponse:
+    """Any instrument's form (404 for a code the registry does not know), recorded as
+    viewed (the PSFS's shows the activities named last time). Saved, it goes back to the
+    plan page with the result in plain words."""
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None:
+        raise Http404("No such questionnaire.")
+    form = AnswerQuestionnaireForm(
+        request.POST if request.method == "POST" else None,
+        instrument=instrument,
+        activity_names=last_named_activities(patient, instrument),
+    )
+    context = {"form": form, "instrument": instrument}
+    if request.method != "POST":
+        record_event(
+            request.user,
+            AuditAction.VIEWED,
+            patient,
+            request=request,
+            patient=patient,
+            detail={"page": "questionnaire form", "instrument": instrument.code},
+        )
+        return render(request, "patientportal/questionnaire.html", context)
+    status = 400
+    if form.is_valid():
         try:
-            response = record_odi(
+            recorded = record_questionnaire(
                 patient,
                 request.user,
+                instrument,
                 form.answers(),
                 submission_key=form.cleaned_data["submission_key"],
             )
@@ -218,10 +248,8 @@ def odi(request: HttpRequest, patient: Patient) -> HttpResponse:
             form.renew_submission_key()
             status = 409
         else:
-            messages.success(
-                request,
-                f"Thank you. Your score is {response.score} out of 100. "
-                f"{band_for(response.score).patient_text}",
-            )
+            # Issue 14's crisis advice for a PHQ-9 self-harm answer goes here, before the
+            # plan page (``recorded.safety_fired``).
+            messages.success(request, in_plain_words(recorded))
             return redirect("patientportal:plan")
-    return render(request, "patientportal/odi.html", {"form": form}, status=status)
+    return render(request, "patientportal/questionnaire.html", context, status=status)

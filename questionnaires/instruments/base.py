@@ -171,6 +171,12 @@ class Instrument:
                 raise ValueError(f"{self.code}: the bands must cover every total once, in order.")
 
     @property
+    def plain_title(self) -> str:
+        """The title without its abbreviation ("Mood questionnaire"), for pages in plain
+        words that name it among others (the patient's plan)."""
+        return self.title.removesuffix(f" ({self.short_title})")
+
+    @property
     def total_range(self) -> tuple[int, int]:
         """The lowest and highest total possible (for charts and the band check)."""
         if self.method is Method.PERCENT_OF_POSSIBLE:

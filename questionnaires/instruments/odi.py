@@ -7,7 +7,8 @@ does not count against them; with more than two sections skipped the index is no
 and is not scored (Fairbank and Pynsent's scoring guidance). The wording below is our own
 paraphrase of each section's meaning, not the licensed text.
 
-Moved here from patientportal/odi.py with the same sections, statements, bands and scoring.
+The patient portal scored the ODI itself before this engine existed, with these same
+sections, statements, bands and scoring; its stored results carried over as they were.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ ODI = Instrument(
     # Scoring guidance: with more than two sections left blank the index is not reliable.
     min_answered=8,
     interval_days=28,
-    # As fhir_server.resources.codes: ODI_PANEL and ODI_SCORE (loinc.org/97909-6).
+    # Read on loinc.org/97909-6; the FHIR export codes the total's Observation with it.
     panel_code=Loinc("97908-8", "Oswestry Disability Index"),
     total_code=Loinc("97909-6", "Oswestry disability index score ODI"),
     # The traditional labels for the two highest bands ("crippled", "bed-bound") are kept for
