@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # axe-core for the browser tests (package-lock.json); npm ci writes this file.
 NODE_INSTALLED := node_modules/.package-lock.json
 
-.PHONY: install demo test bench bench-slow-clients lint format clean
+.PHONY: install demo test bench bench-tools bench-slow-clients lint format clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,23 @@ test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Figures, not pass/fail: see bench/README.md. BENCH_ARGS="--scale small --requests 10".
-bench: install
+# nginx and wrk (Debian packages) for the bench's figures through the stack, installed when
+# missing and apt-get can; without them the bench measures in process only and says so.
+bench-tools:
+	@if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx wrk) \
+		|| echo "nginx and wrk not installed (Debian: apt-get install -y nginx wrk)"; \
+	fi
+
+# Figures, not pass/fail: see bench/README.md. About 10 minutes at the default scale
+# (clinic-group) with the 60 s mixed load; it writes docs/performance.md.
+# A quick look: BENCH_ARGS="--scale small --page-seconds 2 --load-seconds 10".
+bench: install bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Slow clients through nginx and against gunicorn alone: `python -m bench.slow_clients`
 # (needs nginx; deploy/README.md "Measured"). SLOW_CLIENTS_ARGS="--duration 10".
-bench-slow-clients: install
+bench-slow-clients: install bench-tools
 	$(BIN)/python -m bench.slow_clients $(SLOW_CLIENTS_ARGS)
 
 lint: install

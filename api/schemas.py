@@ -24,7 +24,7 @@ from careteam.models import (
     GoalLifecycleStatus,
     TeamRole,
 )
-from patientportal.models import AlertOutcome, RedFlag
+from patientportal.models import AlertKind, AlertOutcome, RedFlag
 
 
 def _storable(text: str) -> str:
@@ -283,6 +283,9 @@ class QuestionnaireAnswersIn(Body):
 class AlertOut(Schema):
     id: int
     plan_id: int
+    # What raised it: red flags at a check-in (``flags``), a PHQ-9 self-harm answer or a
+    # severe questionnaire score (``flags`` empty; the answers stay on the team's pages).
+    kind: AlertKind
     flags: list[RedFlag]
     created_at: datetime.datetime
     acknowledged_at: datetime.datetime | None

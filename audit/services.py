@@ -217,9 +217,11 @@ def recorded_together() -> Iterator[None]:
         yield
     finally:
         _pending.reset(token)
-        if pending:
+        if len(pending) == 1:
+            pending[0].save()  # one INSERT, without bulk_create's transaction around it
+        elif pending:
             AuditEvent.objects.bulk_create(pending)
-            _note_recorded([event.action for event in pending])
+        _note_recorded([event.action for event in pending])
 
 
 def record_events(

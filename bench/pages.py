@@ -7,15 +7,20 @@ import time
 import tracemalloc
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from careteam.models import CarePlan
 from portal.models import ArticlePage, Topic, TreatmentPage
 
-from .scale import SEARCHED_FAMILY_NAME, alex_plan
+from .clinic import SEARCHED_FAMILY_NAME
+from .scale import alex_plan
+from .signin import sign_in
+from .through_stack import CACHED, SIGNED_IN, TRIVIAL, UNCACHED, StackPage, with_query
+from .through_stack import PUBLIC as PUBLIC_KIND
 
 FLAGSHIP_SLUG = "hypermobile-lower-back-pain"
 
@@ -87,11 +92,70 @@ def page_specs() -> list[PageSpec]:
     ]
 
 
+# The pages measured through the stack (bench/through_stack.py), by their in-process names;
+# public ones bypass the page cache (``UNCACHED``) except the cached article.
+STACK_PUBLIC = ("home", "article index", "articles by topic", "search")
+STACK_SIGNED_IN = ("care dashboard", "large plan (lead)", "large plan (mental health)", "my plan")
+ARTICLE = "flagship article"
+ARTICLE_CACHED = "flagship article (cached)"
+# The ceiling every page is compared with through the stack: no database, no template.
+TRIVIAL_VIEW = PageSpec("trivial view (robots.txt)", "/robots.txt", PUBLIC)
+
+
+def stack_pages(specs: list[PageSpec], *, signed_in_only: bool = False) -> list[StackPage]:
+    """The trivial view, the public pages uncached, the article uncached and cached, and
+    the signed-in pages; only the last with ``signed_in_only`` (the demo-scale run)."""
+    by_name = {spec.name: spec for spec in specs}
+    signed_in = [
+        StackPage(name, by_name[name].url, SIGNED_IN, by_name[name].username, name)
+        for name in STACK_SIGNED_IN
+    ]
+    if signed_in_only:
+        return signed_in
+    article = by_name[ARTICLE].url
+    return [
+        StackPage(TRIVIAL_VIEW.name, TRIVIAL_VIEW.url, TRIVIAL, None, TRIVIAL_VIEW.name),
+        *(
+            StackPage(name, with_query(by_name[name].url, UNCACHED), PUBLIC_KIND, None, name)
+            for name in STACK_PUBLIC
+        ),
+        StackPage(
+            f"{ARTICLE} (uncached)", with_query(article, UNCACHED), PUBLIC_KIND, None, ARTICLE
+        ),
+        StackPage(ARTICLE_CACHED, article, CACHED, None, ARTICLE_CACHED),
+        *signed_in,
+    ]
+
+
 def client_for(username: str | None) -> Client:
+    """A test client, signed in as ``username`` (None: anonymous) the way the stack's users
+    are (bench/signin.py): staff with an authenticator app have passed the second factor."""
     client = Client()
     if username:
-        client.force_login(get_user_model().objects.get(username=username))
+        user = get_user_model().objects.get(username=username)
+        client.cookies[settings.SESSION_COOKIE_NAME] = sign_in(user)
     return client
+
+
+def query_count(spec: PageSpec) -> int:
+    """Queries of one request of the page, after one request to warm it."""
+    client = client_for(spec.username)
+    spec.fetch(client)
+    with CaptureQueriesContext(connection) as captured:
+        spec.fetch(client)
+    return len(captured)
+
+
+def cached_queries(spec: PageSpec) -> int:
+    """Queries of an anonymous page answered from the page cache (turned on here; the test
+    settings keep it off): the first request fills it, the third is counted."""
+    with override_settings(PAGECACHE_ENABLED=True):
+        client = client_for(None)
+        spec.fetch(client)
+        spec.fetch(client)
+        with CaptureQueriesContext(connection) as captured:
+            spec.fetch(client)
+    return len(captured)
 
 
 def _percentile(values: list[float], fraction: float) -> float:

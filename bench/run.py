@@ -1,12 +1,26 @@
-"""Benchmark the portal's pages at scale and print the figures (never asserts).
+"""Benchmark the portal at scale, in process and through the real stack, and print the
+figures against issue 13's targets (never asserts).
 
-    .venv/bin/python bench/run.py [--scale small|medium|large] [--requests N]
-                                  [--database-url URL] [--keep-database]
+    .venv/bin/python bench/run.py [--scale tiny|small|medium|large|clinic-group]
+        [--requests N] [--page-seconds S] [--load-seconds S] [--load-users N]
+        [--load-workers N] [--think-time S] [--no-stack] [--no-load]
+        [--database-url URL] [--redis-url URL] [--keep-database]
 
-Creates its own database (dropped at the end unless --keep-database), migrates it, runs the
-demo seeders, adds data at the chosen scale (bench/scale.py), then measures every page in
-bench/pages.py with Django's test client. Prints a table and writes bench/results/latest.json.
-See bench/README.md for what each figure means.
+One run: creates its own database (dropped at the end unless --keep-database), migrates it,
+seeds the demo, then
+
+1. on the demo: query counts of every page in process (the baseline), EXPLAIN of the
+   dashboard's queries, and the signed-in pages through the stack;
+2. adds the scale's data (bench/scale.py), timing each part;
+3. at scale: every page in process (bench/pages.py: timings, queries, memory), EXPLAIN
+   again, then through the stack (bench/through_stack.py: wrk, worker CPU per request, the
+   ratio to the trivial view, the article uncached and cached, the signed-in pages);
+4. the mixed load through nginx (bench/load.py: locust, 50 users, 60 s).
+
+The stack is deploy/run_local.py with production settings (bench/stack.py); it needs nginx
+and wrk (`make bench` installs them). Results go to the terminal, bench/results/latest.json
+and bench/results/performance.md; a complete run at the default scale also writes
+docs/performance.md. See bench/README.md for what each figure means.
 """
 
 from __future__ import annotations
@@ -17,34 +31,69 @@ import json
 import os
 import platform
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "latest.json"
+if str(ROOT) not in sys.path:  # run as a script: the project's packages
+    sys.path.insert(0, str(ROOT))
+
+from bench import report as reporting  # noqa: E402  (needs the path above)
+from bench import wrk  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+RESULTS = RESULTS_DIR / "latest.json"
+DOCS = ROOT / "docs" / "performance.md"
+DEFAULT_SCALE = "clinic-group"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/clinic_portal_bench"
 
-# Targets at large scale. The bench marks each row OK or OVER; it never fails on them.
+# In-process targets (the test client, no web server). The bench marks each row OK or OVER;
+# it never fails on them.
 PUBLIC_P95_MS = 150.0
 SIGNED_IN_P95_MS = 250.0
 WRITE_P95_MS = 250.0
 # Query budgets per request, and the rule that a page's count must not grow with the data
 # (the count at scale is compared with the count on the plain demo).
 PUBLIC_QUERY_BUDGET = 20
-SIGNED_IN_QUERY_BUDGET = 30
+SIGNED_IN_QUERY_BUDGET = 20
 WRITE_QUERY_BUDGET = 40
+# Through the stack: gunicorn workers for the pages (as the issue's comparison ran), and for
+# the mixed load (as the issue's "today" figure ran).
+PAGE_WORKERS = 2
+LOAD_WORKERS = 3
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    # Here, not at the top: scale imports models, and the choices are only names.
+    scales = ("tiny", "small", "medium", "large", "clinic-group")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=("tiny", "small", "medium", "large"), default="large")
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--scale", choices=scales, default=DEFAULT_SCALE)
+    parser.add_argument("--requests", type=int, default=20, help="in-process requests a page")
+    parser.add_argument(
+        "--page-seconds", type=float, default=5.0, help="wrk seconds a page through the stack"
+    )
+    parser.add_argument("--load-seconds", type=float, default=60.0)
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-workers", type=int, default=LOAD_WORKERS)
+    parser.add_argument(
+        "--think-time", type=float, default=0.0, help="seconds each load user waits"
+    )
+    parser.add_argument("--no-stack", action="store_true", help="in process only")
+    parser.add_argument("--no-load", action="store_true", help="no mixed load")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="a throwaway database; it is dropped and created again",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="a Redis database of the bench's own; it is emptied before each stack starts",
     )
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the database for inspection"
@@ -60,7 +109,7 @@ def _maintenance_dsn(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(path="/postgres")), name
 
 
-def recreate_database(url: str) -> None:
+def _drop(url: str, *, create: bool) -> None:
     if url.startswith("sqlite"):
         Path(urlsplit(url).path).unlink(missing_ok=True)
         return
@@ -75,8 +124,13 @@ def recreate_database(url: str) -> None:
         cursor.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if create:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     connection.close()
+
+
+def recreate_database(url: str) -> None:
+    _drop(url, create=True)
 
 
 def drop_database(url: str) -> None:
@@ -84,28 +138,12 @@ def drop_database(url: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    if url.startswith("sqlite"):
-        Path(urlsplit(url).path).unlink(missing_ok=True)
-        return
-    # Here, not at the top: only a PostgreSQL run needs the driver.
-    import psycopg2
-    from psycopg2 import sql
-
-    dsn, name = _maintenance_dsn(url)
-    connection = psycopg2.connect(dsn)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-    connection.close()
+    _drop(url, create=False)
 
 
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     # Imported once the environment above is set, just before setting Django up.
     import django
 
@@ -135,38 +173,10 @@ def verdict(p95_ms: float, queries: int, baseline: int | None, target: float, bu
 
 def baseline_queries(specs) -> dict[str, int]:
     """Query count of each page on the plain demo, to compare with the count at scale."""
-    # Django and bench.pages (which imports models) only after setup_django().
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    # bench.pages imports models: only after setup_django().
+    from bench.pages import query_count
 
-    from bench.pages import client_for
-
-    counts = {}
-    for spec in specs:
-        client = client_for(spec.username)
-        spec.fetch(client)
-        with CaptureQueriesContext(connection) as captured:
-            spec.fetch(client)
-        counts[spec.name] = len(captured)
-    return counts
-
-
-def format_table(rows: list[dict]) -> str:
-    header = (
-        f"{'page':<27} {'code':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-        f"{'queries':>9} {'KiB':>6} {'peak KiB':>8}  verdict"
-    )
-    lines = [header, "-" * len(header)]
-    for row in rows:
-        queries = str(row["queries"])
-        if row.get("baseline_queries") is not None:
-            queries = f"{row['baseline_queries']}→{row['queries']}"
-        lines.append(
-            f"{row['name']:<27} {row['status']:>4} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} "
-            f"{row['max_ms']:>7.1f} {queries:>9} {row['bytes'] / 1024:>6.1f} "
-            f"{row['peak_kib']:>8.0f}  {row['verdict']}"
-        )
-    return "\n".join(lines)
+    return {spec.name: query_count(spec) for spec in specs}
 
 
 def rss_kib() -> dict[str, int]:
@@ -179,8 +189,46 @@ def rss_kib() -> dict[str, int]:
     return {"rss_kib": current, "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
-def machine() -> dict:
+def _first_line(command: list[str]) -> str:
+    if shutil.which(command[0]) is None:
+        return f"{command[0]}: not installed"
+    done = subprocess.run(command, capture_output=True, text=True)
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def _cpu_model() -> str:
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        for line in info.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float | None:
+    info = Path("/proc/meminfo")
+    if info.exists():
+        for line in info.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return None
+
+
+def _redis_version(url: str) -> str:
+    # Here, not at the top: only the description needs the client.
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url)
+        return str(client.info("server")["redis_version"])
+    except redis.RedisError:
+        return "unreachable"
+
+
+def machine(redis_url: str) -> dict:
     # Django modules are imported only after setup_django() has configured settings.
+    import importlib.metadata
+
     import django
     import wagtail
     from django.db import connection
@@ -188,98 +236,232 @@ def machine() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
         database = cursor.fetchone()[0] if connection.vendor == "postgresql" else "SQLite"
+
+    def version(package: str) -> str:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
         "database": str(database).split(",")[0],
+        "redis": _redis_version(redis_url),
+        "nginx": _first_line(["nginx", "-v"]),
+        "wrk": " ".join(_first_line(["wrk", "--version"]).split()[:2]),
+        "gunicorn": version("gunicorn"),
+        "locust": version("locust"),
         "settings": os.environ["DJANGO_SETTINGS_MODULE"],
     }
 
 
-def run(args: argparse.Namespace) -> dict:
-    # Django and the bench modules (which import models) only after setup_django().
-    from django.core.management import call_command
-
-    from bench import pages, scale
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    migrate_s = time.perf_counter() - started
-
-    started = time.perf_counter()
-    scale.seed_demo()
-    seeding = {"demo seeders": time.perf_counter() - started}
-    specs = pages.page_specs()
-    baseline = baseline_queries(specs)
-
-    seeding.update(scale.seed_scale(scale.SCALES[args.scale]))
-    counts = scale.row_counts()
-    specs = pages.page_specs()
-
-    rows = []
-    for spec in specs:
-        measured = pages.measure_page(spec, args.requests).as_dict()
-        target, budget = targets_for(spec.group)
-        measured["baseline_queries"] = baseline.get(spec.name)
-        measured["target_p95_ms"], measured["query_budget"] = target, budget
-        measured["verdict"] = verdict(
-            measured["p95_ms"], measured["queries"], measured["baseline_queries"], target, budget
-        )
-        rows.append(measured)
-        print(f"  measured {spec.name}", file=sys.stderr)
-    write = pages.measure_plan_update(args.requests).as_dict()
-    write["baseline_queries"] = None
-    write["target_p95_ms"], write["query_budget"] = WRITE_P95_MS, WRITE_QUERY_BUDGET
-    write["verdict"] = verdict(
-        write["p95_ms"], write["queries"], None, WRITE_P95_MS, WRITE_QUERY_BUDGET
+def stack_missing() -> str | None:
+    """Why the stack cannot be measured here, or None."""
+    missing = [name for name in ("nginx",) if shutil.which(name) is None]
+    if not wrk.available():
+        missing.append("wrk")
+    return (
+        f"{' and '.join(missing)} not installed (apt-get install -y nginx wrk)" if missing else None
     )
-    rows.append(write)
-
-    return {
-        "scale": args.scale,
-        "requests_per_page": args.requests,
-        "machine": machine(),
-        "migrate_seconds": round(migrate_s, 1),
-        "seeding_seconds": {name: round(seconds, 1) for name, seconds in seeding.items()},
-        "rows_at_scale": counts,
-        "pages": rows,
-        "memory": rss_kib(),
-        "targets": {
-            "public_p95_ms": PUBLIC_P95_MS,
-            "signed_in_p95_ms": SIGNED_IN_P95_MS,
-            "write_p95_ms": WRITE_P95_MS,
-            "public_query_budget": PUBLIC_QUERY_BUDGET,
-            "signed_in_query_budget": SIGNED_IN_QUERY_BUDGET,
-            "write_query_budget": WRITE_QUERY_BUDGET,
-        },
-    }
 
 
-def report(results: dict) -> str:
-    info = results["machine"]
-    seeding = results["seeding_seconds"]
-    lines = [
-        f"Benchmark at scale {results['scale']!r}, {results['requests_per_page']} requests per "
-        f"page after warm-up; {info['cpus']} CPUs, Python {info['python']}, Django "
-        f"{info['django']}, Wagtail {info['wagtail']}, {info['database']}",
-        f"Targets: p95 ≤ {PUBLIC_P95_MS:.0f} ms public, ≤ {SIGNED_IN_P95_MS:.0f} ms signed in, "
-        f"≤ {WRITE_P95_MS:.0f} ms plan update; queries ≤ {PUBLIC_QUERY_BUDGET} public, "
-        f"≤ {SIGNED_IN_QUERY_BUDGET} signed in, and no growth from demo to scale (demo→scale).",
-        f"Migrate {results['migrate_seconds']} s; seeding "
-        + ", ".join(f"{name} {seconds} s" for name, seconds in seeding.items())
-        + f" (total {sum(seeding.values()):.1f} s)",
-        "Data: " + ", ".join(f"{name} {count}" for name, count in results["rows_at_scale"].items()),
-        "",
-        format_table(results["pages"]),
-        "",
-        f"Process memory at the end: RSS {results['memory']['rss_kib'] / 1024:.0f} MiB, "
-        f"peak RSS {results['memory']['max_rss_kib'] / 1024:.0f} MiB.",
-    ]
-    return "\n".join(lines)
+def note(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)
+
+
+class Bench:
+    """One run: the phases in order, sharing the database, the stack's state folder and
+    what the earlier phases found."""
+
+    def __init__(self, args: argparse.Namespace, state_dir: Path) -> None:
+        self.args = args
+        self.state_dir = state_dir
+        self.stack_set_up = False
+        self.use_stack = not args.no_stack and stack_missing() is None
+
+    def stack(self, *, workers: int, task_worker: bool):
+        # bench.stack imports deploy and redis; Django is set up by now.
+        from bench.stack import bench_stack
+
+        set_up, self.stack_set_up = not self.stack_set_up, True
+        return bench_stack(
+            database_url=self.args.database_url,
+            redis_url=self.args.redis_url,
+            state_dir=self.state_dir,
+            workers=workers,
+            task_worker=task_worker,
+            set_up=set_up,
+        )
+
+    def through_stack(self, pages: list, queries: dict[str, int]) -> list[dict]:
+        """Each page through a fresh stack of PAGE_WORKERS workers, with its query count."""
+        from bench.through_stack import measure
+
+        users = {page.username: 1 for page in pages if page.username}
+        rows = []
+        with self.stack(workers=PAGE_WORKERS, task_worker=False) as stack:
+            signed_in = stack.sign_in(users) if users else None
+            for page in pages:
+                row = measure(stack, page, signed_in, self.args.page_seconds).as_dict()
+                row["queries"] = queries.get(page.queries_of)
+                rows.append(row)
+                note(f"through the stack: {page.name}")
+        return rows
+
+    def load(self) -> dict:
+        from bench import load
+        from bench.signin import ensure_second_factor
+
+        people = load.choose_people(self.args.load_users)
+        for user in _users(list(people.providers)):
+            ensure_second_factor(user)
+        wanted = dict.fromkeys([*people.providers, *people.patients], 1)
+        with self.stack(workers=self.args.load_workers, task_worker=True) as stack:
+            signed_in = stack.sign_in(wanted)
+            cookies = {name: keys[0] for name, keys in signed_in.sessions.items()}
+            plan = load.load_plan(people, cookies, signed_in.cookie_name, self.args.think_time)
+            note(f"mixed load: {self.args.load_users} users for {self.args.load_seconds:g} s")
+            figures = load.run_locust(
+                stack,
+                plan,
+                users=self.args.load_users,
+                seconds=self.args.load_seconds,
+                workers=self.args.load_workers,
+                results_dir=RESULTS_DIR,
+            )
+        return figures.as_dict()
+
+    def run(self) -> dict:
+        # Django and the bench modules (which import models) only after setup_django().
+        from django.core.management import call_command
+
+        from bench import explain, pages, scale
+        from bench.signin import ensure_second_factor
+
+        load_at_start = _load_average()
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        migrate_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        scale.seed_demo()
+        specs = pages.page_specs()
+        # Staff the pages sign in pass the second factor, as in production (bench/signin.py).
+        for user in _users({spec.username for spec in specs if spec.username}):
+            ensure_second_factor(user)
+        seeding = {"demo seeders": time.perf_counter() - started}
+        baseline = baseline_queries(specs)
+        explained = {"demo": [row.as_dict() for row in explain.explain_dashboard()]}
+        demo_rows: list[dict] = []
+        if self.use_stack:
+            note("the demo through the stack")
+            demo_rows = self.through_stack(pages.stack_pages(specs, signed_in_only=True), baseline)
+
+        note(f"seeding scale {self.args.scale!r}")
+        seeding.update(scale.seed_scale(scale.SCALES[self.args.scale]))
+        counts = scale.row_counts()
+        specs = pages.page_specs()
+
+        rows = []
+        for spec in specs:
+            measured = pages.measure_page(spec, self.args.requests).as_dict()
+            target, budget = targets_for(spec.group)
+            measured["baseline_queries"] = baseline.get(spec.name)
+            measured["target_p95_ms"], measured["query_budget"] = target, budget
+            measured["verdict"] = verdict(
+                measured["p95_ms"],
+                measured["queries"],
+                measured["baseline_queries"],
+                target,
+                budget,
+            )
+            rows.append(measured)
+            note(f"in process: {spec.name}")
+        write = pages.measure_plan_update(self.args.requests).as_dict()
+        write["baseline_queries"] = None
+        write["target_p95_ms"], write["query_budget"] = WRITE_P95_MS, WRITE_QUERY_BUDGET
+        write["verdict"] = verdict(
+            write["p95_ms"], write["queries"], None, WRITE_P95_MS, WRITE_QUERY_BUDGET
+        )
+        rows.append(write)
+        explained[self.args.scale] = [row.as_dict() for row in explain.explain_dashboard()]
+
+        results: dict = {
+            "scale": self.args.scale,
+            "requests_per_page": self.args.requests,
+            "machine": machine(self.args.redis_url),
+            "migrate_seconds": round(migrate_s, 1),
+            "seeding_seconds": {name: round(seconds, 1) for name, seconds in seeding.items()},
+            "rows_at_scale": counts,
+            "pages": rows,
+            "explain": explained,
+            "stack": None,
+            "load": None,
+            "targets": {
+                "public_p95_ms": PUBLIC_P95_MS,
+                "signed_in_p95_ms": SIGNED_IN_P95_MS,
+                "write_p95_ms": WRITE_P95_MS,
+                "public_query_budget": PUBLIC_QUERY_BUDGET,
+                "signed_in_query_budget": SIGNED_IN_QUERY_BUDGET,
+                "write_query_budget": WRITE_QUERY_BUDGET,
+            },
+        }
+        if not self.use_stack:
+            results["stack_skipped"] = "--no-stack" if self.args.no_stack else stack_missing()
+            results["load_skipped"] = results["stack_skipped"]
+        else:
+            queries = {row["name"]: row["queries"] for row in rows}
+            queries[pages.TRIVIAL_VIEW.name] = pages.query_count(pages.TRIVIAL_VIEW)
+            queries[pages.ARTICLE_CACHED] = pages.cached_queries(
+                next(spec for spec in specs if spec.name == pages.ARTICLE)
+            )
+            note("the scale through the stack")
+            results["stack"] = {
+                "workers": PAGE_WORKERS,
+                "connections": 2,
+                "seconds": self.args.page_seconds,
+                "demo": demo_rows,
+                "scale": self.through_stack(pages.stack_pages(specs), queries),
+            }
+            if self.args.no_load:
+                results["load_skipped"] = "--no-load"
+            else:
+                results["load"] = self.load()
+        results["memory"] = rss_kib()
+        # Other work on the machine slows the wall clock more than the CPU figures.
+        results["machine"]["load_average"] = [load_at_start, _load_average()]
+        return reporting.assess(results)
+
+
+def _load_average() -> float | None:
+    """The machine's 1-minute load average (runnable processes), where the OS tells it."""
+    return round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None
+
+
+def _users(usernames):
+    # Django is set up by the time a phase asks for users.
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(username__in=list(usernames)))
+
+
+def complete(results: dict, args: argparse.Namespace) -> bool:
+    """Whether this run is the full one docs/performance.md records: the default scale,
+    with the stack and the full mixed load."""
+    return (
+        args.scale == DEFAULT_SCALE
+        and results.get("stack") is not None
+        and results.get("load") is not None
+        and args.load_seconds >= 60
+        and args.load_users >= 50
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -287,14 +469,23 @@ def main(argv: list[str] | None = None) -> None:
     recreate_database(args.database_url)
     setup_django(args.database_url)
     try:
-        results = run(args)
+        with tempfile.TemporaryDirectory(prefix="clinic-bench-stack-") as state:
+            results = Bench(args, Path(state)).run()
     finally:
         if not args.keep_database:
             drop_database(args.database_url)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(report(results))
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+    (RESULTS_DIR / f"{args.scale}.json").write_text(text, encoding="utf-8")
+    page = reporting.markdown(results)
+    (RESULTS_DIR / "performance.md").write_text(page, encoding="utf-8")
+    print(reporting.report(results))
+    written = [RESULTS, RESULTS_DIR / "performance.md"]
+    if complete(results, args):
+        DOCS.write_text(page, encoding="utf-8")
+        written.append(DOCS)
+    print("\nWritten to " + ", ".join(str(path.relative_to(ROOT)) for path in written))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Grow the demo site to a benchmark scale, through the project's own services where a
-clinic would (importing articles, starting plans, adding goals, notes and reading) and with
-bulk inserts of the same rows where services would take minutes (thousands of other
-patients, check-in history).
+clinic would (importing articles, starting dr.lee's plans, growing Alex's plan with goals,
+notes and reading) and with bulk inserts of the same rows where services would take minutes
+(copies of articles: bench/articles.py; thousands of other patients with their teams, notes,
+check-ins and reading: bench/clinic.py).
 
-Run after the demo seeders: it builds on their users (dr.lee, mh.rivera, alex) and pages.
+Run after the demo seeders: it builds on their users (dr.lee, pt.morgan, mh.rivera, alex)
+and pages. Each part runs in one transaction and is timed on its own.
 """
 
 from __future__ import annotations
@@ -18,28 +20,22 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditAction, AuditEvent
-from audit.services import EventSpec, record_events
+from audit.models import AuditEvent
 from careteam import services as care
-from careteam.grants import grant_objects
 from careteam.models import (
     CarePlan,
     CarePlanStatus,
-    CarePlanUserObjectPermission,
     CareTeamMembership,
     Discipline,
     Goal,
     Patient,
-    PlanSection,
+    Provider,
     TeamNote,
-    TeamRole,
 )
-from careteam.policy import ROLE_GRANTS
-from careteam.services.plans import DEFAULT_SECTIONS
-from core.demo_users import ensure_demo_user
 from patientportal.demo import ALEX_RECORD
 from patientportal.models import ActivityReport, CheckIn, ReadingAssignment
 from patientportal.services.assigned_reading import ContraindicationConflict, assign_reading
@@ -47,22 +43,22 @@ from patientportal.services.patients import current_exercises, current_plans_for
 from portal.importing import import_markdown_files
 from portal.models import ArticlePage
 
+from . import clinic
+from .articles import copy_articles
+from .clinic import Population
+
 DEMO_ARTICLES = Path(settings.BASE_DIR) / "portal" / "demo_content" / "articles"
-BENCH_RECORD_PREFIX = "BENCH-"
-# Family names for generated patients. The dashboard search is measured with the demo
-# patient Sam's family name, so it matches on the plain demo and more often at scale.
-FAMILY_NAMES = ("Ortiz", "Okoro", "Lindqvist", "Haddad", "Moreau", "Tanaka", "Byrne", "Novak")
-SEARCHED_FAMILY_NAME = FAMILY_NAMES[0]
-GIVEN_NAMES = ("Robin", "Noor", "Elena", "Tomas", "Priya", "Kai", "Maren", "Luis", "Ada")
+# Copies of the articles are first published at even steps over this span up to now.
+ARTICLES_PUBLISHED_OVER = datetime.timedelta(days=3 * 365)
 
 
 @dataclass(frozen=True)
 class Scale:
     """How much data to add on top of the demo."""
 
-    articles: int  # extra published articles, imported from Markdown
-    patients: int  # extra patients, each with an active plan
-    lead_teams: int  # of those plans, how many dr.lee leads (the rest: another physician)
+    articles: int  # extra published articles in all
+    imported_articles: int  # of those, imported from Markdown; the rest copied in bulk
+    population: Population  # other patients, their plans and teams (bench/clinic.py)
     plan_items: int  # goals and as many activities added to Alex's plan
     plan_notes: int  # team notes added to Alex's plan
     check_ins: int  # Alex's check-ins
@@ -72,8 +68,17 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "tiny": Scale(
         articles=3,
-        patients=6,
-        lead_teams=3,
+        imported_articles=1,
+        population=Population(
+            patients=6,
+            lead_teams=3,
+            providers=4,
+            logins=3,
+            team_size=(3, 6),
+            notes_per_plan=(1, 3),
+            check_ins_per_patient=(0, 3),
+            assignments_per_plan=(0, 2),
+        ),
         plan_items=3,
         plan_notes=4,
         check_ins=5,
@@ -81,8 +86,17 @@ SCALES: dict[str, Scale] = {
     ),
     "small": Scale(
         articles=30,
-        patients=200,
-        lead_teams=20,
+        imported_articles=5,
+        population=Population(
+            patients=200,
+            lead_teams=20,
+            providers=12,
+            logins=50,
+            team_size=(3, 6),
+            notes_per_plan=(1, 8),
+            check_ins_per_patient=(0, 10),
+            assignments_per_plan=(0, 4),
+        ),
         plan_items=10,
         plan_notes=30,
         check_ins=50,
@@ -90,8 +104,17 @@ SCALES: dict[str, Scale] = {
     ),
     "medium": Scale(
         articles=100,
-        patients=800,
-        lead_teams=60,
+        imported_articles=10,
+        population=Population(
+            patients=800,
+            lead_teams=60,
+            providers=30,
+            logins=200,
+            team_size=(3, 6),
+            notes_per_plan=(2, 10),
+            check_ins_per_patient=(0, 15),
+            assignments_per_plan=(0, 5),
+        ),
         plan_items=20,
         plan_notes=100,
         check_ins=150,
@@ -99,8 +122,36 @@ SCALES: dict[str, Scale] = {
     ),
     "large": Scale(
         articles=300,
-        patients=2000,
-        lead_teams=150,
+        imported_articles=20,
+        population=Population(
+            patients=2000,
+            lead_teams=150,
+            providers=60,
+            logins=500,
+            team_size=(3, 6),
+            notes_per_plan=(2, 14),
+            check_ins_per_patient=(0, 20),
+            assignments_per_plan=(0, 6),
+        ),
+        plan_items=30,
+        plan_notes=200,
+        check_ins=300,
+        assignments=60,
+    ),
+    # A clinic group: several sites' patients and teams, a large library of articles.
+    "clinic-group": Scale(
+        articles=2000,
+        imported_articles=20,
+        population=Population(
+            patients=5000,
+            lead_teams=150,
+            providers=120,
+            logins=2500,
+            team_size=(3, 6),
+            notes_per_plan=(2, 14),
+            check_ins_per_patient=(0, 20),
+            assignments_per_plan=(0, 6),
+        ),
         plan_items=30,
         plan_notes=200,
         check_ins=300,
@@ -125,21 +176,55 @@ class _Discard:
 def seed_scale(scale: Scale) -> dict[str, float]:
     """Add ``scale``'s data; returns seconds spent per part."""
     timings: dict[str, float] = {}
+    population = scale.population
+    state: dict[str, object] = {}
+
+    def plans() -> None:
+        state["plans"] = add_plans(population, state["teams"])
+
     for name, step in (
-        ("articles", lambda: add_articles(scale.articles)),
-        ("patients and plans", lambda: add_plans(scale.patients, scale.lead_teams)),
+        ("articles imported", lambda: import_articles(scale.imported_articles)),
+        (
+            "articles copied",
+            lambda: copy_articles(
+                scale.articles - scale.imported_articles, published_over=ARTICLES_PUBLISHED_OVER
+            ),
+        ),
+        ("providers", lambda: state.update(teams=clinic.add_providers(population.providers))),
+        ("patients and plans", plans),
+        ("team notes", lambda: clinic.add_notes(state["plans"], population.notes_per_plan)),
+        (
+            "check-ins",
+            lambda: clinic.add_check_ins(state["plans"], population.check_ins_per_patient),
+        ),
+        (
+            "reading assignments",
+            lambda: clinic.add_assignments(state["plans"], population.assignments_per_plan),
+        ),
         ("large plan", lambda: grow_plan(scale.plan_items, scale.plan_notes)),
         ("patient history", lambda: add_patient_history(scale.check_ins, scale.assignments)),
+        ("planner statistics", analyze),
     ):
         started = time.perf_counter()
-        step()
+        with transaction.atomic():
+            step()
         timings[name] = time.perf_counter() - started
     return timings
 
 
-def add_articles(count: int) -> None:
+def analyze() -> None:
+    """Fresh planner statistics, as after any bulk load. Without them the first minutes of
+    measuring (until autovacuum analyzes the new rows) ran on plans made for nearly empty
+    tables: the plan page cost PostgreSQL 128 ms a request instead of 15."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def import_articles(count: int) -> None:
     """Import ``count`` articles written from the demo Markdown, as a clinic moving its blog
-    in would, then rebuild the search index."""
+    in would (publishing indexes each for search)."""
+    if count <= 0:
+        return
     sources = sorted(DEMO_ARTICLES.glob("*.md"))
     with tempfile.TemporaryDirectory(prefix="bench-articles-") as folder:
         paths = []
@@ -162,82 +247,33 @@ def add_articles(count: int) -> None:
         report = import_markdown_files(paths, publish=True)
     if not report.ok:
         raise RuntimeError(f"Article import failed: {report.failed[0].describe()}")
-    call_command("update_index", verbosity=0, stdout=_Discard())
 
 
 def _user(username: str):
     return get_user_model().objects.get(username=username)
 
 
-def add_plans(count: int, lead_teams: int) -> None:
+def add_plans(population: Population, teams: clinic.Teams) -> list[CarePlan]:
     """``lead_teams`` plans led by dr.lee, started through the services; the other patients'
-    plans are bulk-inserted with the same rows the services write (sections, lead membership,
-    guardian grants, a created event, a team note)."""
+    plans bulk-inserted with the same rows (bench/clinic.py). Every plan gets its team."""
     lee = _user("dr.lee")
-    for number in range(lead_teams):
-        patient = care.create_patient(lee, **_patient_fields(number))
+    led = []
+    for number in range(population.lead_teams):
+        patient = care.create_patient(lee, **clinic.patient_fields(number))
         plan = care.create_care_plan(
             lee,
             patient,
-            title="Hypermobility back pain plan",
+            title=clinic.PLAN_TITLE,
             status=CarePlanStatus.ACTIVE,
-            patient_summary="Strength and control first; calm the pain so training can work.",
+            patient_summary=clinic.PLAN_SUMMARY,
         )
         care.add_team_note(plan, lee, f"First visit done; plan agreed with {patient.full_name}.")
-    other = ensure_demo_user("bench.physician", first_name="Bench", last_name="Physician")
-    care.create_provider(other, discipline=Discipline.PAIN_MANAGEMENT, credentials="MD")
-    _bulk_plans(other, range(lead_teams, count))
-
-
-def _patient_fields(number: int) -> dict:
-    return {
-        "given_name": GIVEN_NAMES[number % len(GIVEN_NAMES)],
-        "family_name": FAMILY_NAMES[number % len(FAMILY_NAMES)],
-        "date_of_birth": datetime.date(1950, 1, 1) + datetime.timedelta(days=number * 11 % 20000),
-        "record_number": f"{BENCH_RECORD_PREFIX}{number:06d}",
-        "email": f"bench.patient{number}@example.org",
-    }
-
-
-def _bulk_plans(lead, numbers: range) -> None:
-    if not numbers:
-        return
-    now = timezone.now()
-    patients = Patient.objects.bulk_create(Patient(**_patient_fields(n)) for n in numbers)
-    plans = CarePlan.objects.bulk_create(
-        CarePlan(
-            patient=patient,
-            title="Hypermobility back pain plan",
-            status=CarePlanStatus.ACTIVE,
-            patient_summary="Strength and control first; calm the pain so training can work.",
-            created_by=lead,
-            updated_by=lead,
-            last_activity_at=now,
-        )
-        for patient in patients
+        led.append(plan)
+    clinic.plans_led_by(lee, led, teams, population)
+    patients = clinic.add_patients(
+        range(population.lead_teams, population.patients), population.logins
     )
-    PlanSection.objects.bulk_create(
-        PlanSection(plan=plan, discipline=discipline, sort_order=index)
-        for plan in plans
-        for index, discipline in enumerate(DEFAULT_SECTIONS)
-    )
-    CareTeamMembership.objects.bulk_create(
-        CareTeamMembership(plan=plan, user=lead, role=TeamRole.LEAD, added_by=lead)
-        for plan in plans
-    )
-    permissions = grant_objects(sorted(ROLE_GRANTS[TeamRole.LEAD]))
-    CarePlanUserObjectPermission.objects.bulk_create(
-        CarePlanUserObjectPermission(user=lead, permission=permission, content_object=plan)
-        for plan in plans
-        for permission in permissions
-    )
-    TeamNote.objects.bulk_create(
-        TeamNote(plan=plan, author=lead, body="First visit done; plan agreed.") for plan in plans
-    )
-    record_events(
-        lead,
-        [EventSpec(AuditAction.CREATED, plan, plan=plan, patient=plan.patient) for plan in plans],
-    )
+    return led + clinic.add_plans(patients, teams, population)
 
 
 def alex_plan() -> CarePlan:
@@ -294,6 +330,9 @@ def add_patient_history(check_ins: int, assignments: int) -> None:
         )
         for number in range(check_ins)
     )
+    CheckIn.plans.through.objects.bulk_create(
+        CheckIn.plans.through(checkin_id=check_in.pk, careplan_id=plan.pk) for check_in in created
+    )
     ActivityReport.objects.bulk_create(
         ActivityReport(check_in=check_in, activity=activity, outcome="done")
         for check_in in created
@@ -329,13 +368,18 @@ def add_patient_history(check_ins: int, assignments: int) -> None:
 def row_counts() -> dict[str, int]:
     """How big the data ended up, for the report."""
     plan = alex_plan()
+    active = CareTeamMembership.objects.active()
     return {
         "articles (live)": ArticlePage.objects.live().count(),
         "patients": Patient.objects.count(),
         "care plans": CarePlan.objects.count(),
-        "dr.lee's teams": CareTeamMembership.objects.active()
-        .filter(user__username="dr.lee")
-        .count(),
+        "team places": active.count(),
+        "providers": Provider.objects.count(),
+        "team notes": TeamNote.objects.count(),
+        "check-ins": CheckIn.objects.count(),
+        "reading assignments": ReadingAssignment.objects.count(),
+        "dr.lee's teams": active.filter(user__username="dr.lee").count(),
+        "mh.rivera's teams": active.filter(user__username="mh.rivera").count(),
         "large plan goals": Goal.objects.filter(section__plan=plan).count(),
         "large plan team notes": plan.team_notes.count(),
         "Alex's check-ins": CheckIn.objects.filter(patient=plan.patient).count(),

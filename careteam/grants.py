@@ -24,7 +24,6 @@ from typing import TypeAlias, TypeGuard
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
 
 from .models import (
     CarePlan,
@@ -84,17 +83,24 @@ def _object_permission_checker(user: User) -> ObjectPermissionChecker:
     return ObjectPermissionChecker(user)
 
 
+def plan_ids_for_user(user: User, grant: str = VIEW) -> QuerySet:
+    """The ids of the plans on which ``user`` holds ``grant``, directly or through a group:
+    one UNION, for ``pk__in`` (PostgreSQL joins it to the plans through their primary key;
+    guardian's OR of two IN-subqueries made it read the whole plans table twice)."""
+    codename = _codename(grant)
+    held = {"permission__codename": codename, "permission__content_type__app_label": "careteam"}
+    # No ORDER BY: a part of a UNION may not have one.
+    direct = CarePlanUserObjectPermission.objects.filter(user=user, **held).order_by()
+    through_groups = CarePlanGroupObjectPermission.objects.filter(group__user=user, **held)
+    through_groups = through_groups.order_by()
+    return direct.values("content_object_id").union(through_groups.values("content_object_id"))
+
+
 def plans_for_user(user: Actor, grant: str = VIEW) -> QuerySet[CarePlan]:
     """Plans on which ``user`` holds ``grant`` (user or group object grant)."""
     if not is_usable(user):
         return CarePlan.objects.none()
-    return get_objects_for_user(
-        user,
-        f"careteam.{_codename(grant)}",
-        klass=CarePlan.objects.all(),
-        accept_global_perms=False,
-        with_superuser=False,
-    )
+    return CarePlan.objects.filter(pk__in=plan_ids_for_user(user, grant))
 
 
 def user_can(user: Actor, grant: str, plan: CarePlan | None) -> bool:

@@ -1,5 +1,6 @@
 """Start ``deploy/run_local.py`` in the background and wait until it says READY: for the smoke
-tests and the slow-client bench, which talk to the stack over loopback.
+tests and the benches (slow clients, and the pages and mixed load of bench/stack.py), which
+talk to the stack over loopback and read gunicorn's process id from the READY line.
 
     with launched_stack(["--no-worker"]) as stack:
         urllib.request.urlopen(stack.nginx_url + "/healthz")
@@ -30,6 +31,8 @@ class LaunchedStack:
     app_port: int
     state_dir: Path
     output: list[str]
+    # gunicorn's master process (its workers are its children), from the READY line.
+    gunicorn_pid: int = 0
 
     @property
     def nginx_url(self) -> str:
@@ -47,15 +50,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _read_until_ready(process: subprocess.Popen, output: list[str]) -> None:
-    """Collect run_local's output (to the end, in a thread) and return once it says READY."""
+def ready_fields(line: str) -> dict[str, str]:
+    """``READY nginx=… app=… gunicorn=…`` as a dict of its ``name=value`` words."""
+    return dict(word.split("=", 1) for word in line.split()[1:] if "=" in word)
+
+
+def _read_until_ready(process: subprocess.Popen, output: list[str]) -> dict[str, str]:
+    """Collect run_local's output (to the end, in a thread) and return, once it says READY,
+    what that line says."""
     ready = threading.Event()
+    said: dict[str, str] = {}
 
     def collect() -> None:
         assert process.stdout is not None
         for line in process.stdout:
             output.append(line.rstrip("\n"))
             if line.startswith("READY "):
+                said.update(ready_fields(line))
                 ready.set()
 
     threading.Thread(target=collect, daemon=True).start()
@@ -63,6 +74,7 @@ def _read_until_ready(process: subprocess.Popen, output: list[str]) -> None:
     while not ready.wait(timeout=0.5):
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("the stack did not start:\n" + "\n".join(output[-40:]))
+    return said
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -109,7 +121,8 @@ def launched_stack(
         start_new_session=True,
     )
     try:
-        _read_until_ready(process, output)
-        yield LaunchedStack(nginx_port, app_port, state_dir, output)
+        said = _read_until_ready(process, output)
+        gunicorn_pid = int(said.get("gunicorn", "0"))
+        yield LaunchedStack(nginx_port, app_port, state_dir, output, gunicorn_pid)
     finally:
         _stop(process)

@@ -17,9 +17,10 @@ nginx configuration (deploy/nginx/, the same templates as a server) and the logs
 Setup (unless ``--skip-setup``): ``migrate``, ``collectstatic``, and ``seed_demo --force``
 with ``--seed-demo``. Then it starts gunicorn (deploy/gunicorn.conf.py) on ``--app-port``,
 ``manage.py run_worker`` and nginx on ``--nginx-port``, waits until ``/healthz`` answers
-through both ports, and prints one line starting ``READY``. It runs until interrupted
-(Ctrl-C or SIGTERM), then stops them all; with ``--check`` it fetches a few pages through
-nginx instead, prints what they answered and stops (exit status 1 if one was wrong).
+through both ports, and prints one line starting ``READY`` (with gunicorn's process id). It
+runs until interrupted (Ctrl-C or SIGTERM), then stops them all; with ``--check`` it fetches
+a few pages through nginx instead, prints what they answered and stops (exit status 1 if one
+was wrong).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -113,8 +115,12 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def stack_env(args: argparse.Namespace, state_dir: Path) -> dict[str, str]:
-    env = {**LOOPBACK_ENV, "SECRET_KEY": secrets.token_urlsafe(50), **os.environ}
+def stack_env(
+    args: argparse.Namespace, state_dir: Path, environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """What the stack's processes run with: ``environ`` (this process's environment unless
+    given; the bench passes the one it starts this script with) over ``LOOPBACK_ENV``."""
+    env = {**LOOPBACK_ENV, "SECRET_KEY": secrets.token_urlsafe(50), **environ}
     # Never the developer's own database: this one, or SQLite in the state folder.
     env.pop("MIGRATION_DATABASE_URL", None)
     env["DJANGO_SETTINGS_MODULE"] = LOOPBACK_ENV["DJANGO_SETTINGS_MODULE"]
@@ -219,7 +225,12 @@ def run(args: argparse.Namespace, state_dir: Path) -> int:
         nginx_url = f"http://127.0.0.1:{args.nginx_port}"
         app_url = f"http://127.0.0.1:{args.app_port}"
         wait_until_up(stack, [f"{app_url}/healthz", f"{nginx_url}/healthz"])
-        print(f"READY nginx={nginx_url} app={app_url} state={state_dir}", flush=True)
+        # gunicorn's master process: the bench reads its workers' CPU time (bench/stack.py).
+        gunicorn_pid = stack.processes["gunicorn"].pid
+        print(
+            f"READY nginx={nginx_url} app={app_url} state={state_dir} gunicorn={gunicorn_pid}",
+            flush=True,
+        )
         if args.check:
             pages_right = check_pages(nginx_url)
             dead = stack.dead()

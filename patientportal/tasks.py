@@ -16,6 +16,7 @@ it (``jobs.stranded``): a second copy does less harm than none.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -133,7 +134,11 @@ def send_red_flag_escalation_email(alert_id: int, recipient: str) -> bool:
     that red-flag alert ``alert_id`` has waited unacknowledged past the escalation delay
     (``services.escalation``). The patient is named by record number only; nothing is
     sent once someone has acknowledged the alert."""
-    alert = RedFlagAlert.objects.select_related("plan__patient").filter(pk=alert_id).first()
+    alert = (
+        RedFlagAlert.objects.select_related("plan__patient", "questionnaire_result")
+        .filter(pk=alert_id)
+        .first()
+    )
     if alert is None or not alert.is_open:
         return False
     _send(
@@ -146,5 +151,33 @@ def send_red_flag_escalation_email(alert_id: int, recipient: str) -> bool:
             "alerts_link": absolute_url(reverse("patientportal_on_call:alerts")),
         },
         recipient,
+    )
+    return True
+
+
+@retried_task(queue_name=URGENT_QUEUE, priority=URGENT_PRIORITY)
+def send_questionnaire_alert_email(alert_id: int, user_id: int) -> bool:
+    """Tell team member ``user_id`` that a questionnaire result raised alert ``alert_id``
+    (``services.questionnaire_alerts`` chose them). Says whether it is urgent and links to
+    the plan behind the login: no patient, questionnaire, answer or score in the email.
+    Nothing is sent once the alert is acknowledged or the member has left the team."""
+    alert = RedFlagAlert.objects.filter(pk=alert_id).first()
+    if alert is None or not alert.is_open:
+        return False
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    on_team = (
+        CareTeamMembership.objects.active().filter(plan_id=alert.plan_id, user_id=user_id).exists()
+    )
+    if user is None or not on_team or not user.email:
+        return False
+    _send(
+        "questionnaire_alert",
+        {
+            "member": user,
+            "alert": alert,
+            "minutes": settings.RED_FLAG_ESCALATE_AFTER_MINUTES,
+            "link": absolute_url(reverse("careteam:plan-detail", args=[alert.plan_id])),
+        },
+        user.email,
     )
     return True

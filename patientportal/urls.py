@@ -16,6 +16,11 @@ urlpatterns = [
     path("check-in/", my.check_in, name="check-in"),
     path("check-in/<int:check_in_id>/urgent/", my.check_in_urgent, name="check-in-urgent"),
     path("questionnaires/<slug:code>/", my.questionnaire, name="questionnaire"),
+    path(
+        "questionnaires/results/<int:result_id>/support/",
+        my.questionnaire_support,
+        name="questionnaire-support",
+    ),
     # The ODI's page before every questionnaire had one (bookmarks, old emails).
     path(
         "odi/",

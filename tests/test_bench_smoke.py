@@ -1,10 +1,28 @@
 """The benchmark's pages and seeding run at a tiny scale inside the test database, so the
 bench cannot rot. Figures are the bench's job (bench/run.py): nothing here is timed."""
 
-import pytest
+import datetime
 
-from bench import pages, run, scale
-from careteam.models import CarePlan, Patient
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+from wagtail.models import Page, PageLogEntry, ReferenceIndex
+from wagtail.search.backends import get_search_backend
+
+from bench import clinic, pages, run, scale
+from bench.signin import ensure_second_factor, sign_in
+from bench.through_stack import CACHED, SIGNED_IN, TRIVIAL, UNCACHED
+from careteam.models import (
+    CarePlan,
+    CarePlanUserObjectPermission,
+    CareTeamMembership,
+    Patient,
+    TeamNote,
+    TeamRole,
+)
+from careteam.policy import ROLE_GRANTS
+from patientportal.models import CheckIn
+from portal.models import ArticlePage
 
 EXPECTED_PAGES = {
     "home",
@@ -23,28 +41,88 @@ EXPECTED_PAGES = {
     "my reading",
     "my check-in (GET)",
 }
+SEEDING_PARTS = {
+    "articles imported",
+    "articles copied",
+    "providers",
+    "patients and plans",
+    "team notes",
+    "check-ins",
+    "reading assignments",
+    "large plan",
+    "patient history",
+    "planner statistics",
+}
 
 
 @pytest.fixture
 def bench_site(db):
     scale.seed_demo()
-    timings = scale.seed_scale(scale.SCALES["tiny"])
-    return timings
+    return scale.seed_scale(scale.SCALES["tiny"])
 
 
-def test_tiny_scale_adds_its_data(bench_site):
+def _bench_plans():
+    return CarePlan.objects.filter(patient__record_number__startswith=clinic.BENCH_RECORD_PREFIX)
+
+
+def test_tiny_scale_adds_its_data_with_the_rows_the_services_write(bench_site):
     tiny = scale.SCALES["tiny"]
-    assert set(bench_site) == {"articles", "patients and plans", "large plan", "patient history"}
-    bench_patients = Patient.objects.filter(record_number__startswith=scale.BENCH_RECORD_PREFIX)
-    assert bench_patients.count() == tiny.patients
-    assert CarePlan.objects.filter(patient__in=bench_patients).count() == tiny.patients
+    assert set(bench_site) == SEEDING_PARTS
+    bench_patients = Patient.objects.filter(record_number__startswith=clinic.BENCH_RECORD_PREFIX)
+    assert bench_patients.count() == tiny.population.patients
+    assert _bench_plans().count() == tiny.population.patients
     counts = scale.row_counts()
-    assert counts["dr.lee's teams"] >= tiny.lead_teams
+    assert counts["dr.lee's teams"] >= tiny.population.lead_teams
     assert counts["large plan team notes"] >= tiny.plan_notes
     assert counts["Alex's check-ins"] >= tiny.check_ins
+    assert_copied_articles_are_real_pages(tiny)
+    assert_bulk_plans_are_real_teams(tiny)
 
 
-def test_every_bench_page_answers_and_reports_queries(bench_site):
+def assert_copied_articles_are_real_pages(tiny: scale.Scale) -> None:
+    """Live pages with a revision, log entries, links and a search entry, as publishing
+    leaves them."""
+    copies = ArticlePage.objects.filter(slug__contains="-copy-")
+    assert copies.count() == tiny.articles - tiny.imported_articles
+    copy = copies.order_by("pk").last()
+    source = ArticlePage.objects.get(slug=copy.slug.split("-copy-")[0])
+
+    assert copy.live and not copy.has_unpublished_changes
+    assert copy.live_revision_id == copy.latest_revision_id is not None
+    assert copy.live_revision.as_object().title == copy.title
+    assert copy.url_path == f"{copy.get_parent().url_path}{copy.slug}/"
+    assert set(copy.topics.all()) == set(source.topics.all())
+    assert copy.faq_items.count() == source.faq_items.count()
+    actions = set(PageLogEntry.objects.filter(page=copy).values_list("action", flat=True))
+    assert actions == {"wagtail.create", "wagtail.edit", "wagtail.publish"}
+    assert ReferenceIndex.objects.filter(object_id=str(copy.pk)).exists()
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert Client().get(copy.url).status_code == 200
+    found = get_search_backend().search(copy.title, ArticlePage.objects.live())
+    assert copy in list(found)
+
+
+def assert_bulk_plans_are_real_teams(tiny: scale.Scale) -> None:
+    """Teams with their roles' grants, notes setting the last activity, shared check-ins."""
+    low, high = tiny.population.team_size
+    for plan in _bench_plans():
+        team = CareTeamMembership.objects.active().filter(plan=plan)
+        roles = list(team.values_list("role", flat=True))
+        assert roles.count(TeamRole.LEAD) == 1
+        assert low <= len(roles) <= high
+        for membership in team:
+            granted = CarePlanUserObjectPermission.objects.filter(
+                content_object=plan, user=membership.user
+            ).values_list("permission__codename", flat=True)
+            assert set(granted) == set(ROLE_GRANTS[membership.role])
+        # Last activity is the newest note's time (the services stamp it a moment before).
+        newest = TeamNote.objects.filter(plan=plan).order_by("-created_at").first()
+        assert abs(plan.last_activity_at - newest.created_at) < datetime.timedelta(seconds=1)
+    shared = CheckIn.objects.filter(patient__record_number__startswith=clinic.BENCH_RECORD_PREFIX)
+    assert all(check_in.plans.exists() for check_in in shared)
+
+
+def test_every_bench_page_answers_and_reports_queries_cached_or_not(bench_site):
     specs = pages.page_specs()
     assert {spec.name for spec in specs} == EXPECTED_PAGES
     for spec in specs:
@@ -53,6 +131,35 @@ def test_every_bench_page_answers_and_reports_queries(bench_site):
         assert measured.queries > 0, spec.url
         assert measured.bytes > 0, spec.url
         assert measured.requests == 1
+    article = next(spec for spec in specs if spec.name == pages.ARTICLE)
+    assert pages.cached_queries(article) == 0
+    # The ceiling: no database at all.
+    assert pages.query_count(pages.TRIVIAL_VIEW) == 0
+    # Through the stack, public pages bypass the page cache, but for the cached article.
+    stack_pages = pages.stack_pages(specs)
+    kinds = {page.name: page.kind for page in stack_pages}
+
+    assert kinds["trivial view (robots.txt)"] == TRIVIAL
+    assert kinds[pages.ARTICLE_CACHED] == CACHED
+    for page in stack_pages:
+        assert (UNCACHED in page.path) == (page.kind not in {TRIVIAL, CACHED, SIGNED_IN})
+    signed_in = pages.stack_pages(pages.page_specs(), signed_in_only=True)
+    assert {page.kind for page in signed_in} == {SIGNED_IN}
+
+
+@override_settings(MFA_REQUIRED_FOR_STAFF=True)
+def test_a_bench_session_has_passed_the_second_factor_as_production_asks(db):
+    scale.seed_demo()
+    lee = get_user_model().objects.get(username="dr.lee")
+    ensure_second_factor(lee)
+    client = Client()
+    client.cookies["sessionid"] = sign_in(lee)
+
+    assert client.get("/care/").status_code == 200
+    # A login that has not passed the second factor is sent to enter its code.
+    unverified = Client()
+    unverified.force_login(get_user_model().objects.get(pk=lee.pk))
+    assert unverified.get("/care/").status_code == 302
 
 
 def test_plan_update_saves_with_the_version_check(bench_site):

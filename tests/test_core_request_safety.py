@@ -9,6 +9,7 @@ can fill its path and ``FORM_FIELDS`` names the fields its page submits.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -55,7 +56,8 @@ from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises
-from questionnaires.instruments import PSFS
+from patientportal.services.questionnaires import record_questionnaire
+from questionnaires.instruments import PHQ9, PSFS
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import make_article, make_topic
 
@@ -162,6 +164,7 @@ def emergency_grant(world: World):
     return open_emergency_access(physician, world.plan, "Seen in the emergency department now.")
 
 
+SAFETY_RESULT_KEY = uuid.UUID("6d1c8a52-0f4e-4f6b-9a57-2b1e5c3d9f10")
 PARAMETERS: dict[str, Callable[[World], object]] = {
     "plan_id": lambda world: world.plan.pk,
     "grant_id": lambda world: emergency_grant(world).pk,
@@ -174,6 +177,16 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "token": lambda world: "not-a-real-token",
     # A questionnaire's page: the PSFS, whose form has text (the activities' names) too.
     "code": lambda world: PSFS.code,
+    # The crisis page after a PHQ-9 with a self-harm answer (the same result every time).
+    "result_id": lambda world: (
+        record_questionnaire(
+            world.portal.patient,
+            world.portal.patient_user,
+            PHQ9,
+            {**dict.fromkeys(PHQ9.item_keys, 0), "self_harm": 1},
+            submission_key=SAFETY_RESULT_KEY,
+        ).stored.pk
+    ),
 }
 # ``item_id`` by the noun of the URL's name.
 ITEM_IDS: dict[str, Callable[[World], object]] = {
@@ -327,6 +340,7 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
         CheckInForm(exercises=list(current_exercises(world.plan.patient))).fields
     ),
     "patientportal:check-in-urgent": NO_FORM,
+    "patientportal:questionnaire-support": NO_FORM,
     "patientportal:questionnaire": lambda world: AnswerQuestionnaireForm(instrument=PSFS).fields,
     "patientportal:odi-moved": NO_FORM,
     # The flare page's "I'm having a flare" button posts to flare-start with its key; the

@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from bench import wrk
 from bench.slow_clients import measure_way
+from bench.stack import BenchStack
+from bench.through_stack import TRIVIAL, StackPage, measure
 from deploy.launch import LaunchedStack, launched_stack
 from deploy.run_local import LOOPBACK_ENV
 
@@ -88,7 +91,10 @@ def stack(tmp_path_factory) -> LaunchedStack:
     database = migrated_database(state)
     # No worker: the queue test below runs one itself, when it has seen the task wait.
     args = ["--no-worker", "--workers", "2", "--database-url", f"sqlite:///{database}"]
-    with launched_stack(args, state_dir=state) as running:
+    # No worker recycling, as in the bench: a worker replaced mid-test takes its CPU time
+    # with it (bench/stack.py).
+    env = {**os.environ, "GUNICORN_MAX_REQUESTS": "0"}
+    with launched_stack(args, state_dir=state, env=env) as running:
         yield running
 
 
@@ -200,3 +206,17 @@ def test_the_slow_client_bench_runs_and_nginx_keeps_answering_others(stack):
     for figures in (*result.baseline.values(), *result.attack.values()):
         assert figures.requests > 0
         assert figures.ok_share == 1.0
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not wrk.available(), reason="wrk is not installed")
+def test_the_page_bench_reads_the_gunicorn_workers_cpu_time_through_the_stack(stack):
+    # The bench's own figures come from `make bench`; here, one second of the probe.
+    bench = BenchStack(stack, env={})
+    assert len(bench.worker_pids()) == 2
+
+    figures = measure(bench, StackPage("probe", "/healthz", TRIVIAL), None, seconds=1)
+
+    assert (figures.status, figures.errors) == (200, 0)
+    assert figures.requests > 0
+    assert figures.cpu_ms is not None and figures.cpu_ms > 0

@@ -47,9 +47,11 @@ def world(portal_world, site_tree):
     other_patient = portal_world.other_plan.patient
     activities = {"activity_1": {"name": "OTHER climbing stairs", "rating": 3}}
     record_questionnaire(other_patient, portal_world.other_user, PSFS, activities)
-    record_questionnaire(
+    # Their PHQ-9 has a self-harm answer: its crisis page is theirs alone.
+    their_result = record_questionnaire(
         other_patient, portal_world.other_user, PHQ9, dict.fromkeys(PHQ9.item_keys, 2)
-    )
+    ).stored
+    portal_world.their_result = their_result
     portal_world.their_assignment = theirs
     portal_world.their_check_in = their_check_in
     return portal_world
@@ -65,13 +67,19 @@ def other_patients_args(world, name):
         "plan-detail": [world.other_plan.pk],
         "reading-feedback": [world.their_assignment.pk],
         "check-in-urgent": [world.their_check_in.pk],
+        "questionnaire-support": [world.their_result.pk],
     }.get(name, [])
 
 
 OWN_PAGES = {"plan", "reading", "check-in", "questionnaire", "record-views", "record", "flare"}
 # Buttons that act on the patient's own record and take no id (POST only).
 OWN_ACTIONS = {"flare-start", "flare-end"}
-OTHER_OBJECT_PAGES = {"plan-detail", "reading-feedback", "check-in-urgent"}
+OTHER_OBJECT_PAGES = {
+    "plan-detail",
+    "reading-feedback",
+    "check-in-urgent",
+    "questionnaire-support",
+}
 PUBLIC_PAGES = {"welcome"}  # the invitation link; tested in test_patient_access
 REDIRECTS = {"home", "odi-moved"}  # /my/ -> /my/plan/, /my/odi/ -> the ODI's page
 
@@ -196,7 +204,7 @@ def test_team_portal_actions_refuse_everyone_off_the_team(client, world, who):
     user = {"outsider": world.team.outsider, "patient": world.patient_user}.get(who)
     if user is not None:
         client.force_login(user)
-    alert = RedFlagAlert.objects.get(plan=world.other_plan)
+    alert = RedFlagAlert.objects.get(plan=world.other_plan, check_in=world.their_check_in)
     invitations = PatientInvitation.objects.count()
     for pattern in team_urls.urlpatterns:
         kwargs = {"plan_id": world.other_plan.pk}

@@ -121,8 +121,19 @@ def test_an_odi_row_and_the_audit_events_naming_it_carry_over_unchanged(
 def test_going_back_is_refused_once_another_questionnaire_is_stored(
     migrations_in_transaction, portal_world
 ):
-    answers = dict.fromkeys(PHQ9.item_keys, 1)
+    # No self-harm answer: an alert from a questionnaire stops the way back earlier (0008).
+    answers = {**dict.fromkeys(PHQ9.item_keys, 1), "self_harm": 0}
     record_questionnaire(portal_world.patient, portal_world.patient_user, PHQ9, answers)
 
     with pytest.raises(IrreversibleError, match="other than the ODI"):
         migrate(BEFORE)
+
+
+def test_going_back_before_questionnaire_alerts_is_refused_while_one_exists(
+    migrations_in_transaction, portal_world
+):
+    answers = {**dict.fromkeys(PHQ9.item_keys, 1), "self_harm": 1}
+    record_questionnaire(portal_world.patient, portal_world.patient_user, PHQ9, answers)
+
+    with pytest.raises(IrreversibleError, match="Alerts raised by questionnaires"):
+        migrate([("patientportal", "0007_questionnaire_results")])

@@ -152,11 +152,15 @@ def test_the_audit_trail_keeps_the_instrument_total_and_band_never_the_answers(p
     answers = {**dict.fromkeys(PHQ9.item_keys, 1), "self_harm": 2}
     recorded = record_questionnaire(portal_world.patient, portal_world.patient_user, PHQ9, answers)
 
-    event = AuditEvent.objects.get(action=AuditAction.CREATED, actor=portal_world.patient_user)
+    event = AuditEvent.objects.get(
+        action=AuditAction.CREATED,
+        actor=portal_world.patient_user,
+        object_repr__startswith="Questionnaire result",
+    )
     assert event.detail == {"instrument": "phq9", "total": 10, "band": recorded.stored.band}
     assert event.patient_id == portal_world.patient.pk
     assert event.object_repr == f"Questionnaire result {recorded.stored.pk} (phq9)"
-    # What the next step (crisis advice, alerts) hooks on: the engine's score, and the row.
+    # What the crisis advice and the alert hook on: the engine's score, and the row.
     assert recorded.safety_fired and recorded.stored.safety_fired
     assert [item.item_key for item in recorded.scored.safety_items] == ["self_harm"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .. import grants
 from ..grants import Actor, is_usable
@@ -204,8 +204,10 @@ def plans_where(user: Actor, action: PlanAction = PlanAction.VIEW) -> QuerySet[C
     """Plans on which the user may take ``action`` (one query; any section for edits).
     For the emergency actions (viewing), the plans of the user's active emergency grants
     too."""
-    plans = grants.plans_for_user(user, PLAN_RULES[action].grant)
-    if action not in EMERGENCY_ACTIONS or not is_usable(user):
-        return plans
-    emergency = EmergencyAccess.objects.active().filter(user=user).values("plan_id")
-    return CarePlan.objects.filter(Q(pk__in=plans.values("pk")) | Q(pk__in=emergency))
+    if not is_usable(user):
+        return CarePlan.objects.none()
+    ids = grants.plan_ids_for_user(user, PLAN_RULES[action].grant)
+    if action in EMERGENCY_ACTIONS:
+        emergency = EmergencyAccess.objects.active().filter(user=user).order_by()
+        ids = ids.union(emergency.values("plan_id"))
+    return CarePlan.objects.filter(pk__in=ids)

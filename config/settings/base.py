@@ -341,6 +341,15 @@ WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Northbridge Spine & Pain Clini
 # tests/test_portal_import_parser.py check that templates and demo articles spelling it out
 # say the same.
 CLINIC_EMERGENCY_NUMBER = env_str("CLINIC_EMERGENCY_NUMBER", "999")
+# Where a patient whose PHQ-9 answer shows thoughts of self-harm is sent at once, beside the
+# emergency number (patientportal's crisis advice, {% crisis_line %} / {% national_helpline %}).
+CLINIC_CRISIS_LINE = env_str(
+    "CLINIC_CRISIS_LINE", "the clinic's crisis line, 0161 496 0999 (every day, 8am to 10pm)"
+)
+NATIONAL_HELPLINE = env_str(
+    "NATIONAL_HELPLINE",
+    "NHS 111, option 2 (mental health crisis), or Samaritans on 116 123, free at any hour",
+)
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}

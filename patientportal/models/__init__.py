@@ -1,7 +1,9 @@
 from .assigned_reading import ReadingAssignment
 from .checkins import (
+    URGENT_KINDS,
     ActivityOutcome,
     ActivityReport,
+    AlertKind,
     AlertOutcome,
     CheckIn,
     RedFlag,
@@ -14,6 +16,7 @@ from .questionnaires import QuestionnaireResult
 __all__ = [
     "ActivityOutcome",
     "ActivityReport",
+    "AlertKind",
     "AlertOutcome",
     "CheckIn",
     "Flare",
@@ -22,4 +25,5 @@ __all__ = [
     "ReadingAssignment",
     "RedFlag",
     "RedFlagAlert",
+    "URGENT_KINDS",
 ]

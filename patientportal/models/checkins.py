@@ -1,4 +1,5 @@
-"""What a patient reports: check-ins, how their exercises went, red flags. (Questionnaires:
+"""What a patient reports: check-ins, how their exercises went, red flags; and the alerts a
+check-in or a questionnaire result raises for the care team. (Questionnaires:
 ``questionnaires``.)"""
 
 from django.conf import settings
@@ -100,22 +101,53 @@ class AlertOutcome(models.TextChoices):
     NO_ACTION_NEEDED = "no_action_needed", "No action needed"
 
 
+class AlertKind(models.TextChoices):
+    """What an alert is about, in plain words for the team. A check-in raises ``RED_FLAGS``;
+    a questionnaire result ``SAFETY_ANSWER`` (an answer on a safety item, the PHQ-9's
+    self-harm item) or ``SEVERE_SCORE`` (a total in a band that alerts, PHQ-9 >= 20,
+    GAD-7 >= 15). Only the first two are urgent (``URGENT_KINDS``)."""
+
+    RED_FLAGS = "red_flags", "Red flags in a check-in"
+    SAFETY_ANSWER = "safety_answer", "Thoughts of self-harm"
+    SEVERE_SCORE = "severe_score", "Severe score"
+
+
+# Urgent kinds go to the lead at once and escalate like red flags when nobody acknowledges
+# them (``services.escalation``). A severe score is for the mental-health member to follow
+# up: it shows on the team's pages until acknowledged but never escalates.
+URGENT_KINDS = frozenset({AlertKind.RED_FLAGS, AlertKind.SAFETY_ANSWER})
+
+
 # Outcomes that must say why in a note.
 OUTCOMES_NEEDING_A_NOTE = frozenset({AlertOutcome.NO_ACTION_NEEDED})
 NOTE_REQUIRED = "Say in the note why no action is needed."
 
 
 class RedFlagAlert(models.Model):
-    """A red flag a patient reported, waiting for the care team to act on it.
+    """Something a patient reported that the care team must act on: red flags in a check-in,
+    or a questionnaire result (``kind``, ``AlertKind``). Its source is exactly one of
+    ``check_in`` and ``questionnaire_result``.
 
     Closed by the first team member who acknowledges it, saying what was done (``outcome``,
-    ``outcome_note``); escalated once to the whole team and the clinic's on-call address
-    if nobody has after ``RED_FLAG_ESCALATE_AFTER_MINUTES`` (``escalated_at``)."""
+    ``outcome_note``); an urgent one (``URGENT_KINDS``) is escalated once to the whole team
+    and the clinic's on-call address if nobody has after ``RED_FLAG_ESCALATE_AFTER_MINUTES``
+    (``escalated_at``)."""
 
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="red_flag_alerts"
     )
-    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices, default=AlertKind.RED_FLAGS)
+    check_in = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    questionnaire_result = models.ForeignKey(
+        "patientportal.QuestionnaireResult",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    # The red flags of a check-in (``RedFlag`` values); empty for a questionnaire's alert.
     flags = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -150,6 +182,20 @@ class RedFlagAlert(models.Model):
                 condition=models.Q(outcome="") | models.Q(acknowledged_at__isnull=False),
                 name="pp_alert_outcome_when_acknowledged",
             ),
+            # Exactly one source, and the one its kind says.
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind=AlertKind.RED_FLAGS,
+                    check_in__isnull=False,
+                    questionnaire_result__isnull=True,
+                )
+                | models.Q(
+                    kind__in=[AlertKind.SAFETY_ANSWER, AlertKind.SEVERE_SCORE],
+                    check_in__isnull=True,
+                    questionnaire_result__isnull=False,
+                ),
+                name="pp_alert_one_source_of_its_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +209,29 @@ class RedFlagAlert(models.Model):
     def is_open(self) -> bool:
         return self.acknowledged_at is None
 
+    @property
+    def is_urgent(self) -> bool:
+        """Escalates when nobody acknowledges it in time (``URGENT_KINDS``)."""
+        return self.kind in URGENT_KINDS
+
+    @property
+    def from_questionnaire(self) -> bool:
+        return self.kind != AlertKind.RED_FLAGS
+
     def flag_labels(self) -> list[str]:
+        """What the alert is about, as the team reads it: the check-in's red flags, or the
+        concern a questionnaire raised ("Thoughts of self-harm on the PHQ-9"). Names no
+        answer and no score, so every member of the team may read it."""
+        if self.from_questionnaire:
+            return [self.concern]
         labels = dict(RedFlag.choices)
         return [labels.get(flag, flag) for flag in self.flags]
+
+    @property
+    def concern(self) -> str:
+        """The alert in one phrase; a questionnaire's names the instrument (the result is
+        read with the alert: ``select_related("questionnaire_result")``)."""
+        label = str(self.get_kind_display())
+        if self.questionnaire_result is None:
+            return label
+        return f"{label} on the {self.questionnaire_result.definition.short_title}"

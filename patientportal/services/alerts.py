@@ -1,5 +1,7 @@
-"""Red-flag alerts after they are raised (``checkins``): the ones waiting on a user's teams
-and on a plan, and closing one by saying what was done.
+"""Alerts after they are raised (red flags: ``checkins``; a questionnaire's:
+``questionnaire_alerts``): the ones waiting on a user's teams and on a plan, and closing one
+by saying what was done. Every read takes the alert's source with it (one join), so a page
+can name what each alert is about (``RedFlagAlert.flag_labels``).
 
 Acknowledging is a plan action (``PlanAction.ACKNOWLEDGE_ALERT``, any member of the plan's
 team) on the one write path of ``careteam.services``: the policy asked before validating
@@ -54,7 +56,7 @@ def open_alerts_for_user(user) -> QuerySet[RedFlagAlert]:
         RedFlagAlert.objects.filter(
             plan__in=plans_where(user, PlanAction.VIEW), acknowledged_at__isnull=True
         )
-        .select_related("plan__patient", "check_in")
+        .select_related("plan__patient", "check_in", "questionnaire_result")
         .order_by("-created_at", "-pk")
     )
 
@@ -62,15 +64,16 @@ def open_alerts_for_user(user) -> QuerySet[RedFlagAlert]:
 def open_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
     return (
         RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=True)
-        .select_related("check_in")
+        .select_related("check_in", "questionnaire_result")
         .order_by("-created_at", "-pk")
     )
 
 
 @dataclass(frozen=True)
 class PlanAlertLists:
-    """A plan's open red-flag alerts (newest first, each with its check-in) and its latest
-    acknowledged ones (``CLOSED_ON_PLAN_PAGE``, newest first, with who acknowledged)."""
+    """A plan's open alerts (newest first, each with its check-in or questionnaire result)
+    and its latest acknowledged ones (``CLOSED_ON_PLAN_PAGE``, newest first, with who
+    acknowledged)."""
 
     open: list[RedFlagAlert]
     closed: list[RedFlagAlert]
@@ -82,7 +85,7 @@ def alerts_for_plan_page(plan: CarePlan) -> PlanAlertLists:
     rows = list(
         RedFlagAlert.objects.filter(plan=plan)
         .filter(Q(acknowledged_at__isnull=True) | Q(pk__in=latest_closed))
-        .select_related("check_in", "acknowledged_by")
+        .select_related("check_in", "questionnaire_result", "acknowledged_by")
     )
     return PlanAlertLists(
         open=sorted(
@@ -102,7 +105,7 @@ def closed_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
     """The plan's latest acknowledged alerts, with what was done, newest first."""
     return (
         RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=False)
-        .select_related("acknowledged_by")
+        .select_related("acknowledged_by", "questionnaire_result")
         .order_by("-acknowledged_at", "-pk")[:CLOSED_ON_PLAN_PAGE]
     )
 

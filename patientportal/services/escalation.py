@@ -1,4 +1,5 @@
-"""Escalating red-flag alerts that nobody has acknowledged.
+"""Escalating urgent alerts (red flags, a PHQ-9 self-harm answer) that nobody has
+acknowledged.
 
 An alert still open ``RED_FLAG_ESCALATE_AFTER_MINUTES`` after it was raised is escalated
 once: ``escalated_at`` is set by an ``UPDATE`` that only an open, not yet escalated alert
@@ -41,7 +42,7 @@ from jobs.handoff import enqueue_in_transaction
 from jobs.queues import URGENT_PRIORITY, URGENT_QUEUE
 from jobs.retry import retried_task
 
-from ..models import RedFlagAlert
+from ..models import URGENT_KINDS, RedFlagAlert
 from ..tasks import send_red_flag_escalation_email
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,10 @@ def escalation_due_at(alert: RedFlagAlert) -> datetime.datetime:
 
 
 def overdue_alerts(now: datetime.datetime) -> QuerySet[RedFlagAlert]:
-    """Open alerts, not escalated yet, raised at least the escalation delay before ``now``."""
+    """Open urgent alerts (``URGENT_KINDS``: a severe questionnaire score never escalates),
+    not escalated yet, raised at least the escalation delay before ``now``."""
     return RedFlagAlert.objects.filter(
+        kind__in=URGENT_KINDS,
         acknowledged_at__isnull=True,
         escalated_at__isnull=True,
         created_at__lte=now - escalation_delay(),

@@ -1,5 +1,7 @@
-"""The clinic's red-flag alerts for whoever is on call (/care/alerts/): every open alert and
+"""The clinic's urgent alerts for whoever is on call (/care/alerts/): every open alert and
 those closed in the last ``CLOSED_WINDOW``, across all plans, open first, newest first.
+Urgent means red flags and a questionnaire's safety answer (``URGENT_KINDS``); a severe
+score is for the plan's mental-health member and is not listed here.
 
 Who may read it is ``careteam.policy.may_view_clinic_alerts`` (providers in the "On call"
 group), asked by the view before this runs. It names each patient by record number and
@@ -20,7 +22,7 @@ from audit.models import CLINIC_ALERTS, AuditAction
 from audit.services import record_event
 from careteam.policy import PlanAction, PlanRights, may_break_the_glass
 
-from ..models import RedFlagAlert
+from ..models import URGENT_KINDS, RedFlagAlert
 from .escalation import escalation_due_at
 
 CLOSED_WINDOW = datetime.timedelta(days=7)
@@ -36,10 +38,11 @@ class AlertRow:
 
     @property
     def escalates_at(self) -> datetime.datetime | None:
-        """When an open alert not escalated yet will be, else None."""
-        if not self.alert.is_open or self.alert.escalated_at is not None:
+        """When an open urgent alert not escalated yet will be, else None."""
+        alert = self.alert
+        if not alert.is_urgent or not alert.is_open or alert.escalated_at is not None:
             return None
-        return escalation_due_at(self.alert)
+        return escalation_due_at(alert)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ class ClinicAlerts:
 def clinic_alerts(user, *, request: HttpRequest | None = None) -> ClinicAlerts:
     """The list for ``user`` (who ``may_view_clinic_alerts``), recorded as read."""
     since = timezone.now() - CLOSED_WINDOW
-    rows = RedFlagAlert.objects.select_related("plan__patient", "acknowledged_by").order_by(
-        "-created_at", "-pk"
+    rows = (
+        RedFlagAlert.objects.filter(kind__in=URGENT_KINDS)
+        .select_related("plan__patient", "acknowledged_by")
+        .order_by("-created_at", "-pk")
     )
     open_alerts = list(rows.filter(acknowledged_at__isnull=True))
     closed_alerts = list(rows.filter(acknowledged_at__gte=since))

@@ -7,9 +7,10 @@ trends the patient's and the team's pages chart from them. How to use:
     recorded.scored    # the engine's Result: band, safety_items, band_alerts
 
 The audit event says which instrument, the total and the band, never the item answers.
-What a PHQ-9 self-harm answer or a severe score sets off (crisis advice, alerts) belongs in
-``record_questionnaire``'s transaction, where the comment marks it, so that a retried
-submission (``submissions``) sets off nothing twice.
+A PHQ-9 self-harm answer or a severe score raises its alert on each plan shared with in
+``record_questionnaire``'s own transaction (``questionnaire_alerts``), so that a retried
+submission (``submissions``) raises nothing twice; the crisis advice is the page's
+(``views.my.questionnaire``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import Patient
 from questionnaires.answers import Answers, named_activities
-from questionnaires.instruments import INSTRUMENTS, ActivityItem, Band, Instrument
-from questionnaires.scoring import Result, score
+from questionnaires.instruments import INSTRUMENTS, ActivityItem, Band, ChoiceItem, Instrument
+from questionnaires.scoring import Result, safety_concerns, score
 
 from ..charts import TrendChart, TrendPoint, questionnaire_trend
 from ..models import QuestionnaireResult
 from .errors import PortalAccessDenied
 from .patients import current_plans_for_patient
+from .questionnaire_alerts import raise_questionnaire_alerts
 from .submissions import Submission, store_once
 
 # What a page reads of a result to chart it (never the item answers).
@@ -83,13 +85,12 @@ def record_questionnaire(
                 safety_fired=scored.safety_fired,
                 **submission.fields(),
             )
-            result.plans.set(list(current_plans_for_patient(patient)))
+            plans = list(current_plans_for_patient(patient))
+            result.plans.set(plans)
             record_event(
                 user, AuditAction.CREATED, result, patient=patient, detail=audit_detail(result)
             )
-            # Issue 14's safety path and severe-score alerts go here, in this transaction
-            # (as record_check_in raises red-flag alerts): ``scored.safety_items``,
-            # ``scored.band_alerts`` and the plans just shared with.
+            raise_questionnaire_alerts(result, user, plans, scored)
         return result
 
     stored = store_once(
@@ -117,6 +118,38 @@ def audit_detail(result: QuestionnaireResult) -> dict[str, Any]:
 def as_number(value: int | Decimal) -> int | float:
     """A score as a JSON number (a whole number stays one)."""
     return value if isinstance(value, int) else float(value)
+
+
+@dataclass(frozen=True)
+class AnsweredItem:
+    """One item of a stored result as the team reads it: "9. <the question>", the answer's
+    words, and whether it set off a safety item."""
+
+    question: str
+    answer: str
+    safety: bool
+
+
+def answered_items(result: QuestionnaireResult) -> list[AnsweredItem]:
+    """The result's item answers in the instrument's order. Mental-health answers: show
+    them only to a reader the policy lets see them (``VIEW_MENTAL_HEALTH_RESULTS``)."""
+    instrument = result.definition
+    fired = {safety.item_key for safety in safety_concerns(instrument, result.answers)}
+    lines = []
+    for number, item in enumerate(instrument.items, start=1):
+        value = result.answers.get(item.key)
+        if value is None:
+            words = "Not answered"
+        elif isinstance(item, ChoiceItem):
+            words = next(
+                (option.label for option in item.options if option.value == value), str(value)
+            )
+        elif isinstance(item, ActivityItem) and isinstance(value, Mapping):
+            words = f"{value.get('name')}: {value.get('rating')}"
+        else:
+            words = str(value)
+        lines.append(AnsweredItem(f"{number}. {item.text}", words, item.key in fired))
+    return lines
 
 
 def last_named_activities(patient: Patient, instrument: Instrument) -> list[str]:

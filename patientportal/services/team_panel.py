@@ -40,19 +40,61 @@ from .assigned_reading import reading_for_plan
 from .checkins import pain_chart_of, trend_window_check_ins
 from .flares import chart_flares, recent_flare_count, spans_of
 from .logins import may_be_switched_off, portal_access
-from .questionnaires import CHARTED_FIELDS, QuestionnaireTrend, questionnaire_trends
+from .questionnaires import (
+    CHARTED_FIELDS,
+    AnsweredItem,
+    QuestionnaireTrend,
+    answered_items,
+    questionnaire_trends,
+)
 
 RECENT_CHECK_INS = 5
 
 
 @dataclass
 class PlanAlerts:
-    """The plan's open red-flag alerts, newest first, each with its check-in (the patient's
-    answers, note and how their exercises went on this plan)."""
+    """The plan's open alerts, newest first, each with its source: a check-in (the
+    patient's answers, note and how their exercises went on this plan) or a questionnaire
+    result. ``sees_answers``: whether the reader may see a mental-health result's answers
+    and score (``VIEW_MENTAL_HEALTH_RESULTS``); a member who may not still sees that the
+    alert is there, what it is about, and acknowledges it: it is a safety alert."""
 
     plan: CarePlan
     alerts: list[RedFlagAlert]
     can_acknowledge: bool
+    sees_answers: bool
+
+    @property
+    def why_answers_hidden(self) -> str:
+        return refusal(PlanAction.VIEW_MENTAL_HEALTH_RESULTS)
+
+    @property
+    def urgent_count(self) -> int:
+        return sum(1 for alert in self.alerts if alert.is_urgent)
+
+    @property
+    def shown(self) -> list[ShownAlert]:
+        """Each alert with the answers this reader may see."""
+        return [ShownAlert(alert, answers_shown(alert, self.sees_answers)) for alert in self.alerts]
+
+
+@dataclass(frozen=True)
+class ShownAlert:
+    alert: RedFlagAlert
+    # A questionnaire's item answers, or None: a check-in's alert, or a mental-health
+    # result the reader may not see the answers of.
+    answers: list[AnsweredItem] | None
+
+
+def answers_shown(
+    alert: RedFlagAlert, sees_mental_health_results: bool
+) -> list[AnsweredItem] | None:
+    """The item answers of the questionnaire that raised ``alert``, for a reader who may see
+    them (a sensitive instrument's only with ``VIEW_MENTAL_HEALTH_RESULTS``); else None."""
+    result = alert.questionnaire_result
+    if result is None or (result.definition.sensitive and not sees_mental_health_results):
+        return None
+    return answered_items(result)
 
 
 @dataclass
@@ -157,7 +199,8 @@ def plan_page_reads(plan: CarePlan) -> PlanPageReads:
             .order_by("-completed_at", "-pk")
         ),
     )
-    check_ins = [alert.check_in for alert in reads.alerts.open] + reads.recent_check_ins
+    raised_by = [alert.check_in for alert in reads.alerts.open if alert.check_in is not None]
+    check_ins = raised_by + reads.recent_check_ins
     prefetch_related_objects(check_ins, _reports_on(plan, "activity_reports"))
     return reads
 
@@ -169,7 +212,7 @@ def plan_alerts(
     known_perms: Iterable[str] | None = None,
     reads: PlanPageReads | None = None,
 ) -> PlanAlerts | None:
-    """The open red-flag alerts at the top of the team's plan page; None when there are
+    """The open alerts at the top of the team's plan page; None when there are
     none or the user is not on the team. Read as part of the plan page's audited view.
     ``known_perms``: the user's permissions on the plan already read in this request;
     ``reads``: what the page already read for its panels."""
@@ -178,8 +221,12 @@ def plan_alerts(
     reads = reads or plan_page_reads(plan)
     if not reads.alerts.open:
         return None
-    can_acknowledge = _allows(user, plan, PlanAction.ACKNOWLEDGE_ALERT, known_perms)
-    return PlanAlerts(plan=plan, alerts=reads.alerts.open, can_acknowledge=can_acknowledge)
+    return PlanAlerts(
+        plan=plan,
+        alerts=reads.alerts.open,
+        can_acknowledge=_allows(user, plan, PlanAction.ACKNOWLEDGE_ALERT, known_perms),
+        sees_answers=_allows(user, plan, PlanAction.VIEW_MENTAL_HEALTH_RESULTS, known_perms),
+    )
 
 
 def plan_portal_panel(

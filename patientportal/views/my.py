@@ -1,4 +1,5 @@
-"""The patient's own pages at /my/: plan, reading, check-in and the questionnaires."""
+"""The patient's own pages at /my/: plan, reading, check-in and the questionnaires (with the
+crisis advice a safety answer brings)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from questionnaires.instruments import INSTRUMENTS, ODI
 
 from ..decorators import patient_required
 from ..forms import AnswerQuestionnaireForm, CheckInForm, ReadingFeedbackForm, StartFlareForm
-from ..models import CheckIn, ReadingAssignment
+from ..models import CheckIn, QuestionnaireResult, ReadingAssignment
 from ..services.assigned_reading import reading_for_patient, record_feedback
 from ..services.checkins import pain_chart, record_check_in
 from ..services.errors import PortalActionError
@@ -213,7 +214,13 @@ def check_in_urgent(request: HttpRequest, patient: Patient, check_in_id: int) ->
 def questionnaire(request: HttpRequest, patient: Patient, code: str) -> HttpResponse:
     """Any instrument's form (404 for a code the registry does not know), recorded as
     viewed (the PSFS's shows the activities named last time). Saved, it goes back to the
-    plan page with the result in plain words."""
+    plan page with the result in plain words.
+
+    An answer that sets off a safety item (the PHQ-9's self-harm item, anything but "not
+    at all") always brings the crisis advice first: on a page of its own once saved (and
+    when the same submission is sent again), on the form shown again (400, 409), and on a
+    page that stands alone (503) when saving failed, whatever failed
+    (``crisis_advice_unsaved``)."""
     instrument = INSTRUMENTS.get(code)
     if instrument is None:
         raise Http404("No such questionnaire.")
@@ -247,9 +254,54 @@ def questionnaire(request: HttpRequest, patient: Patient, code: str) -> HttpResp
             form.add_error(None, str(conflict))
             form.renew_submission_key()
             status = 409
+        except Exception:
+            if not form.safety_concerns():
+                raise
+            return crisis_advice_unsaved(request, patient, form)
         else:
-            # Issue 14's crisis advice for a PHQ-9 self-harm answer goes here, before the
-            # plan page (``recorded.safety_fired``).
+            if recorded.stored.safety_fired:
+                return redirect("patientportal:questionnaire-support", result_id=recorded.stored.pk)
             messages.success(request, in_plain_words(recorded))
             return redirect("patientportal:plan")
+    context["crisis"] = bool(form.safety_concerns())
     return render(request, "patientportal/questionnaire.html", context, status=status)
+
+
+def crisis_advice_unsaved(
+    request: HttpRequest, patient: Patient, form: AnswerQuestionnaireForm
+) -> HttpResponse:
+    """A safety answer that could not be saved (the database or the task queue failed): the
+    crisis advice all the same, saying that the team was not told, with a button that sends
+    the same answers (and key) again. Like ``urgent_advice_unsaved``, nothing here asks the
+    database, and it can only be logged, not audited."""
+    logger.exception(
+        "A questionnaire with a safety answer could not be saved (patient %s); crisis advice "
+        "shown.",
+        patient.pk,
+    )
+    response = render(
+        request,
+        "patientportal/questionnaire_unsaved.html",
+        {"form": form, "instrument": form.instrument},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@patient_required
+def questionnaire_support(request: HttpRequest, patient: Patient, result_id: int) -> HttpResponse:
+    """The crisis advice after a saved questionnaire with a safety answer (the team has been
+    alerted); any other result of the patient's goes to the plan page."""
+    saved = get_object_or_404(QuestionnaireResult, pk=result_id, patient=patient)
+    if not saved.safety_fired:
+        return redirect("patientportal:plan")
+    record_event(
+        request.user,
+        AuditAction.VIEWED,
+        saved,
+        request=request,
+        patient=patient,
+        detail={"page": "crisis advice"},
+    )
+    return render(request, "patientportal/questionnaire_support.html", {"result": saved})

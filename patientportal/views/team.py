@@ -11,7 +11,7 @@ from wagtail.models import Page
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan
-from careteam.policy import PatientAction, PlanAction, may_act_on_patient
+from careteam.policy import PatientAction, PlanAction, may_act_on_patient, refusal
 from careteam.services import require_patient_action
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
 from careteam.views.forms_util import add_service_errors, posted
@@ -34,6 +34,7 @@ from ..services.logins import (
     revoke_patient_access,
 )
 from ..services.submissions import SubmissionConflict
+from ..services.team_panel import answers_shown
 
 
 def _back_to_plan(plan: CarePlan) -> HttpResponse:
@@ -116,7 +117,9 @@ def acknowledge(request: HttpRequest, access: PlanAccess, alert_id: int) -> Http
     access.require(PlanAction.ACKNOWLEDGE_ALERT)
     alert = get_or_deny(
         request,
-        RedFlagAlert.objects.select_related("plan__patient", "acknowledged_by"),
+        RedFlagAlert.objects.select_related(
+            "plan__patient", "acknowledged_by", "questionnaire_result"
+        ),
         plan,
         plan=plan,
         pk=alert_id,
@@ -153,7 +156,14 @@ def acknowledge(request: HttpRequest, access: PlanAccess, alert_id: int) -> Http
             plan=plan,
             detail={"what": "acknowledge alert form"},
         )
-    context = {"plan": plan, "alert": alert, "form": form, "next_page": next_page}
+    context = {
+        "plan": plan,
+        "alert": alert,
+        "form": form,
+        "next_page": next_page,
+        "answers": answers_shown(alert, access.allows(PlanAction.VIEW_MENTAL_HEALTH_RESULTS)),
+        "why_answers_hidden": refusal(PlanAction.VIEW_MENTAL_HEALTH_RESULTS),
+    }
     return render(request, "patientportal/team/acknowledge_alert.html", context, status=status)
 
 
