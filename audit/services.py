@@ -1,7 +1,6 @@
 """Writing audit events. Call ``record_event`` for every read, change and refusal of
 patient data; it never raises for a missing request (services may run outside one).
-``record_events`` writes many in one INSERT, and so do the ``record_event`` calls inside
-a ``recorded_together()`` block.
+``record_events`` writes many in one INSERT.
 
 Each event costs one INSERT: the application adds the row's ``content_hash`` and the
 database stamps its time (returned with the INSERT) and links it into the hash chain
@@ -50,10 +49,6 @@ class _RequestTrail:
 
 _request_trail: contextvars.ContextVar[_RequestTrail | None] = contextvars.ContextVar(
     "audit_request_trail", default=None
-)
-# Events waiting to be written together (``recorded_together``).
-_pending: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
-    "audit_pending_events", default=None
 )
 
 
@@ -192,36 +187,9 @@ def record_event(
     event = _build_event(
         actor, action, obj, request=request, plan=plan, patient=patient, detail=detail, path=path
     )
-    pending = _pending.get()
-    if pending is not None:
-        pending.append(event)
-        return event
     event.save()
     _note_recorded([action])
     return event
-
-
-@contextmanager
-def recorded_together() -> Iterator[None]:
-    """Events recorded inside the block are written in one INSERT as it ends, for a page
-    that records several reads at once (a plan and its psychotherapy notes). They are
-    written however the block ends: a read that happened stays recorded. Until then an
-    event has no id or time, so nothing inside may look for it in the table. Inside
-    another such block, events join the outer one's."""
-    if _pending.get() is not None:
-        yield
-        return
-    pending: list[AuditEvent] = []
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-        if len(pending) == 1:
-            pending[0].save()  # one INSERT, without bulk_create's transaction around it
-        elif pending:
-            AuditEvent.objects.bulk_create(pending)
-        _note_recorded([event.action for event in pending])
 
 
 def record_events(

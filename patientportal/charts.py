@@ -10,10 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from questionnaires.instruments import Instrument
 
@@ -58,18 +60,68 @@ class TrendChart:
     points: tuple[TrendPoint, ...]
     spans: tuple[Span, ...] = ()
 
+    @property
+    def table_rows(self) -> SafeString:
+        """The table's rows, a day and its value each (drawn here, not by a template loop:
+        a chart holds up to half a year of daily points)."""
+        return _table_rows(tuple(self.points), get_language())
+
     def recent_average(self, since: date) -> float | None:
         """The mean of the values on or after ``since``, to one decimal; None if none."""
         values = [point.value for point in self.points if point.when >= since]
         return round(sum(values) / len(values), 1) if values else None
 
 
+@lru_cache(maxsize=4096)
+def _formatted(value: date, style: str, language: str | None) -> str:
+    return date_format(value, style)
+
+
 def _short_date(value: date) -> str:
-    return date_format(value, "j M")
+    return _formatted(value, "j M", get_language())
 
 
 def _long_date(value: date) -> str:
-    return date_format(value, "j F Y")
+    # A chart names each of its points' days twice (the point's title and the table) and the
+    # same days on every request: each day is formatted once per language.
+    return _formatted(value, "j F Y", get_language())
+
+
+# A chart is drawn again only when what it shows changed: the same points draw the same
+# markup, and the plan page shows the same charts to every member of the team. Each entry
+# is one chart's markup (tens of KB at most), kept per process.
+DRAWN_CHARTS = 256
+
+
+@lru_cache(maxsize=DRAWN_CHARTS)
+def _table_rows(points: tuple[TrendPoint, ...], language: str | None) -> SafeString:
+    return format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td></tr>",
+        ((_long_date(point.when), point.value) for point in points),
+    )
+
+
+@lru_cache(maxsize=DRAWN_CHARTS)
+def _drawn_svg(
+    points: tuple[TrendPoint, ...],
+    spans: tuple[Span, ...],
+    chart_id: str,
+    title: str,
+    description: str,
+    scale_max: int,
+    y_ticks: tuple[int, ...],
+    language: str | None,
+) -> SafeString:
+    return line_chart_svg(
+        points,
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        scale_max=scale_max,
+        y_ticks=y_ticks,
+        spans=spans,
+    )
 
 
 def span_label(span: Span, noun: str = "Flare") -> str:
@@ -224,14 +276,8 @@ def _build(
     if shaded and ordered:
         count = len(shaded)
         summary += f" Shaded: {count} flare{'s' if count != 1 else ''}."
-    svg = line_chart_svg(
-        ordered,
-        chart_id=chart_id,
-        title=title,
-        description=summary,
-        scale_max=scale_max,
-        y_ticks=y_ticks,
-        spans=shaded,
+    svg = _drawn_svg(
+        ordered, shaded, chart_id, title, summary, scale_max, tuple(y_ticks), get_language()
     )
     return TrendChart(chart_id, title, value_label, summary, svg, ordered, shaded)
 

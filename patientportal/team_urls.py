@@ -3,13 +3,14 @@ careteam's ``<id:...>`` converter (careteam.converters): too long to be an id is
 
 from django.urls import path
 
-from .views import team
+from .views import team, team_reading
 
 app_name = "patientportal_team"
 
 urlpatterns = [
     path("invite/", team.invite, name="invite"),
     path("revoke/", team.revoke, name="revoke"),
+    path("reading/", team_reading.plan_reading, name="reading"),
     path("reading/assign/", team.assign, name="assign-reading"),
     path("alerts/<id:alert_id>/acknowledge/", team.acknowledge, name="acknowledge-alert"),
 ]

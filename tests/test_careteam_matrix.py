@@ -239,6 +239,7 @@ MATRIX: dict[str, Route] = {
     ),
     # The patient portal's actions on a plan page (served by patientportal).
     "patientportal_team:invite": plan_route(("POST",), {"lead"}),
+    "patientportal_team:reading": plan_route(("GET",), TEAM),
     # Switching off the patient's login: a page that says what it does, then its button.
     # The lead only (the rule of INVITE_PATIENT too): a therapist on the team gets 403.
     "patientportal_team:revoke": plan_route(GET_POST, {"lead"}, post=lambda ui: {"confirm": "yes"}),

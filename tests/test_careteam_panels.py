@@ -22,6 +22,21 @@ from patientportal.services.checkins import record_check_in
 from tests.careteam_fixtures import UiTeam
 
 CARETEAM_DIR = Path(settings.BASE_DIR) / "careteam"
+# A small template a test panel draws its context with: the site's messages include.
+PANEL_TEMPLATE = "core/includes/messages.html"
+
+
+@dataclass(frozen=True)
+class TestMessage:
+    """What the messages include draws: its text and its level's tag."""
+
+    text: str
+    level_tag: str = "test"
+
+    def __str__(self) -> str:
+        return self.text
+
+
 HUGE_ID = "9" * 30
 
 
@@ -57,12 +72,12 @@ def extra_panels() -> Iterator[SeenPanels]:
 
     def dashboard_panel(page: DashboardPage) -> dict:
         seen.dashboard_pages.append(page)
-        return {"status": "test", "label": "Test dashboard panel"}
+        return {"messages": [TestMessage("Test dashboard panel")]}
 
     panels.register_plan_panel("test-plan-panel", plan_panel)
     panels.register_dashboard_panel(
         "test-dashboard-panel",
-        template="careteam/includes/status_badge.html",
+        template=PANEL_TEMPLATE,
         context=dashboard_panel,
     )
     yield seen
@@ -102,7 +117,7 @@ def test_a_registered_panel_appears_on_the_plan_page_with_the_rights_already_rea
 @pytest.mark.django_db
 def test_a_registered_panel_appears_on_the_dashboard(ui_team: UiTeam, extra_panels: SeenPanels):
     html = page_html(client_for(ui_team.team.lead), reverse("careteam:dashboard"))
-    assert '<span class="badge badge--test">Test dashboard panel</span>' in html
+    assert '<p class="message message--test">Test dashboard panel</p>' in html
     [page] = extra_panels.dashboard_pages
     assert page.user == ui_team.team.lead
 
@@ -124,9 +139,7 @@ def test_a_panel_with_nothing_to_show_is_left_out(ui_team: UiTeam):
     request = RequestFactory().get("/care/")
     request.user = ui_team.team.outsider
     panels.register_plan_panel("test-empty", lambda page: "")
-    panels.register_dashboard_panel(
-        "test-none", template="careteam/includes/status_badge.html", context=lambda page: None
-    )
+    panels.register_dashboard_panel("test-none", template=PANEL_TEMPLATE, context=lambda page: None)
     try:
         plan_panels = panels.render_plan_panels(request, ui_team.plan, frozenset())
         dashboard_panels = panels.render_dashboard_panels(request)

@@ -54,15 +54,19 @@ def test_private_notes_never_reach_other_members(ui_team: UiTeam, role: str):
 
 
 @pytest.mark.django_db
-def test_mental_health_member_reads_private_notes_under_the_label(ui_team: UiTeam):
+def test_mental_health_member_reads_private_notes_under_the_label_on_their_own_page(
+    ui_team: UiTeam,
+):
     client = client_for(ui_team.team.mental_health)
-    for url in (
-        reverse("careteam:plan-detail", args=[ui_team.plan.pk]),
-        reverse("careteam:private-notes", args=[ui_team.plan.pk]),
-    ):
-        body = client.get(url).content.decode()
-        assert PRIVATE_NOTE_TEXT in body
-        assert PRIVATE_LABEL in body
+    notes_url = reverse("careteam:private-notes", args=[ui_team.plan.pk])
+    body = client.get(notes_url).content.decode()
+    assert PRIVATE_NOTE_TEXT in body
+    assert PRIVATE_LABEL in body
+    # The plan page names them and links there, without their text.
+    plan_body = client.get(reverse("careteam:plan-detail", args=[ui_team.plan.pk])).content
+    assert PRIVATE_LABEL in plan_body.decode()
+    assert f'href="{notes_url}"' in plan_body.decode()
+    assert PRIVATE_NOTE_TEXT not in plan_body.decode()
 
 
 @pytest.mark.django_db

@@ -15,7 +15,14 @@ from django.utils.html import escape
 
 from audit.models import AuditAction, AuditEvent
 from careteam.models import CarePlan, Discipline
-from careteam.services import add_precaution, add_team_note, create_goal
+from careteam.services import (
+    add_precaution,
+    add_private_note,
+    add_team_note,
+    create_goal,
+    delete_goal,
+    update_goal,
+)
 from careteam.views.plans import NOTES_PER_PAGE, OLDER_NOTES
 from patientportal.models import ActivityOutcome, RedFlag, RedFlagAlert
 from patientportal.services.assigned_reading import assign_reading
@@ -160,15 +167,23 @@ def test_notes_page_two_shows_older_notes_and_a_page_holds_at_most_twenty(ui_tea
     assert "Page 3 of 3" in part(plan_page(client, ui_team.plan, notes_page=99), "team-notes")
 
 
-def test_team_notes_and_psychotherapy_notes_page_separately(ui_team: UiTeam):
+def test_psychotherapy_notes_open_on_their_own_page_a_page_at_a_time(ui_team: UiTeam):
     for number in range(NOTES_PER_PAGE + 1):
-        add_team_note(ui_team.plan, ui_team.team.lead, f"Team note {number}.")
+        add_private_note(ui_team.plan, ui_team.team.mental_health, f"Session note {number}.")
     client = client_for(ui_team.team.mental_health)
-    html = plan_page(client, ui_team.plan, notes_page=2, private_notes_page=1)
-    assert "Team note 0." in part(html, "team-notes")
-    private = html[html.index('id="private-notes"') :]
-    assert escape(ui_team.private_note.body) in private
-    assert "Pages of psychotherapy notes" not in private  # one note: one page
+    plan_html = plan_page(client, ui_team.plan)
+    private_part = plan_html[plan_html.index('id="private-notes"') :]
+    notes_url = reverse("careteam:private-notes", args=[ui_team.plan.pk])
+    assert f'href="{notes_url}"' in private_part
+    assert "Session note" not in plan_html  # never on screen by accident
+
+    first = client.get(notes_url).content.decode()
+    assert first.count('class="careteam-note"') == NOTES_PER_PAGE
+    assert "Session note 20." in first and "Session note 0." not in first
+    second = client.get(notes_url, {"page": 2}).content.decode()
+    assert "Session note 0." in second
+    assert escape(ui_team.private_note.body) in second
+    assert "Older notes: page 2 of 2." in second
 
 
 def test_the_plan_page_query_count_does_not_depend_on_the_number_of_notes(ui_team: UiTeam):
@@ -294,3 +309,36 @@ def test_every_wide_table_scrolls_in_a_named_focusable_region(client, portal_wor
     html = client.get(urls[0]).content.decode()
     reading = '<div class="table-scroll" role="region" aria-label="Assigned reading" tabindex="0">'
     assert reading in html and "Helped?" in html[html.index(reading) :]
+
+
+def test_a_sections_tables_are_drawn_again_when_a_goal_or_activity_changes(ui_team: UiTeam):
+    """The goal and activity tables are kept drawn between views (keyed by what they show):
+    every change, removal and the reader's right to edit shows at once."""
+    physio, lead = ui_team.team.physio, ui_team.team.lead
+    section = ui_team.goal.section
+    anchor = f"section-{section.pk}"
+
+    def section_html(user) -> str:
+        html = plan_page(client_for(user), ui_team.plan)
+        start = html.index(f'<section id="{anchor}"')
+        return html[start : html.index("</section>", start)]
+
+    old_description = ui_team.goal.description
+    assert escape(old_description) in section_html(physio)
+    goal = update_goal(
+        ui_team.goal, physio, ui_team.goal.version, description="Hold a side plank for 30 s"
+    )
+    changed = section_html(physio)
+    assert "Hold a side plank for 30 s" in changed
+    assert escape(old_description) not in changed
+
+    added = create_goal(section, physio, description="Walk 10 minutes after lunch")
+    assert "Walk 10 minutes after lunch" in section_html(physio)
+    delete_goal(added, physio, added.version)
+    assert "Walk 10 minutes after lunch" not in section_html(physio)
+
+    # The same tables drawn for someone who may not edit them carry no edit links.
+    edit_url = reverse("careteam:goal-edit", args=[ui_team.plan.pk, goal.pk])
+    assert edit_url in section_html(physio)
+    assert edit_url not in section_html(ui_team.team.mental_health)
+    assert "Hold a side plank for 30 s" in section_html(lead)

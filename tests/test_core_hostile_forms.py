@@ -104,6 +104,7 @@ def test_every_form_page_under_care_and_my_is_pushed_hostile_input():
     without_form = {
         "careteam:plan-history",
         "careteam:plan-audit",
+        "patientportal_team:reading",
         "careteam:dashboard",
         "patientportal:flare",
     }

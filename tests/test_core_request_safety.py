@@ -362,6 +362,7 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
         "csrfmiddlewaretoken",
         *SwitchOffAccessForm.base_fields,
     ],
+    "patientportal_team:reading": named("page"),
     "patientportal_team:assign-reading": form_fields(AssignReadingForm),
     # The form that closes an alert, and where to go back to afterwards.
     "patientportal_team:acknowledge-alert": lambda world: [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from copy import copy
 from dataclasses import dataclass
 
@@ -11,8 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from audit.services import recorded_together
 from careteam.forms import (
     HandOverLeadForm,
     InviteMemberForm,
@@ -25,7 +26,6 @@ from careteam.panels import PlanPlace, render_plan_panels
 from careteam.policy import PatientAction, PlanAction, patient_actions_for_plan, refusal
 from careteam.services import (
     create_care_plan,
-    list_private_notes,
     list_team_notes,
     patient_for_new_plan,
     plan_audit_trail,
@@ -46,6 +46,9 @@ RECENT_HISTORY = 10
 EMERGENCY_ROLE_LABEL = "Emergency access (read-only)"
 EVENTS_PER_PAGE = 50
 NOTES_PER_PAGE = 20
+# How long a section's drawn tables are kept (they are keyed by what they show, so this
+# only bounds the memory a section no longer viewed holds).
+SECTION_CACHE_SECONDS = 24 * 60 * 60
 # What the plan page's view event says when it shows older notes (not a new visit).
 OLDER_NOTES = "plan, older notes"
 
@@ -77,6 +80,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 def plan_sections(access: PlanAccess) -> list[PlanSection]:
+    """The plan's sections with their goals and activities, each marked with whether the
+    reader may edit it, its anchor, and ``contents_key``: what its tables show, so the page
+    draws them again only when a goal or activity changed (``{% cache %}`` in the template,
+    keyed with that, the reader's right to edit and today's date)."""
     sections = list(
         access.plan.sections.prefetch_related(
             Prefetch("goals", queryset=Goal.objects.order_by("sort_order", "pk")),
@@ -86,7 +93,19 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
     for section in sections:
         section.editable = access.allows(PlanAction.EDIT_SECTION, section)
         section.anchor = f"section-{section.pk}"
+        section.contents_key = _contents_key(section)
     return sections
+
+
+def _contents_key(section: PlanSection) -> str:
+    # Every write goes through the services, which raise the version and the time; the time
+    # also tells apart rows that reuse the id of one deleted (SQLite, a restored backup).
+    rows = [("goal", goal.pk, goal.version, goal.updated_at) for goal in section.goals.all()]
+    rows += [
+        ("activity", activity.pk, activity.version, activity.updated_at)
+        for activity in section.activities.all()
+    ]
+    return hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -122,30 +141,19 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     other panels, and the recent history."""
     plan, user, known = access.plan, request.user, access.codenames
     emergency = access.rights.emergency
-    can_private_notes = access.allows(PlanAction.PRIVATE_NOTES)
     team_notes = notes_page(
         request, list_team_notes(plan, user, known_perms=known), "notes_page", "team-notes"
     )
     # Paging through older notes is not a new visit: "since your last visit" still
-    # compares with the visit before the one that showed the first page.
-    first_pages = team_notes.page.number == 1
-    # The reads this page records (the plan; the psychotherapy notes) go in one INSERT.
-    with recorded_together():
-        if can_private_notes:
-            private_notes = notes_page(
-                request,
-                list_private_notes(plan, user, known_perms=known),
-                "private_notes_page",
-                "private-notes",
-            )
-            first_pages = first_pages and private_notes.page.number == 1
-        record_plan_view(
-            plan,
-            user,
-            what=PLAN_PAGE if first_pages else OLDER_NOTES,
-            known_perms=known,
-            emergency=emergency,
-        )
+    # compares with the visit before the one that showed the first page. Psychotherapy
+    # notes are not on this page: they open, and are audited, on their own.
+    record_plan_view(
+        plan,
+        user,
+        what=PLAN_PAGE if team_notes.page.number == 1 else OLDER_NOTES,
+        known_perms=known,
+        emergency=emergency,
+    )
     team = (
         CareTeamMembership.objects.active()
         .filter(plan=plan)
@@ -177,9 +185,11 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "can_manage_team": can_manage,
         "can_view_audit": access.allows(PlanAction.VIEW_AUDIT_TRAIL),
         "can_add_note": access.allows(PlanAction.ADD_TEAM_NOTE),
-        "can_private_notes": can_private_notes,
+        "can_private_notes": access.allows(PlanAction.PRIVATE_NOTES),
         "since_last_visit": history.since_last_visit,
         "sections": plan_sections(access),
+        "section_cache_seconds": SECTION_CACHE_SECONDS,
+        "today": timezone.localdate(),
         "precautions": list(plan.precautions.select_related("avoid_tag")),
         "team": list(team),
         "team_notes": team_notes,
@@ -196,11 +206,6 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             else []
         ),
     }
-    if can_private_notes:
-        context["private_notes"] = private_notes
-        context["private_note_form"] = NoteForm(
-            auto_id="id_private_note_%s", label="New private note"
-        )
     if can_manage:
         context["invite_form"] = InviteMemberForm(auto_id="id_invite_%s")
         context["hand_over_form"] = HandOverLeadForm(auto_id="id_hand_over_%s")

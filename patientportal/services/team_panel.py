@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
 
 from careteam.models import CarePlan
@@ -24,6 +25,7 @@ from careteam.policy import (
     patient_actions_allowed,
     refusal,
 )
+from core.paging import counted_page
 
 from ..charts import TrendChart
 from ..models import (
@@ -32,7 +34,6 @@ from ..models import (
     Flare,
     PatientInvitation,
     QuestionnaireResult,
-    ReadingAssignment,
     RedFlagAlert,
 )
 from .alerts import PlanAlertLists, alerts_for_plan_page
@@ -49,6 +50,9 @@ from .questionnaires import (
 )
 
 RECENT_CHECK_INS = 5
+# The reading the plan page lists (unread first); the rest are a link away, on the
+# plan's reading page.
+READING_ON_PLAN_PAGE = 10
 
 
 @dataclass
@@ -102,7 +106,7 @@ class PlanPortalPanel:
     plan: CarePlan
     access_state: str  # "none", "pending", "active" or "revoked"
     invitation: PatientInvitation | None
-    reading: list[ReadingAssignment]
+    reading: Page  # the first READING_ON_PLAN_PAGE assignments, unread first, and the count
     closed_alerts: list[RedFlagAlert]
     recent_check_ins: list[CheckIn]
     flares: list[Flare]  # those on the pain chart, oldest first
@@ -256,7 +260,7 @@ def plan_portal_panel(
         plan=plan,
         access_state=state,
         invitation=invitation,
-        reading=list(reading_for_plan(plan)),
+        reading=counted_page(reading_for_plan(plan), READING_ON_PLAN_PAGE, 1),
         closed_alerts=reads.alerts.closed,
         recent_check_ins=reads.recent_check_ins,
         flares=reads.flares,

@@ -74,6 +74,8 @@ def test_a_lead_starts_a_plan_and_each_member_works_only_in_their_own_part(site,
 
     counsellor = site.log_in(mind)
     open_plan_from_dashboard(counsellor, "Back to work")
+    counsellor.get_by_role("link", name="Open the psychotherapy notes").click()
+    expect(counsellor.get_by_role("heading", level=1)).to_have_text("Psychotherapy notes")
     counsellor.get_by_label("New private note").fill(PRIVATE_NOTE)
     counsellor.get_by_role("button", name="Add private note").click()
     expect(counsellor.get_by_text("Your private note is saved.")).to_be_visible()
