@@ -283,8 +283,9 @@ class QuestionnaireAnswersIn(Body):
 class AlertOut(Schema):
     id: int
     plan_id: int
-    # What raised it: red flags at a check-in (``flags``), a PHQ-9 self-harm answer or a
-    # severe questionnaire score (``flags`` empty; the answers stay on the team's pages).
+    # What raised it: red flags at a check-in or in a secure message (``flags``), a PHQ-9
+    # self-harm answer or a severe questionnaire score (``flags`` empty; the answers stay on
+    # the team's pages). A message's words of self-harm are its kind's, not a red flag.
     kind: AlertKind
     flags: list[RedFlag]
     created_at: datetime.datetime
@@ -295,6 +296,10 @@ class AlertOut(Schema):
     @staticmethod
     def resolve_outcome(alert) -> str | None:
         return alert.outcome or None
+
+    @staticmethod
+    def resolve_flags(alert) -> list[str]:
+        return [flag for flag in alert.flags if flag in RedFlag.values]
 
 
 class AcknowledgementIn(Body):

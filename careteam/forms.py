@@ -16,6 +16,7 @@ from careteam.models import (
     TeamRole,
 )
 from careteam.models.emergency import MAX_REASON_LENGTH
+from careteam.models.people import default_time_zone
 from careteam.services.emergency import REASON_TOO_SHORT, clean_reason
 from careteam.services.people import PATIENT_FIELDS, find_provider_user
 from careteam.services.plans import PLAN_FIELDS, PRECAUTION_FIELDS
@@ -60,6 +61,15 @@ class PatientForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """A record number in use is the service's to refuse (in any case, audited)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the time zone stays as it is (the clinic's for a new patient).
+        self.fields["time_zone"].required = False
+
+    def clean_time_zone(self) -> str:
+        value = (self.cleaned_data.get("time_zone") or "").strip()
+        return value or self.instance.time_zone or default_time_zone()
 
 
 class PatientEditForm(VersionedFormMixin, PatientForm):

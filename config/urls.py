@@ -39,12 +39,24 @@ urlpatterns = [
     # The patient's whole record as a FHIR file (fhir_server/views.py; the readable page of
     # it is /my/record/).
     path("my/record/fhir/", fhir_views.my_record_bundle, name="my-record-fhir"),
+    # The patient's home exercise programme (exercises/).
+    path("my/programme/", include("exercises.urls")),
+    # The patient's secure messages with their team (messaging/).
+    path("my/messages/", include("messaging.my_urls")),
     path("my/", include("patientportal.urls")),
     # The privacy officers' review of the whole audit trail (careteam/views/audit_review.py).
     path("privacy/", include("careteam.audit_review_urls")),
     path("care/plans/<id:plan_id>/portal/", include("patientportal.team_urls")),
+    # The team's home exercise programme pages (exercises/team_urls.py).
+    path("care/plans/<id:plan_id>/programme/", include("exercises.team_urls")),
+    # Starting a plan from a template kept in Wagtail (plantemplates/).
+    path("care/templates/", include("plantemplates.urls")),
     # Every red-flag alert of the clinic, for whoever is on call (patientportal/views/on_call.py).
     path("care/alerts/", include("patientportal.on_call_urls")),
+    # Secure messages with the patient (messaging/): the team's on each plan, and each
+    # user's email notices for them.
+    path("care/plans/<id:plan_id>/messages/", include("messaging.team_urls")),
+    path("accounts/messages/", include("messaging.account_urls")),
 ]
 
 # Django's 500 page, with its inline style allowed by hash in the Content-Security-Policy.

@@ -15,6 +15,11 @@ class PatientPortalConfig(AppConfig):
         register(PATIENT_AREA)
         # The portal panel on careteam's plan page and the red-flag alerts on its dashboard.
         # Imported here, not at the top: panels reach models, which load after AppConfigs.
+        from careteam.signals import procedure_done
+
         from .panels import register_panels
+        from .services.procedure_followups import on_procedure_done
 
         register_panels()
+        # Follow-ups made, re-dated and cancelled with the procedure they ask about.
+        procedure_done.connect(on_procedure_done, dispatch_uid="patientportal.follow_ups")

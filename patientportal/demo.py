@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
-from careteam.models import CarePlan, Patient
+from careteam.models import Activity, ActivityKind, ActivityStatus, CarePlan, Patient, Procedure
+from careteam.services import update_activity
 from core.demo_users import demo_user
 from questionnaires.instruments import ODI
 
@@ -24,6 +25,7 @@ from .models import (
     ActivityReport,
     CheckIn,
     PatientInvitation,
+    ProcedureFollowUp,
     QuestionnaireResult,
     ReadingAssignment,
 )
@@ -34,7 +36,9 @@ from .services.assigned_reading import (
 )
 from .services.errors import PortalActionError
 from .services.patients import current_exercises, current_plans_for_patient
+from .services.procedure_followups import answer_follow_up
 from .services.questionnaires import record_questionnaire
+from .services.schedules import schedule_questionnaire
 
 ALEX_RECORD = "NB-100234"
 SAM_RECORD = "NB-100871"
@@ -52,6 +56,11 @@ ALEX_ODI = [
     (42, [3, 2, 3, 2, 3, 2, 2, None, 3, 3]),
     (12, [2, 1, 3, 2, 2, 2, 1, None, 2, 2]),
 ]
+# Alex's injection, done three weeks ago: (day after it, pain, relief %) as Alex answered.
+ALEX_INJECTION_DAYS_AGO = 21
+ALEX_RELIEF = [(0, 3, 70), (14, 4, 55)]
+# The questionnaires Alex's team asks for: (who schedules, instrument, every so many days).
+DEMO_SCHEDULES = [("dr.lee", "peg", 7), ("mh.rivera", "phq9", 14)]
 # Reading for Alex: (slug, assigned by, days ago, note, read days ago, helpful, feedback).
 ALEX_READING = [
     (
@@ -211,6 +220,60 @@ def _seed_odi(patient: Patient) -> int:
     return len(ALEX_ODI)
 
 
+def _seed_procedure(plan: CarePlan, lead, patient: Patient) -> int:
+    """Alex's scheduled injection marked done three weeks ago by the lead (which asks the
+    follow-ups), and the same-day and 2-week answers given, dated back. Only while the plan
+    has no follow-ups and the injection is not marked done."""
+    if lead is None or patient.user is None or plan.procedure_follow_ups.exists():
+        return 0
+    injection = (
+        Activity.objects.filter(
+            section__plan=plan, kind=ActivityKind.PROCEDURE, done_on__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if injection is None:
+        return 0
+    done_on = timezone.localdate() - datetime.timedelta(days=ALEX_INJECTION_DAYS_AGO)
+    update_activity(
+        injection,
+        lead,
+        injection.version,
+        procedure=injection.procedure or Procedure.EPIDURAL_STEROID_INJECTION,
+        status=ActivityStatus.COMPLETED,
+        scheduled_on=done_on,
+        done_on=done_on,
+    )
+    rows = {row.day_offset: row for row in ProcedureFollowUp.objects.filter(activity=injection)}
+    answered = 0
+    for day, pain, relief in ALEX_RELIEF:
+        row = rows.get(day)
+        if row is None:
+            continue
+        answer_follow_up(row, patient.user, pain=pain, relief_percent=relief)
+        ProcedureFollowUp.objects.filter(pk=row.pk).update(
+            answered_at=_days_ago(ALEX_INJECTION_DAYS_AGO - day, 18)
+        )
+        answered += 1
+    return answered
+
+
+def _seed_schedules(plan: CarePlan) -> int:
+    """Alex's questionnaires asked by the team from today, so the to-do list has them due:
+    the PEG every week (the lead) and the PHQ-9 every two weeks (the mental-health
+    professional, who may read its results). Only while the plan has no schedules."""
+    if plan.questionnaire_schedules.exists():
+        return 0
+    added = 0
+    for username, code, every_days in DEMO_SCHEDULES:
+        member = _user(username)
+        if member is not None:
+            schedule_questionnaire(member, plan, code, every_days=every_days)
+            added += 1
+    return added
+
+
 def seed_patients(stdout: TextIO, *, reset: bool = False) -> list[tuple[str, str]]:
     logins = []
     lead = _user("dr.lee")
@@ -221,9 +284,12 @@ def seed_patients(stdout: TextIO, *, reset: bool = False) -> list[tuple[str, str
         reading = _seed_reading(plan) if plan is not None else 0
         check_ins = _seed_check_ins(alex, ALEX_PAIN, ALEX_NOTES)
         odi = _seed_odi(alex)
+        relief = _seed_procedure(plan, lead, alex) if plan is not None else 0
+        scheduled = _seed_schedules(plan) if plan is not None else 0
         stdout.write(
             f"Patient Alex: {reading} reading assignments, {check_ins} check-ins, "
-            f"{odi} ODI scores added (any already there kept as they are).\n"
+            f"{odi} ODI scores, {relief} procedure follow-up answers, {scheduled} "
+            "questionnaire schedules added (any already there kept as they are).\n"
         )
         logins.append(("alex", "Patient Alex Rivera-Kim: plan, reading, check-ins, ODI"))
     sam = Patient.objects.filter(record_number=SAM_RECORD).first()

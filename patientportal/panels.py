@@ -32,6 +32,7 @@ from careteam.policy import may_view_clinic_alerts
 from .forms import InvitePatientForm
 from .services.alerts import open_alerts_for_user
 from .services.flares import plans_flaring_often
+from .services.overdue import plans_with_overdue
 from .services.team_panel import (
     PlanPageReads,
     PlanPortalPanel,
@@ -49,6 +50,8 @@ PLAN_ALERTS_TEMPLATE = "patientportal/includes/plan_alerts.html"
 RED_FLAG_ALERTS_TEMPLATE = "patientportal/includes/red_flag_alerts.html"
 FLARING_PANEL = "patientportal-flaring-often"
 FLARING_TEMPLATE = "patientportal/includes/flaring_often.html"
+OVERDUE_PANEL = "patientportal-overdue-items"
+OVERDUE_TEMPLATE = "patientportal/includes/overdue_items.html"
 
 
 def _panel_context(panel: PlanPortalPanel) -> dict[str, Any]:
@@ -112,6 +115,13 @@ def flaring_often_context(page: DashboardPage) -> dict[str, Any] | None:
     }
 
 
+def overdue_items_context(page: DashboardPage) -> dict[str, Any] | None:
+    """The user's patients with overdue questionnaires or procedure follow-ups (one
+    query); None (no panel) when there are none."""
+    overdue = plans_with_overdue(page.user)
+    return {"overdue": overdue} if overdue else None
+
+
 def render_red_flag_alerts(request: HttpRequest) -> SafeString:
     context = red_flag_alerts_context(DashboardPage(request=request))
     return render_to_string(RED_FLAG_ALERTS_TEMPLATE, context, request=request)
@@ -138,4 +148,7 @@ def register_panels() -> None:
     )
     register_dashboard_panel(
         FLARING_PANEL, template=FLARING_TEMPLATE, context=flaring_often_context, order=110
+    )
+    register_dashboard_panel(
+        OVERDUE_PANEL, template=OVERDUE_TEMPLATE, context=overdue_items_context, order=120
     )

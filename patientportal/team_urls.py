@@ -3,7 +3,7 @@ careteam's ``<id:...>`` converter (careteam.converters): too long to be an id is
 
 from django.urls import path
 
-from .views import team, team_reading
+from .views import procedures, schedules, team, team_reading
 
 app_name = "patientportal_team"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("reading/", team_reading.plan_reading, name="reading"),
     path("reading/assign/", team.assign, name="assign-reading"),
     path("alerts/<id:alert_id>/acknowledge/", team.acknowledge, name="acknowledge-alert"),
+    path("procedures/", procedures.procedure_response, name="procedures"),
+    path("questionnaires/", schedules.schedules, name="questionnaire-schedules"),
+    path("questionnaires/<id:schedule_id>/", schedules.change, name="questionnaire-schedule"),
+    path(
+        "questionnaires/<id:schedule_id>/stop/",
+        schedules.stop,
+        name="questionnaire-schedule-stop",
+    ),
 ]

@@ -9,6 +9,7 @@ URL resolver, as tests/test_core_request_safety.py does for its own table).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 from copy import copy
@@ -18,6 +19,7 @@ from django import forms
 from django.db import models
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
 from careteam.forms import (
     ActivityForm,
@@ -45,6 +47,12 @@ from careteam.models import (
     Precaution,
 )
 from careteam.services import open_emergency_access
+from exercises.forms import DoseForm, LogSessionForm, PrescribeForm, StopForm
+from exercises.models import Programme, ProgrammeItem
+from messaging.forms import PATIENT_AUDIENCE_LABELS, TEAM_AUDIENCE_LABELS, NewThreadForm, ReplyForm
+from messaging.models import Audience, Thread
+from messaging.services import start_thread
+from patientportal.follow_up_forms import FollowUpAnswerForm
 from patientportal.forms import (
     AcknowledgeAlertForm,
     AnswerQuestionnaireForm,
@@ -54,13 +62,27 @@ from patientportal.forms import (
     ReadingFeedbackForm,
     StartFlareForm,
 )
-from patientportal.models import AlertOutcome, ReadingAssignment, RedFlagAlert
+from patientportal.models import (
+    AlertOutcome,
+    QuestionnaireSchedule,
+    ReadingAssignment,
+    RedFlagAlert,
+    ReminderPreference,
+)
+from patientportal.reminder_forms import ReminderPreferenceForm
+from patientportal.schedule_forms import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
-from patientportal.services.patients import current_exercises
-from questionnaires.instruments import PSFS
+from patientportal.services.patients import current_exercises, current_plans_for_patient
+from plantemplates.forms import StartFromTemplateForm
+from plantemplates.models import PlanTemplate
+from questionnaires.instruments import INSTRUMENTS, PSFS
+from tests.exercises_fixtures import library_exercise, programme_exercise, programme_items
 from tests.patient_fixtures import PortalWorld
+from tests.plantemplate_fixtures import make_plan_template
 from tests.portal_fixtures import make_article, make_topic
+from tests.procedure_fixtures import due_follow_up
+from tests.schedule_fixtures import odi_schedule
 
 
 @dataclass
@@ -106,6 +128,15 @@ class FormWorld:
         reason = "Seen in the emergency department tonight."
         return open_emergency_access(self.outside_physician(), self.plan, reason)
 
+    def message_thread(self) -> Thread:
+        return Thread.objects.filter(plan=self.plan).order_by("pk").first()
+
+    def schedule(self) -> QuestionnaireSchedule:
+        return odi_schedule(self.plan, self.lead())
+
+    def patient_today(self) -> datetime.date:
+        return self.patient_row().today(timezone.now())
+
     def contributor_membership(self) -> CareTeamMembership:
         team = CareTeamMembership.objects.active()
         return team.get(plan=self.plan, user=self.portal.team.contributor)
@@ -120,6 +151,10 @@ def build_form_world(portal_world: PortalWorld, site_tree) -> FormWorld:
     record_check_in(patient, user, pain_score=8, red_flags=["severe_pain_after_fall"])
     assignment = assign_reading(portal_world.plan, portal_world.lead, other, note="For nights")
     alert = RedFlagAlert.objects.get(plan=portal_world.plan)
+    make_plan_template()  # a published template to start a plan from
+    due_follow_up(portal_world)  # a procedure follow-up the patient can answer today
+    # A thread of secure messages to reply in.
+    start_thread(portal_world.plan, user, audience=Audience.TEAM, subject="Pacing", body="Hi")
     return FormWorld(portal_world, article, assignment, alert)
 
 
@@ -144,6 +179,15 @@ class FormPage:
 
     def url(self, world: FormWorld) -> str:
         return reverse(self.url_name, kwargs={k: get(world) for k, get in self.url_kwargs.items()})
+
+
+def schedule_initial(world: FormWorld) -> dict:
+    schedule = world.schedule()
+    return {
+        "every_days": schedule.every_days,
+        "starts_on": schedule.starts_on,
+        "version": schedule.version,
+    }
 
 
 def plan_id(world: FormWorld) -> int:
@@ -176,6 +220,10 @@ def one_time_key(world: FormWorld) -> dict[str, list[str]]:
     return {"submission_key": [str(uuid.uuid4())]}
 
 
+def reminder_preference(world: FormWorld) -> ReminderPreference:
+    return ReminderPreference.objects.get_or_create(patient=world.plan.patient)[0]
+
+
 def provider_login(who: Callable[[FormWorld], object]):
     return lambda world: {"who": [who(world).username, who(world).email.upper()]}
 
@@ -191,6 +239,24 @@ def item_page(noun: str, action: str, item, form_class=None) -> FormPage:
     return FormPage(f"careteam:{noun}-{action}", LEAD, bind, kwargs, target=item)
 
 
+def programme_item(world: FormWorld) -> tuple[ProgrammeItem, int]:
+    """An exercise in the plan's programme (prescribed the first time) and the version."""
+    exercise = programme_exercise(world.plan, world.lead())
+    programme = Programme.objects.get(plan=world.plan)
+    item = ProgrammeItem.objects.get(
+        version__programme=programme, version__number=programme.version, exercise=exercise
+    )
+    return item, programme.version
+
+
+def programme_version(world: FormWorld) -> int:
+    programme = Programme.objects.filter(plan=world.plan).first()
+    return programme.version if programme else 0
+
+
+EXERCISE = {**PLAN, "exercise_id": lambda world: programme_item(world)[0].exercise_id}
+
+
 FORM_PAGES: dict[str, FormPage] = {
     "careteam:patient-create": FormPage(
         "careteam:patient-create",
@@ -204,6 +270,16 @@ FORM_PAGES: dict[str, FormPage] = {
         editing(PatientEditForm, FormWorld.patient_row),
         PLAN,
         target=FormWorld.patient_row,
+    ),
+    # A published template, for a patient whose plan the lead leads (plantemplates/).
+    "plantemplates:start": FormPage(
+        "plantemplates:start",
+        LEAD,
+        creating(StartFromTemplateForm),
+        known_good=lambda world: {
+            "template": [str(PlanTemplate.objects.usable().first().pk)],
+            "record_number": [world.patient_row().record_number],
+        },
     ),
     "careteam:plan-create": FormPage(
         "careteam:plan-create",
@@ -286,6 +362,30 @@ FORM_PAGES: dict[str, FormPage] = {
         PLAN,
         known_good=lambda world: {"page": [str(world.article.pk)], **one_time_key(world)},
     ),
+    # Questionnaire schedules: a new one (the PSFS; the world has the ODI scheduled), a
+    # change of the ODI's and its stop button. What a change computes (the next due date)
+    # and what stopping sets are the service's, so neither names its row as the target.
+    "patientportal_team:questionnaire-schedules": FormPage(
+        "patientportal_team:questionnaire-schedules",
+        LEAD,
+        lambda world, data: AddScheduleForm(
+            data, instruments=list(INSTRUMENTS.values()), today=world.patient_today()
+        ),
+        PLAN,
+        known_good=lambda world: {"instrument": ["psfs", "peg"]},
+    ),
+    "patientportal_team:questionnaire-schedule": FormPage(
+        "patientportal_team:questionnaire-schedule",
+        LEAD,
+        lambda world, data: ChangeScheduleForm(data, initial=schedule_initial(world)),
+        {**PLAN, "schedule_id": pk_of(FormWorld.schedule)},
+    ),
+    "patientportal_team:questionnaire-schedule-stop": FormPage(
+        "patientportal_team:questionnaire-schedule-stop",
+        LEAD,
+        lambda world, data: StopScheduleForm(data, initial={"version": world.schedule().version}),
+        {**PLAN, "schedule_id": pk_of(FormWorld.schedule)},
+    ),
     # The invite button: its one-time key is its only field. The patient already has a login,
     # so a valid key is answered with the refusal message on the plan page (a redirect).
     "patientportal_team:invite": FormPage(
@@ -305,6 +405,41 @@ FORM_PAGES: dict[str, FormPage] = {
         # Where the page goes back to (the plan when missing or unknown).
         extra=lambda world: {"next": ["dashboard", "clinic-alerts"]},
     ),
+    # The home exercise programme: adding from the library (a published exercise not yet in
+    # the programme), a new dose (any change of it), stopping one, and the patient's log.
+    "exercises_team:add": FormPage(
+        "exercises_team:add",
+        LEAD,
+        lambda world, data: PrescribeForm(data, initial={"version": programme_version(world)}),
+        PLAN,
+        known_good=lambda world: {"exercise": [str(library_exercise("Hostile clamshell").pk)]},
+    ),
+    "exercises_team:change-dose": FormPage(
+        "exercises_team:change-dose",
+        LEAD,
+        lambda world, data: DoseForm(data, initial=DoseForm.initial_from(*programme_item(world))),
+        EXERCISE,
+        known_good=lambda world: {"sets": ["4"]},
+    ),
+    "exercises_team:stop": FormPage(
+        "exercises_team:stop",
+        LEAD,
+        lambda world, data: StopForm(data, initial={"version": programme_item(world)[1]}),
+        EXERCISE,
+    ),
+    "exercises:log": FormPage(
+        "exercises:log",
+        PATIENT,
+        lambda world, data: LogSessionForm(
+            data or None, items=programme_items(world.plan, world.lead())
+        ),
+        known_good=one_time_key,
+        # The programme the log is for, beside the form.
+        extra=lambda world: {
+            "plan": [str(world.plan.pk)],
+            "version": [str(programme_version(world))],
+        },
+    ),
     "patientportal:check-in": FormPage(
         "patientportal:check-in",
         PATIENT,
@@ -322,6 +457,26 @@ FORM_PAGES: dict[str, FormPage] = {
         known_good=one_time_key,
     ),
     "patientportal:flare-end": FormPage("patientportal:flare-end", PATIENT, no_form),
+    # The reminder settings (their row is made on the first save; here before, to compare).
+    "patientportal:reminders": FormPage(
+        "patientportal:reminders",
+        PATIENT,
+        lambda world, data: ReminderPreferenceForm(data, preference=reminder_preference(world)),
+        target=reminder_preference,
+        known_good=lambda world: {
+            "send_at": ["09:00"],
+            "quiet_from": ["21:30"],
+            "quiet_until": ["07:30"],
+        },
+    ),
+    # Pain now and relief since a procedure, answered once (each example is rolled back).
+    "patientportal:follow-up": FormPage(
+        "patientportal:follow-up",
+        PATIENT,
+        creating(FollowUpAnswerForm),
+        {"follow_up_id": lambda world: due_follow_up(world.portal).pk},
+        known_good=lambda world: {"relief_percent": ["50", "0", "100"]},
+    ),
     # The PSFS: the questionnaire whose form has text (the activities' names) besides
     # choices; every instrument's form is the same engine's (tests/test_questionnaires_forms).
     "patientportal:questionnaire": FormPage(
@@ -334,6 +489,40 @@ FORM_PAGES: dict[str, FormPage] = {
             "activity_1": ["4"],
             **one_time_key(world),
         },
+    ),
+    # Secure messages: the lead starts a thread to the whole team (the only audience the
+    # lead may write to), the patient to either audience on their one current plan; both
+    # reply in the thread the world started.
+    "messaging_team:messages": FormPage(
+        "messaging_team:messages",
+        LEAD,
+        lambda world, data: NewThreadForm(
+            data, audiences=[Audience.TEAM], labels=TEAM_AUDIENCE_LABELS
+        ),
+        PLAN,
+    ),
+    "messaging_team:thread": FormPage(
+        "messaging_team:thread",
+        LEAD,
+        creating(ReplyForm),
+        {**PLAN, "thread_id": pk_of(FormWorld.message_thread)},
+    ),
+    "messaging:messages": FormPage(
+        "messaging:messages",
+        PATIENT,
+        lambda world, data: NewThreadForm(
+            data,
+            audiences=Audience.values,
+            labels=PATIENT_AUDIENCE_LABELS,
+            plans=list(current_plans_for_patient(world.plan.patient)),
+        ),
+        known_good=lambda world: {"plan": [str(world.plan.pk)]},
+    ),
+    "messaging:thread": FormPage(
+        "messaging:thread",
+        PATIENT,
+        creating(ReplyForm),
+        {"thread_id": pk_of(FormWorld.message_thread)},
     ),
     "patientportal:reading-feedback": FormPage(
         "patientportal:reading-feedback",

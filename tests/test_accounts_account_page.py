@@ -86,6 +86,7 @@ def test_the_account_page_is_a_whole_accessible_page_marked_current_in_the_heade
         "Second factor",
         "Where you are logged in",
         "API tokens",
+        "Message notifications",
     ]
 
 

@@ -32,8 +32,12 @@ from audit.privacy import PRIVACY_OFFICERS_GROUP
 from careteam.models import Activity, CarePlan, Discipline, Goal, Patient, Precaution
 from careteam.policy import ON_CALL_GROUP
 from careteam.services import open_emergency_access
-from patientportal.models import AlertOutcome, RedFlag, RedFlagAlert
+from exercises.models import Programme
+from messaging.models import Audience
+from messaging.services import start_thread
+from patientportal.models import AlertOutcome, QuestionnaireSchedule, RedFlag, RedFlagAlert
 from patientportal.services.checkins import record_check_in
+from patientportal.services.schedules import schedule_questionnaire
 from tests.careteam_domain_fixtures import make_provider, make_user
 from tests.careteam_fixtures import (
     PATIENT_FAMILY_NAME,
@@ -41,8 +45,10 @@ from tests.careteam_fixtures import (
     PRIVATE_NOTE_TEXT,
     UiTeam,
 )
+from tests.exercises_fixtures import make_exercise, programme_exercise
 from tests.mfa_fixtures import recently_authenticated
 from tests.patient_fixtures import activate_plan, second_plan_led_by
+from tests.plantemplate_fixtures import make_plan_template
 
 TEAM = ("lead", "physical_therapy", "mental_health", "contributor")
 OTHER_PROVIDERS = ("outsider", "other_lead", "removed", "emergency", "on_call")
@@ -133,6 +139,36 @@ class Route:
     # Actors the page lets in whose POST the rule refuses with the form's 400 (and a
     # 'denied' event), saying no more than it says for a record number that does not exist.
     refused_post: frozenset[str] = field(default=frozenset())
+    # Actors allowed to GET whose POST is refused with 403 (an emergency access reads the
+    # plan's messages and writes none).
+    get_only: frozenset[str] = field(default=frozenset())
+
+
+def schedule_kwargs(ui: UiTeam) -> dict:
+    return {"plan_id": ui.plan.pk, "schedule_id": ui.schedule.pk}
+
+
+def exercise_kwargs(ui: UiTeam) -> dict:
+    """An exercise in the plan's programme (prescribed inside the actor's rolled-back turn)."""
+    return {"plan_id": ui.plan.pk, "exercise_id": programme_exercise(ui.plan, ui.team.lead).pk}
+
+
+def programme_version(ui: UiTeam) -> dict:
+    return {"version": Programme.objects.get(plan=ui.plan).version}
+
+
+DOSE_POST = {
+    "sets": "3",
+    "repetitions": "10",
+    "hold_seconds": "5",
+    "times_per_day": "1",
+    "days_per_week": "5",
+    "note": "Slow and steady.",
+}
+
+
+def prescribe_post(ui: UiTeam) -> dict:
+    return {"exercise": make_exercise("Matrix clamshell").pk, "version": "0", **DOSE_POST}
 
 
 def grant_kwargs(ui: UiTeam) -> dict:
@@ -250,6 +286,49 @@ MATRIX: dict[str, Route] = {
         lambda ui: {"plan_id": ui.plan.pk, "alert_id": ui.alert.pk},
         lambda ui: {"outcome": AlertOutcome.CALLED_PATIENT},
     ),
+    # Each procedure's response to its follow-ups: every member who may view the plan.
+    "patientportal_team:procedures": plan_route(("GET",), TEAM),
+    # Questionnaire schedules: every member schedules (the ODI here; a mental-health one only
+    # the mental-health member: tests/test_patient_schedules.py); emergency access 403.
+    "patientportal_team:questionnaire-schedules": plan_route(
+        GET_POST,
+        TEAM,
+        post=lambda ui: {"instrument": "psfs", "every_days": "14", "starts_on": "2099-01-04"},
+    ),
+    "patientportal_team:questionnaire-schedule": plan_route(
+        GET_POST,
+        TEAM,
+        schedule_kwargs,
+        lambda ui: (
+            {"every_days": "21", "starts_on": ui.schedule.starts_on.isoformat()}
+            | version_of(QuestionnaireSchedule, ui.schedule.pk)
+        ),
+    ),
+    "patientportal_team:questionnaire-schedule-stop": plan_route(
+        ("POST",),
+        TEAM,
+        schedule_kwargs,
+        lambda ui: version_of(QuestionnaireSchedule, ui.schedule.pk),
+    ),
+    # Secure messages with the patient (messaging/): every member reads and writes the
+    # threads to the whole team; an emergency access reads them (GET) and writes nothing
+    # (403). Threads to the mental-health professional: tests/test_messaging_access.py.
+    "messaging_team:messages": Route(
+        GET_POST,
+        frozenset({*TEAM, "emergency"}),
+        plan_kwargs,
+        lambda ui: {"audience": Audience.TEAM, "subject": "Pacing", "body": "How is it going?"},
+        forbidden=frozenset(TEAM) | READ_ONLY,
+        get_only=READ_ONLY,
+    ),
+    "messaging_team:thread": Route(
+        GET_POST,
+        frozenset({*TEAM, "emergency"}),
+        lambda ui: {"plan_id": ui.plan.pk, "thread_id": ui.thread.pk},
+        lambda ui: {"body": "Three short breaks a day."},
+        forbidden=frozenset(TEAM) | READ_ONLY,
+        get_only=READ_ONLY,
+    ),
     # Every alert of the clinic, for the providers on call; other providers 403.
     "patientportal_on_call:alerts": Route(
         ("GET",), frozenset({"on_call"}), forbidden=PROVIDERS - {"on_call"}
@@ -258,6 +337,20 @@ MATRIX: dict[str, Route] = {
     "patientportal_team:assign-reading": Route(
         GET_POST, frozenset(TEAM), plan_kwargs, forbidden=READ_ONLY, post_status=400
     ),
+    # The home exercise programme (served by exercises): every member and an emergency
+    # access read it; the lead and the physical therapist change it.
+    "exercises_team:programme": plan_route(("GET",), TEAM + ("emergency",)),
+    "exercises_team:print": plan_route(("GET",), TEAM + ("emergency",)),
+    "exercises_team:add": plan_route(GET_POST, {"lead", "physical_therapy"}, post=prescribe_post),
+    "exercises_team:change-dose": plan_route(
+        GET_POST,
+        {"lead", "physical_therapy"},
+        exercise_kwargs,
+        lambda ui: DOSE_POST | programme_version(ui),
+    ),
+    "exercises_team:stop": plan_route(
+        GET_POST, {"lead", "physical_therapy"}, exercise_kwargs, programme_version
+    ),
     "lead-hand-over": plan_route(
         GET_POST,
         {"lead"},
@@ -265,6 +358,18 @@ MATRIX: dict[str, Route] = {
             "who": ui.team.spare_physician.username,
             "former_lead_role": "contributor",
         },
+    ),
+    # Starting a plan from a template (plantemplates/): the rule of plan-create, START_PLAN.
+    "plantemplates:start": Route(
+        GET_POST,
+        PLAN_CREATORS,
+        post=lambda ui: {
+            "template": str(ui.plan_template.pk),
+            "record_number": ui.plan.patient.record_number.lower(),
+            "status": "active",
+        },
+        forbidden=PROVIDERS - PLAN_CREATORS,
+        refused_post=frozenset({"outsider", "emergency"}),
     ),
     # Emergency access: a pain-management physician gives a record number and a reason and
     # opens one of the patient's open plans; the lead is on its team already (400, the
@@ -327,6 +432,8 @@ def expected_status(route: Route, method: str, actor: str) -> int:
         return 405
     if method == "POST" and actor in route.refused_post:
         return 400
+    if method == "POST" and actor in route.get_only:
+        return 403
     if actor in route.allowed:
         return route.post_status if method == "POST" else 200
     return 403 if actor in route.forbidden else 404
@@ -382,7 +489,7 @@ CASES = [(name, method) for name in MATRIX for method in ("GET", "POST")]
 def matrix_team(ui_team: UiTeam) -> UiTeam:
     """The UI team's plan, active, with an open red-flag alert, the same patient's second
     plan led by another physician, a physician's active emergency access to the plan,
-    a privacy officer and a nurse on call."""
+    a privacy officer, a nurse on call, and an ODI scheduled by the lead."""
     activate_plan(ui_team.plan)
     other_lead = make_provider("t.otherlead", Discipline.PAIN_MANAGEMENT)
     second_plan_led_by(ui_team.plan, ui_team.team.lead, other_lead)
@@ -402,6 +509,15 @@ def matrix_team(ui_team: UiTeam) -> UiTeam:
     ui_team.privacy_officer.groups.add(Group.objects.get_or_create(name=PRIVACY_OFFICERS_GROUP)[0])
     ui_team.on_call = make_provider("t.oncall", Discipline.NURSING)
     ui_team.on_call.groups.add(Group.objects.get(name=ON_CALL_GROUP))
+    ui_team.thread = start_thread(
+        ui_team.plan,
+        ui_team.patient_user,
+        audience=Audience.TEAM,
+        subject="Pacing on busy days",
+        body="How many breaks should I take?",
+    ).message.thread
+    ui_team.plan_template = make_plan_template()
+    ui_team.schedule = schedule_questionnaire(ui_team.team.lead, ui_team.plan, "odi")
     return ui_team
 
 

@@ -27,7 +27,7 @@ PANEL_TEMPLATE = "core/includes/messages.html"
 
 
 @dataclass(frozen=True)
-class TestMessage:
+class PanelMessage:
     """What the messages include draws: its text and its level's tag."""
 
     text: str
@@ -72,7 +72,7 @@ def extra_panels() -> Iterator[SeenPanels]:
 
     def dashboard_panel(page: DashboardPage) -> dict:
         seen.dashboard_pages.append(page)
-        return {"messages": [TestMessage("Test dashboard panel")]}
+        return {"messages": [PanelMessage("Test dashboard panel")]}
 
     panels.register_plan_panel("test-plan-panel", plan_panel)
     panels.register_dashboard_panel(

@@ -53,6 +53,12 @@ WHO_MAY = {
     PlanAction.VIEW_AUDIT_TRAIL: {LEAD},
     PlanAction.ASSIGN_READING: {LEAD, PT, MH, CONTRIBUTOR},
     PlanAction.ACKNOWLEDGE_ALERT: {LEAD, PT, MH, CONTRIBUTOR},
+    PlanAction.SCHEDULE_QUESTIONNAIRES: {LEAD, PT, MH, CONTRIBUTOR},
+    PlanAction.SCHEDULE_MENTAL_HEALTH_QUESTIONNAIRES: {MH},
+    PlanAction.READ_MESSAGES: {LEAD, PT, MH, CONTRIBUTOR},
+    PlanAction.SEND_MESSAGES: {LEAD, PT, MH, CONTRIBUTOR},
+    PlanAction.MENTAL_HEALTH_THREADS: {MH},
+    PlanAction.PRESCRIBE_EXERCISES: {LEAD, PT},
 }
 CODE_FOLDERS = ("careteam", "patientportal", "portal", "core", "audit", "config")
 

@@ -1,11 +1,14 @@
 """The dashboard's search (a POST, so nothing private lands in a URL) and pagination, and
 fixed query counts for the dashboard and the plan page however much data there is."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from careteam.models import Discipline, TeamRole
 from careteam.services import (
@@ -17,8 +20,12 @@ from careteam.services import (
     create_goal,
 )
 from careteam.views.dashboard import PLANS_PER_PAGE
+from patientportal.services.schedules import schedule_questionnaire
 from tests.careteam_domain_fixtures import make_provider
 from tests.careteam_fixtures import UiTeam, add_plans
+from tests.patient_fixtures import activate_plan
+
+OVERDUE_BY = datetime.timedelta(days=3)
 
 
 def client_for(user) -> Client:
@@ -93,13 +100,20 @@ def test_dashboard_paginates(ui_team: UiTeam):
 
 
 @pytest.mark.django_db
-def test_dashboard_query_count_does_not_grow_with_plans_or_notes(ui_team: UiTeam):
+def test_dashboard_query_count_does_not_grow_with_plans_or_notes(ui_team: UiTeam, monkeypatch):
     lead = client_for(ui_team.team.lead)
     url = reverse("careteam:dashboard")
     count_queries(lead, url)  # warm caches (content types)
     small = count_queries(lead, url)
     small_search = count_queries(lead, url, {"q": "Example"})  # finds the fixture's plan
-    add_plans(ui_team.team.lead, PLANS_PER_PAGE + 5, notes=3)
+    plans = add_plans(ui_team.team.lead, PLANS_PER_PAGE + 5, notes=3)
+    # Every new patient has a questionnaire overdue (the overdue panel: one query).
+    days_ago = timezone.now() - OVERDUE_BY
+    monkeypatch.setattr(timezone, "now", lambda: days_ago)
+    for plan in plans:
+        schedule_questionnaire(ui_team.team.lead, activate_plan(plan), "peg")
+    monkeypatch.undo()
+    assert "Overdue for patients" in lead.get(url).content.decode()
     large = count_queries(lead, url)
     large_search = count_queries(lead, url, {"q": "Bulk"})  # a full page of results
     assert small == large, f"{small} queries with 1 plan, {large} with many"

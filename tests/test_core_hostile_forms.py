@@ -47,6 +47,8 @@ from careteam.models import (
     PrivateNote,
     TeamNote,
 )
+from exercises.models import ExerciseSession, ProgrammeVersion
+from messaging.models import Message, Thread
 from mfa.session import stamp_recent_authentication
 from patientportal.models import CheckIn, QuestionnaireResult, ReadingAssignment, RedFlagAlert
 from portal.services.search import MAX_QUERY_LENGTH
@@ -77,6 +79,10 @@ WATCHED: tuple[type[models.Model], ...] = (
     QuestionnaireResult,
     ReadingAssignment,
     RedFlagAlert,
+    Thread,
+    Message,
+    ProgrammeVersion,
+    ExerciseSession,
     get_user_model(),
 )
 # Columns a save may touch beyond the form's own fields.
@@ -97,8 +103,14 @@ def form_world(portal_world, site_tree) -> FormWorld:
 
 def test_every_form_page_under_care_and_my_is_pushed_hostile_input():
     """Pages whose form has fields or a confirmation button (tests/test_core_request_safety's
-    table); a page that only shows, and the emailed welcome link, are left out."""
-    not_forms = {"patientportal:welcome", "patientportal_team:revoke"}
+    table); a page that only shows, and the emailed welcome and unsubscribe links, are left
+    out (tests/test_patient_reminders.py posts to the unsubscribe links)."""
+    not_forms = {
+        "patientportal:welcome",
+        "patientportal_team:revoke",
+        "patientportal:unsubscribe",
+        "patientportal:unsubscribe-one-click",
+    }
     pages = {name for name, fields in FORM_FIELDS.items() if fields is not NO_FORM}
     # Pages that only show (the flare page's button posts to flare-start).
     without_form = {
@@ -289,7 +301,7 @@ def readers_of(world: FormWorld) -> dict:
 
 # The form pages in groups, one world per group; each page gets about the same examples.
 GROUPS = {
-    "patients and plans": ("careteam:patient-", "careteam:plan-"),
+    "patients and plans": ("careteam:patient-", "careteam:plan-", "plantemplates:"),
     "precautions, goals and activities": (
         "careteam:precaution-",
         "careteam:goal-",
@@ -303,7 +315,9 @@ GROUPS = {
         "patientportal_team:",
     ),
     "emergency access": ("careteam:emergency-",),
+    "home exercise programmes": ("exercises_team:", "exercises:"),
     "the patient's own forms": ("patientportal:",),
+    "secure messages": ("messaging_team:", "messaging:"),
 }
 # HOSTILE_EXAMPLES_PER_PAGE=200 for a deeper hunt than the suite's quick pass.
 EXAMPLES_PER_PAGE = int(os.environ.get("HOSTILE_EXAMPLES_PER_PAGE", "6"))

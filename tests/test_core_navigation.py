@@ -62,7 +62,15 @@ def test_each_kind_of_user_sees_its_links_on_a_wagtail_page(
 ):
     article = make_article(site_tree.articles, "Pacing basics")
     expected = {
-        patient_user: ["My plan", "My reading", "Check-in", "Your account"],
+        patient_user: [
+            "To do",
+            "My plan",
+            "My reading",
+            "Check-in",
+            "Messages",
+            "My exercises",
+            "Your account",
+        ],
         provider_user: ["Care plans", "Your account"],
         editor_user: ["CMS", "Your account"],
     }
@@ -107,6 +115,8 @@ def test_each_app_registers_its_area_in_navigation_order():
     assert [area.name for area in registered_areas()] == [
         "careteam",
         "patientportal",
+        "messaging",
+        "exercises",
         "portal",
         "accounts",
     ]
@@ -116,18 +126,23 @@ def test_navigation_and_landing_page_come_from_the_same_areas(
     patient_user, provider_user, editor_user
 ):
     assert user_areas(AnonymousUser()) == []
-    assert [area.name for area in user_areas(patient_user)] == ["patientportal", "accounts"]
+    assert [area.name for area in user_areas(patient_user)] == [
+        "patientportal",
+        "messaging",
+        "exercises",
+        "accounts",
+    ]
     assert [area.name for area in user_areas(provider_user)] == ["careteam", "accounts"]
     assert [area.name for area in user_areas(editor_user)] == ["portal", "accounts"]
     assert [area.name for area in user_areas(User.objects.create_user("nav-plain"))] == ["accounts"]
-    assert home_url_name(patient_user) == "patientportal:plan"
+    assert home_url_name(patient_user) == "patientportal:home"
     assert home_url_name(provider_user) == "careteam:dashboard"
     assert home_url_name(editor_user) == "wagtailadmin_home"
 
 
 @pytest.mark.parametrize(
     ("kind", "landing"),
-    [("patient", "/my/plan/"), ("provider", "/care/"), ("editor", "/cms/"), ("both", "/care/")],
+    [("patient", "/my/"), ("provider", "/care/"), ("editor", "/cms/"), ("both", "/care/")],
 )
 def test_each_kind_of_user_lands_on_its_first_area_after_login(
     client, patient_user, provider_user, editor_user, kind, landing
@@ -173,7 +188,7 @@ def test_anonymous_areas_cost_no_query_and_a_user_one_for_every_profile_area(
     assert names == ["careteam", "portal", "accounts"]
     with django_assert_num_queries(1):
         names = [area.name for area in user_areas(patient_user)]
-    assert names == ["patientportal", "extra", "accounts"]
+    assert names == ["patientportal", "messaging", "exercises", "extra", "accounts"]
 
 
 def test_an_area_needs_exactly_one_way_to_belong():

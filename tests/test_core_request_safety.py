@@ -42,6 +42,10 @@ from careteam.models import Activity, CarePlan, CareTeamMembership, Goal, Precau
 from careteam.policy import ON_CALL_GROUP
 from careteam.services import open_emergency_access
 from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
+from exercises.forms import DoseForm, LogSessionForm, PrescribeForm, StopForm
+from messaging.models import Audience, Thread
+from messaging.services import start_thread
+from patientportal.follow_up_forms import FollowUpAnswerForm
 from patientportal.forms import (
     AcknowledgeAlertForm,
     AnswerQuestionnaireForm,
@@ -53,13 +57,19 @@ from patientportal.forms import (
     SwitchOffAccessForm,
 )
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
+from patientportal.reminder_forms import ReminderPreferenceForm, UnsubscribeForm
+from patientportal.schedule_forms import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises
 from patientportal.services.questionnaires import record_questionnaire
+from plantemplates.forms import StartFromTemplateForm
 from questionnaires.instruments import PHQ9, PSFS
+from tests.exercises_fixtures import programme_exercise, programme_items
 from tests.patient_fixtures import PortalWorld
 from tests.portal_fixtures import make_article, make_topic
+from tests.procedure_fixtures import due_follow_up
+from tests.schedule_fixtures import odi_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +174,17 @@ def emergency_grant(world: World):
     return open_emergency_access(physician, world.plan, "Seen in the emergency department now.")
 
 
+def message_thread(world: World) -> Thread:
+    """The plan's first message thread, started by the patient the first time it is asked."""
+    thread = Thread.objects.filter(plan=world.plan).first()
+    if thread is None:
+        sent = start_thread(
+            world.plan, world.portal.patient_user, audience=Audience.TEAM, subject="Hi", body="Hi"
+        )
+        thread = sent.message.thread
+    return thread
+
+
 SAFETY_RESULT_KEY = uuid.UUID("6d1c8a52-0f4e-4f6b-9a57-2b1e5c3d9f10")
 PARAMETERS: dict[str, Callable[[World], object]] = {
     "plan_id": lambda world: world.plan.pk,
@@ -171,12 +192,19 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "section_id": lambda world: world.goal.section_id,
     "membership_id": lambda world: world.membership.pk,
     "alert_id": lambda world: world.alert.pk,
+    "thread_id": lambda world: message_thread(world).pk,
     "check_in_id": lambda world: world.check_in.pk,
     "assignment_id": lambda world: world.assignment.pk,
+    # The plan's ODI schedule (scheduled the first time it is asked for).
+    "schedule_id": lambda world: odi_schedule(world.plan, world.portal.lead).pk,
+    # A procedure follow-up the patient can answer today.
+    "follow_up_id": lambda world: due_follow_up(world.portal).pk,
     "uidb64": lambda world: "MQ",  # the welcome link: a dummy is enough
     "token": lambda world: "not-a-real-token",
     # A questionnaire's page: the PSFS, whose form has text (the activities' names) too.
     "code": lambda world: PSFS.code,
+    # An exercise in the plan's programme (prescribed the first time it is asked for).
+    "exercise_id": lambda world: programme_exercise(world.plan, world.portal.lead).pk,
     # The crisis page after a PHQ-9 with a self-harm answer (the same result every time).
     "result_id": lambda world: (
         record_questionnaire(
@@ -304,6 +332,7 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
     "careteam:dashboard": named("q", "page"),
     "careteam:patient-create": form_fields(PatientForm),
     "careteam:plan-create": form_fields(PlanCreateForm),
+    "plantemplates:start": form_fields(StartFromTemplateForm),
     "careteam:plan-detail": NO_FORM,
     "careteam:plan-edit": form_fields(PlanEditForm),
     "careteam:patient-edit": form_fields(PatientEditForm),
@@ -351,7 +380,23 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
         *StartFlareForm.base_fields,
     ],
     "patientportal:flare-end": named("csrfmiddlewaretoken"),
+    # Pain now and relief since the procedure.
+    "patientportal:follow-up": lambda world: [
+        "csrfmiddlewaretoken",
+        *FollowUpAnswerForm.base_fields,
+    ],
+    "patientportal_team:procedures": NO_FORM,
     "patientportal:welcome": form_fields(SetPasswordForm),
+    "patientportal:reminders": lambda world: [
+        "csrfmiddlewaretoken",
+        *ReminderPreferenceForm.base_fields,
+    ],
+    # The reminder email's links: the page's button, and a mail program's one-click POST.
+    "patientportal:unsubscribe": lambda world: [
+        "csrfmiddlewaretoken",
+        *UnsubscribeForm.base_fields,
+    ],
+    "patientportal:unsubscribe-one-click": named("List-Unsubscribe"),
     # Buttons too; the invite button carries a one-time key.
     "patientportal_team:invite": lambda world: [
         "csrfmiddlewaretoken",
@@ -364,12 +409,36 @@ FORM_FIELDS: dict[str, Callable[[World], Iterable[str]]] = {
     ],
     "patientportal_team:reading": named("page"),
     "patientportal_team:assign-reading": form_fields(AssignReadingForm),
+    # Questionnaire schedules: the list with the form that adds one; a schedule's form and
+    # its stop button (carrying the version).
+    "patientportal_team:questionnaire-schedules": form_fields(AddScheduleForm),
+    "patientportal_team:questionnaire-schedule": form_fields(ChangeScheduleForm),
+    "patientportal_team:questionnaire-schedule-stop": form_fields(StopScheduleForm),
     # The form that closes an alert, and where to go back to afterwards.
     "patientportal_team:acknowledge-alert": lambda world: [
         *AcknowledgeAlertForm.base_fields,
         "next",
     ],
     "patientportal_on_call:alerts": NO_FORM,
+    # The home exercise programme: the patient's page, log (with the programme it is for)
+    # and handout; the team's page, its three forms and its handout.
+    "exercises:programme": NO_FORM,
+    "exercises:log": lambda world: [
+        "plan",
+        "version",
+        *LogSessionForm(items=programme_items(world.plan, world.portal.lead)).fields,
+    ],
+    "exercises:print": NO_FORM,
+    "exercises_team:programme": NO_FORM,
+    "exercises_team:add": form_fields(PrescribeForm),
+    "exercises_team:change-dose": form_fields(DoseForm),
+    "exercises_team:stop": form_fields(StopForm),
+    "exercises_team:print": NO_FORM,
+    # Secure messages: a new thread (the patient's form chooses the plan too) and a reply.
+    "messaging_team:messages": named("audience", "subject", "body"),
+    "messaging_team:thread": named("body"),
+    "messaging:messages": named("plan", "audience", "subject", "body"),
+    "messaging:thread": named("body"),
 }
 # Query parameters the public pages read.
 PUBLIC_QUERY = {

@@ -55,6 +55,9 @@ def test_content_then_care_teams_then_patients_are_seeded():
         ("portal", "portal.demo.seed_content"),
         ("careteam", "careteam.demo.seed_care_teams"),
         ("patientportal", "patientportal.demo.seed_patients"),
+        ("messaging", "messaging.demo.seed_messages"),
+        ("exercises", "exercises.demo.seed_exercises"),
+        ("plantemplates", "plantemplates.demo.seed_plan_templates"),
     ]
 
 

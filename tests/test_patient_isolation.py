@@ -19,8 +19,10 @@ from patientportal.models import (
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.questionnaires import record_questionnaire
+from patientportal.services.schedules import schedule_questionnaire
 from questionnaires.instruments import INSTRUMENTS, PHQ9, PSFS
 from tests.portal_fixtures import make_article
+from tests.procedure_fixtures import due_follow_up
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,8 @@ def world(portal_world, site_tree):
         other_patient, portal_world.other_user, PHQ9, dict.fromkeys(PHQ9.item_keys, 2)
     ).stored
     portal_world.their_result = their_result
+    # Their procedure's follow-up, due today.
+    portal_world.their_follow_up = due_follow_up(portal_world, portal_world.other_plan)
     portal_world.their_assignment = theirs
     portal_world.their_check_in = their_check_in
     return portal_world
@@ -68,10 +72,21 @@ def other_patients_args(world, name):
         "reading-feedback": [world.their_assignment.pk],
         "check-in-urgent": [world.their_check_in.pk],
         "questionnaire-support": [world.their_result.pk],
+        "follow-up": [world.their_follow_up.pk],
     }.get(name, [])
 
 
-OWN_PAGES = {"plan", "reading", "check-in", "questionnaire", "record-views", "record", "flare"}
+OWN_PAGES = {
+    "home",
+    "plan",
+    "reading",
+    "check-in",
+    "questionnaire",
+    "record-views",
+    "record",
+    "flare",
+    "reminders",
+}
 # Buttons that act on the patient's own record and take no id (POST only).
 OWN_ACTIONS = {"flare-start", "flare-end"}
 OTHER_OBJECT_PAGES = {
@@ -79,9 +94,12 @@ OTHER_OBJECT_PAGES = {
     "reading-feedback",
     "check-in-urgent",
     "questionnaire-support",
+    "follow-up",
 }
-PUBLIC_PAGES = {"welcome"}  # the invitation link; tested in test_patient_access
-REDIRECTS = {"home", "odi-moved"}  # /my/ -> /my/plan/, /my/odi/ -> the ODI's page
+# The invitation link (tested in test_patient_access) and the reminder email's unsubscribe
+# links, whose signed token is the check (tested in test_patient_reminders).
+PUBLIC_PAGES = {"welcome", "unsubscribe", "unsubscribe-one-click"}
+REDIRECTS = {"odi-moved"}  # /my/odi/ -> the ODI's page
 
 
 def own_paths(name: str) -> list[str]:
@@ -164,7 +182,7 @@ def care_urls(world):
         urls.append(reverse(f"careteam:{pattern.name}", kwargs={k: kwargs[k] for k in keys}))
     for pattern in team_urls.urlpatterns:
         keys = set(pattern.pattern.converters) | {"plan_id"}  # plan_id is in the include
-        kwargs = {"plan_id": world.plan.pk, "alert_id": 1}
+        kwargs = {"plan_id": world.plan.pk, "alert_id": 1, "schedule_id": 1}
         urls.append(
             reverse(f"patientportal_team:{pattern.name}", kwargs={k: kwargs[k] for k in keys})
         )
@@ -206,10 +224,13 @@ def test_team_portal_actions_refuse_everyone_off_the_team(client, world, who):
         client.force_login(user)
     alert = RedFlagAlert.objects.get(plan=world.other_plan, check_in=world.their_check_in)
     invitations = PatientInvitation.objects.count()
+    schedule = schedule_questionnaire(world.lead, world.other_plan, "peg")
     for pattern in team_urls.urlpatterns:
         kwargs = {"plan_id": world.other_plan.pk}
         if "alert_id" in pattern.pattern.converters:
             kwargs["alert_id"] = alert.pk
+        if "schedule_id" in pattern.pattern.converters:
+            kwargs["schedule_id"] = schedule.pk
         url = reverse(f"patientportal_team:{pattern.name}", kwargs=kwargs)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
@@ -225,3 +246,5 @@ def test_team_portal_actions_refuse_everyone_off_the_team(client, world, who):
     assert PatientInvitation.objects.count() == invitations
     world.other_user.refresh_from_db()
     assert world.other_user.is_active
+    schedule.refresh_from_db()
+    assert schedule.active and schedule.version == 1

@@ -90,7 +90,7 @@ def test_the_link_sets_the_password_once_and_logs_the_patient_in(
     assert client.get(form_url).status_code == 200
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("patientportal:plan")
+    assert response["Location"] == reverse("patientportal:home")
     assert client.get(reverse("patientportal:plan")).status_code == 200
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None

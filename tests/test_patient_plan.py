@@ -38,10 +38,10 @@ def test_patient_sees_their_plan_in_plain_words(client, portal_world):
     ).exists()
 
 
-def test_patients_land_on_their_plan_after_login(client, portal_world):
+def test_patients_land_on_their_to_do_list_after_login(client, portal_world):
     client.force_login(portal_world.patient_user)
     response = client.get(reverse("after-login"))
-    assert response["Location"] == reverse("patientportal:plan")
+    assert response["Location"] == reverse("patientportal:home")
 
 
 def test_a_patient_without_a_shared_plan_gets_a_calm_placeholder(client, portal_world):
@@ -180,10 +180,11 @@ def test_the_patient_sees_exactly_what_the_team_is_told_they_see(client, portal_
 TOLD_PATIENT_SEES = r"([^<>]+)</(?:th|td)>(?:(?!</tr>).)*?data-label=\"Patient sees it\">(Yes|No)<"
 
 
-def test_my_redirects_to_my_plan(client):
+def test_my_asks_anonymous_visitors_to_log_in(client):
+    # /my/ is the to-do list now (tests/test_patient_todo.py), no longer a redirect.
     response = client.get(reverse("patientportal:home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("patientportal:plan")
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_red_flag_box_says_what_to_do_before_the_teams_own_advice(client, portal_world):

@@ -20,14 +20,14 @@ from tests.portal_fixtures import make_article, make_treatment
 pytestmark = pytest.mark.django_db
 
 # Both pages: session, user (with what the navigation and the Wagtail user bar ask about:
-# profiles, admin access), patient, the audit insert (no session save: accounts.sessions
-# saves it at most once a minute).
+# profiles, admin access), the navigation's count of unread messages (messaging), patient,
+# the audit insert (no session save: accounts.sessions saves it at most once a minute).
 # /my/plan/ adds: plans, precautions, goals, activities, team, unread count, pain chart
 # and the flares shaded on it, every questionnaire's results (one query for all: the
 # charts and the latest of each), the flare going on (if any).
-MY_PLAN_QUERIES = 14
+MY_PLAN_QUERIES = 15
 # /my/reading/ adds: the assignments (with pages and assigners), the site for page URLs.
-MY_READING_QUERIES = 6
+MY_READING_QUERIES = 7
 # A red-flag check-in (one current plan) on the database task queue: session, user,
 # patient, the form's exercises, the service's check of them, the look-up of the form's
 # one-time key; then one transaction (a savepoint here): the check-in, its plans (read,

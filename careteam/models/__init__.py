@@ -2,7 +2,7 @@ from .emergency import EmergencyAccess
 from .grants import CarePlanGroupObjectPermission, CarePlanUserObjectPermission
 from .notes import PrivateNote, TeamNote
 from .people import Discipline, Patient, Provider
-from .plans import CarePlan, CarePlanStatus, Precaution
+from .plans import HOLDS_FLARE_PLAN, CarePlan, CarePlanStatus, Precaution
 from .sections import (
     FINISHED_ACTIVITY_STATUSES,
     GOAL_STATUSES_KEPT_FROM_PATIENT,
@@ -23,6 +23,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "ActivityStatus",
+    "HOLDS_FLARE_PLAN",
     "CarePlan",
     "CarePlanGroupObjectPermission",
     "CarePlanStatus",

@@ -1,9 +1,35 @@
 """The people a care plan is about and the providers who keep it."""
 
+import datetime
+import zoneinfo
+from functools import cache
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .tracking import Versioned
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA time zone names this machine knows (read once: it scans the zone files)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def default_time_zone() -> str:
+    """A new patient's time zone: the clinic's (a callable, so the setting is not frozen
+    into a migration)."""
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    """Accept only a time zone name that ``zoneinfo`` knows, such as "Europe/London"."""
+    if value not in known_time_zones():
+        raise ValidationError(
+            "Enter a time zone name such as Europe/London or America/New_York.",
+            code="invalid_time_zone",
+        )
 
 
 class Discipline(models.TextChoices):
@@ -65,6 +91,14 @@ class Patient(Versioned):
         on_delete=models.SET_NULL,
         related_name="patients_registered",
     )
+    # Where the patient lives: their "today" and every due date are calendar dates here.
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Where the patient lives, such as Europe/London: due dates follow their "
+        "calendar.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,3 +111,15 @@ class Patient(Versioned):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The patient's time zone (the clinic's if the stored name is no longer known)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    def today(self, now: datetime.datetime) -> datetime.date:
+        """The calendar date in the patient's time zone at the moment ``now``."""
+        return now.astimezone(self.zone).date()

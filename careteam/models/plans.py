@@ -18,6 +18,12 @@ class CarePlanStatus(models.TextChoices):
     REVOKED = "revoked", "Revoked"
 
 
+# The parts of a plan's flare plan: a plan holds one when any of them is written.
+FLARE_PLAN_FIELDS = ("flare_day_one", "flare_day_two", "flare_day_three", "flare_when_to_call")
+# The plans that hold a flare plan, as a query (``CarePlan.has_flare_plan`` for one plan).
+HOLDS_FLARE_PLAN = ~models.Q(**dict.fromkeys(FLARE_PLAN_FIELDS, ""))
+
+
 class CarePlan(Versioned):
     """One patient's plan of care, kept together by a care team.
 
@@ -108,9 +114,7 @@ class CarePlan(Versioned):
 
     @property
     def has_flare_plan(self) -> bool:
-        return any(
-            (self.flare_day_one, self.flare_day_two, self.flare_day_three, self.flare_when_to_call)
-        )
+        return any(getattr(self, field) for field in FLARE_PLAN_FIELDS)
 
     def __str__(self) -> str:
         return self.title

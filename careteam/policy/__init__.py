@@ -8,7 +8,9 @@ sentence a refused user reads. Three levels:
   grants (``ROLE_GRANTS``: guardian object permissions, granted on joining a team and
   revoked on leaving); each action needs one grant (``PLAN_RULES``). Editing goals and
   activities is bound to a section: the lead edits every section, the physical therapist
-  and the mental-health professional their own discipline's (``ROLE_SECTION_DISCIPLINE``).
+  and the mental-health professional their own discipline's (``ROLE_SECTION_DISCIPLINE``);
+  physical-therapy work outside the section (the home exercise programme) follows the same
+  rule for the physical therapy section (``PHYSICAL_THERAPY_ACTIONS``).
 - **Patient** (``PatientAction``): things that belong to the patient, not to any one plan
   (their shared details, their portal login, the start of another plan), decided from the
   roles the user holds on the patient's open plans.
@@ -37,7 +39,8 @@ Use:
 - ``rights_on(user, plan, lock=True)`` inside a write's transaction: re-read with the
   user's membership row locked, so a removal from the team cannot slip in between;
 - ``may_act_on_patient(user, action, patient, lock=...)`` and ``may_start_plan_for`` for
-  the patient level; ``may_open_provider_pages(user)``, ``may_register_patients(user)``,
+  the patient level; ``is_patient_of(user, plan)`` for a patient's own plan (their
+  messages); ``may_open_provider_pages(user)``, ``may_register_patients(user)``,
   ``may_break_the_glass(user)`` and ``may_view_clinic_alerts(user)`` for the clinic level;
 - ``may_open_emergency_access(user, plan)``, ``may_end_emergency_access(user, grant)`` and
   ``may_review_emergency_access(user, grant)`` for emergency grants;
@@ -79,6 +82,7 @@ from .clinic import (
 from .patient import (
     PATIENT_ACTION_ROLES,
     cares_for,
+    is_patient_of,
     may_act_on_patient,
     may_start_plan_for,
     patient_actions_allowed,
@@ -101,6 +105,7 @@ from .plan import (
     plans_where,
     rights_on,
     roles_allowed,
+    schedule_questionnaire_action,
 )
 
 __all__ = [
@@ -125,6 +130,7 @@ __all__ = [
     "Rule",
     "active_emergency_access",
     "cares_for",
+    "is_patient_of",
     "is_usable",
     "may",
     "may_act_on_patient",
@@ -145,4 +151,5 @@ __all__ = [
     "rights_on",
     "roles_allowed",
     "roles_on_patient",
+    "schedule_questionnaire_action",
 ]

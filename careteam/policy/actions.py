@@ -28,6 +28,19 @@ class PlanAction(StrEnum):
     VIEW_AUDIT_TRAIL = "view_audit_trail"
     ASSIGN_READING = "assign_reading"
     ACKNOWLEDGE_ALERT = "acknowledge_alert"
+    # The home exercise programme (exercises/): the physical therapy section's work, so
+    # the lead's and the physical therapist's (``PHYSICAL_THERAPY_ACTIONS`` in ``plan``).
+    PRESCRIBE_EXERCISES = "prescribe_exercises"
+    # Which questionnaires the patient is asked to answer, and how often.
+    SCHEDULE_QUESTIONNAIRES = "schedule_questionnaires"
+    # Scheduling (changing, stopping) a mental-health questionnaire (PHQ-9, GAD-7): only
+    # those who may read its results (the grant of ``VIEW_MENTAL_HEALTH_RESULTS``).
+    SCHEDULE_MENTAL_HEALTH_QUESTIONNAIRES = "schedule_mental_health_questionnaires"
+    # Secure messages with the patient (``messaging``): reading and writing the plan's
+    # threads to the whole team, and the threads to the mental-health professional only.
+    READ_MESSAGES = "read_messages"
+    SEND_MESSAGES = "send_messages"
+    MENTAL_HEALTH_THREADS = "mental_health_threads"
 
 
 class PatientAction(StrEnum):
@@ -110,6 +123,32 @@ PLAN_RULES: dict[PlanAction, Rule] = {
     ),
     PlanAction.ACKNOWLEDGE_ALERT: Rule(
         grants.VIEW, "Only members of this patient's care team can acknowledge an alert."
+    ),
+    PlanAction.SCHEDULE_QUESTIONNAIRES: Rule(
+        grants.VIEW, "Only members of this patient's care team can schedule questionnaires."
+    ),
+    # The grant of VIEW_MENTAL_HEALTH_RESULTS: who may read the results may ask for them.
+    PlanAction.SCHEDULE_MENTAL_HEALTH_QUESTIONNAIRES: Rule(
+        grants.ACCESS_PRIVATE_NOTES,
+        "Mood and anxiety questionnaires are scheduled only by the members of this team who "
+        "may read their results.",
+    ),
+    # The lead's grant; the physical therapist passes through PHYSICAL_THERAPY_ACTIONS.
+    PlanAction.PRESCRIBE_EXERCISES: Rule(
+        grants.EDIT_ALL_SECTIONS,
+        "Only the team lead and the physical therapist can change the home exercise programme.",
+    ),
+    PlanAction.READ_MESSAGES: Rule(
+        grants.VIEW, "Only members of this patient's care team can read their messages."
+    ),
+    PlanAction.SEND_MESSAGES: Rule(
+        grants.ADD_TEAM_NOTE, "Your role on this team cannot write to the patient."
+    ),
+    # The grant of the psychotherapy notes: the mental-health members only, not the lead.
+    PlanAction.MENTAL_HEALTH_THREADS: Rule(
+        grants.ACCESS_PRIVATE_NOTES,
+        "Messages to the mental-health professional are visible only to the mental-health "
+        "members of this team.",
     ),
 }
 

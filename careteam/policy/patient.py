@@ -52,6 +52,14 @@ def cares_for(user: Actor, patient: Patient | int) -> bool:
     return is_usable(user) and _memberships(user, patient).exists()
 
 
+def is_patient_of(user: Actor, plan: CarePlan) -> bool:
+    """Whether ``user`` is the plan's own patient, signed in with their active login: what
+    lets a patient read and write their own plan's messages (``messaging``), every thread on
+    it included (each is between the patient and the team). No query when the plan was read
+    with its patient."""
+    return is_usable(user) and plan.patient.user_id == user.pk
+
+
 def may_start_plan_for(user: Actor, patient: Patient, *, lock: bool = False) -> bool:
     """Whether the user may attach a new plan to this existing patient: they lead one of
     the patient's open plans, or registered the patient and no plan exists yet. A plain

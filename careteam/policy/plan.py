@@ -22,10 +22,11 @@ from .actions import PLAN_RULES, PlanAction
 
 # The pseudo-grant an active emergency access adds to its holder's rights on the plan. It
 # is never stored by guardian (expiry is read from ``EmergencyAccess``), and it allows
-# these actions only: reading the plan and its history, never writing, never private
-# notes, never the audit trail.
+# these actions only: reading the plan and its history and the threads with the patient
+# to the whole team, never writing, never private notes or mental-health threads, never
+# the audit trail.
 EMERGENCY_VIEW = "emergency_view"
-EMERGENCY_ACTIONS: frozenset[PlanAction] = frozenset({PlanAction.VIEW})
+EMERGENCY_ACTIONS: frozenset[PlanAction] = frozenset({PlanAction.VIEW, PlanAction.READ_MESSAGES})
 
 # Which grants each role holds on a plan. The lead edits every section but never reads
 # psychotherapy notes.
@@ -63,6 +64,11 @@ ROLE_SECTION_DISCIPLINE: dict[str, str] = {
     TeamRole.MENTAL_HEALTH: Discipline.MENTAL_HEALTH,
 }
 
+# Actions that are the physical therapy section's work outside the section itself (the
+# home exercise programme): allowed to whoever edits every section (the lead) and to a
+# role whose own section is physical therapy.
+PHYSICAL_THERAPY_ACTIONS: frozenset[PlanAction] = frozenset({PlanAction.PRESCRIBE_EXERCISES})
+
 
 # Open plans: their lead speaks for the patient's shared record and login, and only they
 # can be opened in an emergency.
@@ -73,16 +79,37 @@ def roles_allowed(action: PlanAction) -> frozenset[str]:
     """The team roles that may take a plan action (on some section, for section edits)."""
     if action is PlanAction.EDIT_SECTION:
         return frozenset({TeamRole.LEAD, *ROLE_SECTION_DISCIPLINE})
+    if action in PHYSICAL_THERAPY_ACTIONS:
+        return frozenset({TeamRole.LEAD, *_physical_therapy_roles()})
     grant = PLAN_RULES[action].grant
     return frozenset(role for role, held in ROLE_GRANTS.items() if grant in held)
 
 
+def _physical_therapy_roles() -> frozenset[str]:
+    return frozenset(
+        role
+        for role, discipline in ROLE_SECTION_DISCIPLINE.items()
+        if discipline == Discipline.PHYSICAL_THERAPY
+    )
+
+
+def schedule_questionnaire_action(sensitive: bool) -> PlanAction:
+    """The action that scheduling, changing or stopping a questionnaire takes: any member
+    schedules, but a mental-health one (``sensitive``: PHQ-9, GAD-7) only a member who may
+    read its results (``SCHEDULE_MENTAL_HEALTH_QUESTIONNAIRES`` needs the grant of
+    ``VIEW_MENTAL_HEALTH_RESULTS``)."""
+    if sensitive:
+        return PlanAction.SCHEDULE_MENTAL_HEALTH_QUESTIONNAIRES
+    return PlanAction.SCHEDULE_QUESTIONNAIRES
+
+
 def needs_role(action: str, codenames: Iterable[str]) -> bool:
     """Whether deciding ``action`` from these grants also needs the user's role: only a
-    section edit by someone who edits their own discipline's section."""
+    section edit (or physical therapy work) by someone who edits their own discipline's
+    section."""
     codenames = frozenset(codenames)
     return (
-        action == PlanAction.EDIT_SECTION
+        (action == PlanAction.EDIT_SECTION or action in PHYSICAL_THERAPY_ACTIONS)
         and grants.EDIT_ALL_SECTIONS not in codenames
         and grants.EDIT_OWN_SECTION in codenames
     )
@@ -120,6 +147,10 @@ class Rights:
                 return True
             own = ROLE_SECTION_DISCIPLINE.get(self.role or "")
             return own is not None and own == section.discipline
+        if action in PHYSICAL_THERAPY_ACTIONS:
+            return grants.EDIT_ALL_SECTIONS in self.codenames or (
+                grants.EDIT_OWN_SECTION in self.codenames and self.role in _physical_therapy_roles()
+            )
         return PLAN_RULES[action].grant in self.codenames
 
     def allows_on(

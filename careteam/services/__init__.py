@@ -11,10 +11,13 @@ overwriting someone else's change.
 
 from ._common import (
     change_guarded,
+    create_audited,
     deny,
     patient_action_guarded,
     require,
     require_patient_action,
+    touch_plan,
+    update_versioned,
 )
 from .emergency import (
     emergency_plan,
@@ -70,6 +73,7 @@ __all__ = [
     "add_section",
     "add_team_note",
     "change_guarded",
+    "create_audited",
     "create_activity",
     "create_care_plan",
     "create_goal",
@@ -102,5 +106,7 @@ __all__ = [
     "update_goal",
     "update_patient",
     "update_plan",
+    "touch_plan",
+    "update_versioned",
     "update_precaution",
 ]

@@ -8,7 +8,7 @@ asked again inside the transaction with the actor's membership row locked
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
@@ -233,9 +233,11 @@ def create_audited(
     action: PlanAction,
     section: PlanSection | None = None,
     record_values: bool = True,
+    then: Callable[[], None] | None = None,
 ) -> M:
     """Validate, save and record 'created' (with the initial values for history), if the
-    policy still allows ``action`` (see ``change_guarded``)."""
+    policy still allows ``action`` (see ``change_guarded``). ``then``: what else to do in
+    the same transaction once saved (e.g. send a signal)."""
     fields = list(fields)
     validate(instance, fields)
     now = timezone.now()
@@ -244,6 +246,8 @@ def create_audited(
         detail = {"values": snapshot(instance, fields)} if record_values else None
         record_event(actor, AuditAction.CREATED, instance, plan=plan, detail=detail)
         touch_plan(plan, now)
+        if then is not None:
+            then()
     return instance
 
 
@@ -272,11 +276,13 @@ def update_versioned(
     section: PlanSection | None = None,
     guard: AbstractContextManager[Any] | None = None,
     also_record_on: Iterable[CarePlan] = (),
+    then: Callable[[], None] | None = None,
 ) -> dict[str, list[Any]]:
     """Apply ``changes`` only if the row is still at ``expected_version`` and the policy
     still allows ``action`` (see ``change_guarded``); for a patient-level action, ``guard``
     is the ``patient_action_guarded`` that stands in for ``change_guarded``. The change is
-    recorded against ``plan`` and each plan in ``also_record_on``.
+    recorded against ``plan`` and each plan in ``also_record_on``; ``then`` runs in the same
+    transaction once it is (only when something changed).
 
     One ``UPDATE ... WHERE id = %s AND version = %s``: zero rows means someone else saved
     first, and ``StaleVersionError`` reports what is there now. Returns ``{field: [old,
@@ -341,6 +347,8 @@ def update_versioned(
             ),
         )
         touch_plan(plan, now)
+        if then is not None:
+            then()
     return changes_detail
 
 
@@ -353,13 +361,17 @@ def delete_versioned(
     fields: Iterable[str],
     action: PlanAction,
     section: PlanSection | None = None,
+    before: Callable[[], None] | None = None,
 ) -> None:
     """Delete only if still at ``expected_version`` and the policy still allows
-    ``action``; history keeps the last values."""
+    ``action``; history keeps the last values. ``before``: what else to do in the same
+    transaction just before the row goes (what hangs on it is still there)."""
     model = type(instance)
     fields = tuple(fields)
     values = snapshot(instance, fields)
     with change_guarded(actor, action, plan, obj=instance, section=section):
+        if before is not None:
+            before()  # undone with the rest if the row turns out stale
         deleted, _ = model._default_manager.filter(
             pk=instance.pk, version=expected_version
         ).delete()

@@ -16,6 +16,7 @@ from audit.services import record_event
 
 from ..grants import plan_creators_group
 from ..models import CarePlan, Discipline, Patient, Provider
+from ..models.people import default_time_zone
 from ..policy import (
     PLAN_CREATOR_DISCIPLINE,
     REGISTER_PATIENTS,
@@ -32,7 +33,14 @@ from ._common import (
     validate,
 )
 
-PATIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "record_number", "email")
+PATIENT_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "record_number",
+    "email",
+    "time_zone",
+)
 RECORD_NUMBER_TAKEN = "Another patient already has this record number."
 RECORD_NUMBER_IN_USE = (
     "This record number is already registered. If the patient is in the clinic's care, ask "
@@ -89,6 +97,7 @@ def create_patient(
     date_of_birth: datetime.date,
     record_number: str,
     email: str = "",
+    time_zone: str = "",
 ) -> Patient:
     """Register a patient. Physicians who may create plans may register patients; until a
     plan is started for the patient, only the one who registered them may start it.
@@ -103,6 +112,7 @@ def create_patient(
         date_of_birth=date_of_birth,
         record_number=record_number.strip(),
         email=email.strip(),
+        time_zone=time_zone.strip() or default_time_zone(),
         registered_by=actor,
     )
     validate(patient, PATIENT_FIELDS)

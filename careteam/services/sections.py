@@ -6,12 +6,14 @@ edit their own discipline's section; contributors edit none.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
 
 from ..models import Activity, CarePlan, Goal, PlanSection
 from ..policy import Actor, PlanAction
+from ..signals import announce_procedure, done_procedure
 from ._common import create_audited, delete_versioned, require, update_versioned
 
 GOAL_FIELDS = (
@@ -98,15 +100,18 @@ def create_activity(section: PlanSection, actor: User, **fields: Any) -> Activit
     plan = _require_section_edit(actor, section)
     _check_fields(fields, ACTIVITY_FIELDS)
     activity = Activity(section=section, created_by=actor, updated_by=actor, **fields)
-    return create_audited(activity, actor, plan, ACTIVITY_FIELDS, **_gate(section))
+    then = partial(announce_procedure, activity, actor, None)
+    return create_audited(activity, actor, plan, ACTIVITY_FIELDS, then=then, **_gate(section))
 
 
 def update_activity(
     activity: Activity, actor: User, expected_version: int, **changes: Any
 ) -> Activity:
     """Change an activity if it is still at ``expected_version`` (else
-    ``StaleVersionError``)."""
+    ``StaleVersionError``). A procedure marked done, re-dated or reopened is announced
+    in the same transaction (``careteam.signals.procedure_done``)."""
     plan = _require_section_edit(actor, activity.section, activity)
+    before = done_procedure(activity)
     update_versioned(
         activity,
         actor,
@@ -114,6 +119,7 @@ def update_activity(
         expected_version,
         changes,
         editable=ACTIVITY_FIELDS,
+        then=partial(announce_procedure, activity, actor, before),
         **_gate(activity.section),
     )
     return activity
@@ -127,5 +133,6 @@ def delete_activity(activity: Activity, actor: User, expected_version: int) -> N
         plan,
         expected_version,
         fields=ACTIVITY_FIELDS,
+        before=partial(announce_procedure, activity, actor, None, deleted=True),
         **_gate(activity.section),
     )

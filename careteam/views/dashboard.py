@@ -15,6 +15,7 @@ from audit.models import DASHBOARD, AuditAction
 from audit.services import EventSpec, record_events
 from careteam.models import CarePlan, CareTeamMembership, TeamNote, TeamRole
 from careteam.panels import render_dashboard_panels
+from careteam.plan_starts import plan_starts
 from careteam.policy import may_break_the_glass, may_register_patients, plans_where
 from careteam.services.emergency import emergency_accesses_for
 
@@ -106,6 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": query,
         "dashboard_panels": render_dashboard_panels(request),
         "can_create_plans": may_register_patients(request.user),
+        "plan_starts": plan_starts(),
         "can_break_the_glass": may_break_the_glass(request.user),
         "emergency_accesses": emergency,
     }

@@ -23,6 +23,7 @@ from careteam.forms import (
 )
 from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
 from careteam.panels import PlanPlace, render_plan_panels
+from careteam.plan_starts import plan_starts
 from careteam.policy import PatientAction, PlanAction, patient_actions_for_plan, refusal
 from careteam.services import (
     create_care_plan,
@@ -76,7 +77,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "The care plan is started and you lead its team.")
                 return redirect("careteam:plan-detail", plan_id=plan.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "careteam/plan_create.html", {"form": form}, status=status)
+    context = {"form": form, "plan_starts": plan_starts()}
+    return render(request, "careteam/plan_create.html", context, status=status)
 
 
 def plan_sections(access: PlanAccess) -> list[PlanSection]:

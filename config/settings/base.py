@@ -29,7 +29,14 @@ INSTALLED_APPS = [
     "careteam",
     "audit",
     "patientportal",
+    # Secure messages between the patient and their team, per plan (messaging/).
+    "messaging",
+    # Home exercise programmes: the library in Wagtail, the plan's programme (exercises/).
+    "exercises",
     "questionnaires",
+    # Plan templates kept in Wagtail by pain-management physicians and editors; a lead starts
+    # a plan from one at /care/templates/ (plantemplates/).
+    "plantemplates",
     # Logins: lockout (django-axes), password rules and reset, session limits (accounts/).
     "accounts",
     "axes",
@@ -280,6 +287,21 @@ CLINIC_ON_CALL_EMAIL = env_str("CLINIC_ON_CALL_EMAIL", "")
 # within this many days (patientportal.services.flares).
 FLARE_FLAG_COUNT = env_int("FLARE_FLAG_COUNT", 3)
 FLARE_FLAG_DAYS = env_int("FLARE_FLAG_DAYS", 14)
+# Email reminders a patient may turn on (patientportal.services.reminders): none is sent in
+# quiet hours ("HH:MM", from, until, in the patient's own time zone; a patient may choose
+# their own), and the email names the clinic so, with no health word in it: a name that
+# says "pain" would tell whoever sees the inbox what the patient is treated for.
+REMINDER_QUIET_HOURS = (
+    env_str("REMINDER_QUIET_FROM", "21:00"),
+    env_str("REMINDER_QUIET_UNTIL", "08:00"),
+)
+REMINDER_CLINIC_NAME = env_str("REMINDER_CLINIC_NAME", "Northbridge Clinic")
+# After a procedure is done the patient is asked about their pain and relief this many days
+# later (0: the same day), per procedure (careteam.models.Procedure values) or "default";
+# a relief of at least PROCEDURE_POSITIVE_RELIEF_PERCENT is a positive response
+# (patientportal.services.procedure_followups).
+PROCEDURE_FOLLOW_UP_DAYS = {"default": (0, 14, 42, 91), "diagnostic_block": (0, 1)}
+PROCEDURE_POSITIVE_RELIEF_PERCENT = env_int("PROCEDURE_POSITIVE_RELIEF_PERCENT", 50)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

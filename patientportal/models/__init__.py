@@ -1,5 +1,6 @@
 from .assigned_reading import ReadingAssignment
 from .checkins import (
+    SELF_HARM_IN_MESSAGE,
     URGENT_KINDS,
     ActivityOutcome,
     ActivityReport,
@@ -11,7 +12,10 @@ from .checkins import (
 )
 from .flares import Flare
 from .logins import PatientInvitation
+from .procedure_followups import ProcedureFollowUp
 from .questionnaires import QuestionnaireResult
+from .reminders import ReminderPreference, ReminderSent
+from .schedules import QuestionnaireSchedule
 
 __all__ = [
     "ActivityOutcome",
@@ -21,9 +25,14 @@ __all__ = [
     "CheckIn",
     "Flare",
     "PatientInvitation",
+    "ProcedureFollowUp",
     "QuestionnaireResult",
+    "QuestionnaireSchedule",
     "ReadingAssignment",
     "RedFlag",
     "RedFlagAlert",
+    "ReminderPreference",
+    "ReminderSent",
+    "SELF_HARM_IN_MESSAGE",
     "URGENT_KINDS",
 ]

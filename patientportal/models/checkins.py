@@ -105,17 +105,28 @@ class AlertKind(models.TextChoices):
     """What an alert is about, in plain words for the team. A check-in raises ``RED_FLAGS``;
     a questionnaire result ``SAFETY_ANSWER`` (an answer on a safety item, the PHQ-9's
     self-harm item) or ``SEVERE_SCORE`` (a total in a band that alerts, PHQ-9 >= 20,
-    GAD-7 >= 15). Only the first two are urgent (``URGENT_KINDS``)."""
+    GAD-7 >= 15). A secure message (``messaging``) whose words name a red flag, or in a
+    thread to the mental-health professional thoughts of self-harm, raises
+    ``MESSAGE_RED_FLAGS``. All but the severe score are urgent (``URGENT_KINDS``)."""
 
     RED_FLAGS = "red_flags", "Red flags in a check-in"
     SAFETY_ANSWER = "safety_answer", "Thoughts of self-harm"
     SEVERE_SCORE = "severe_score", "Severe score"
+    MESSAGE_RED_FLAGS = "message_flags", "Red flags in a message"
+
+
+# What a message's alert names besides the check-in's red flags (``RedFlag``): words of
+# self-harm in a thread to the mental-health professional.
+SELF_HARM_IN_MESSAGE = "self_harm"
+MESSAGE_FLAG_LABELS = {SELF_HARM_IN_MESSAGE: "Words of self-harm in a message"}
 
 
 # Urgent kinds go to the lead at once and escalate like red flags when nobody acknowledges
 # them (``services.escalation``). A severe score is for the mental-health member to follow
 # up: it shows on the team's pages until acknowledged but never escalates.
-URGENT_KINDS = frozenset({AlertKind.RED_FLAGS, AlertKind.SAFETY_ANSWER})
+URGENT_KINDS = frozenset(
+    {AlertKind.RED_FLAGS, AlertKind.SAFETY_ANSWER, AlertKind.MESSAGE_RED_FLAGS}
+)
 
 
 # Outcomes that must say why in a note.
@@ -125,8 +136,9 @@ NOTE_REQUIRED = "Say in the note why no action is needed."
 
 class RedFlagAlert(models.Model):
     """Something a patient reported that the care team must act on: red flags in a check-in,
-    or a questionnaire result (``kind``, ``AlertKind``). Its source is exactly one of
-    ``check_in`` and ``questionnaire_result``.
+    a questionnaire result, or the words of a secure message (``kind``, ``AlertKind``). Its
+    source is exactly one of ``check_in`` and ``questionnaire_result``, or neither for a
+    message (the message names its alert: ``messaging.Message.alert``).
 
     Closed by the first team member who acknowledges it, saying what was done (``outcome``,
     ``outcome_note``); an urgent one (``URGENT_KINDS``) is escalated once to the whole team
@@ -147,7 +159,8 @@ class RedFlagAlert(models.Model):
         on_delete=models.CASCADE,
         related_name="alerts",
     )
-    # The red flags of a check-in (``RedFlag`` values); empty for a questionnaire's alert.
+    # The red flags of a check-in or a message (``RedFlag`` values, and for a message
+    # ``SELF_HARM_IN_MESSAGE``); empty for a questionnaire's alert.
     flags = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -193,6 +206,11 @@ class RedFlagAlert(models.Model):
                     kind__in=[AlertKind.SAFETY_ANSWER, AlertKind.SEVERE_SCORE],
                     check_in__isnull=True,
                     questionnaire_result__isnull=False,
+                )
+                | models.Q(
+                    kind=AlertKind.MESSAGE_RED_FLAGS,
+                    check_in__isnull=True,
+                    questionnaire_result__isnull=True,
                 ),
                 name="pp_alert_one_source_of_its_kind",
             ),
@@ -216,7 +234,11 @@ class RedFlagAlert(models.Model):
 
     @property
     def from_questionnaire(self) -> bool:
-        return self.kind != AlertKind.RED_FLAGS
+        return self.kind in (AlertKind.SAFETY_ANSWER, AlertKind.SEVERE_SCORE)
+
+    @property
+    def from_message(self) -> bool:
+        return self.kind == AlertKind.MESSAGE_RED_FLAGS
 
     def flag_labels(self) -> list[str]:
         """What the alert is about, as the team reads it: the check-in's red flags, or the
@@ -224,7 +246,7 @@ class RedFlagAlert(models.Model):
         answer and no score, so every member of the team may read it."""
         if self.from_questionnaire:
             return [self.concern]
-        labels = dict(RedFlag.choices)
+        labels = {**dict(RedFlag.choices), **MESSAGE_FLAG_LABELS}
         return [labels.get(flag, flag) for flag in self.flags]
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -104,7 +105,20 @@ def reading_conflicts(plan: CarePlan, page: Page) -> list[Conflict]:
     avoided = _avoid_tags(plan)
     if not avoided:
         return []
-    clashing = _page_tags([page.pk])[page.pk] & set(avoided)
+    return _conflicts(avoided, _page_tags([page.pk])[page.pk])
+
+
+def tag_conflicts(plan: CarePlan, tag_ids: Iterable[int]) -> list[Conflict]:
+    """The same rule for anything else carrying contraindication tags (an exercise): the
+    tags among ``tag_ids`` that the plan's precautions rule out."""
+    avoided = _avoid_tags(plan)
+    return _conflicts(avoided, tag_ids) if avoided else []
+
+
+def _conflicts(avoided: dict[int, list[str]], tag_ids: Iterable[int]) -> list[Conflict]:
+    clashing = set(tag_ids) & set(avoided)
+    if not clashing:
+        return []
     tags = ContraindicationTag.objects.filter(pk__in=clashing).order_by("name")
     return [Conflict(tag, tuple(avoided[tag.pk])) for tag in tags]
 

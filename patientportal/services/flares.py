@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_event
-from careteam.models import CarePlan, Patient
+from careteam.models import HOLDS_FLARE_PLAN, CarePlan, Patient
 from careteam.policy import PlanAction, plans_where
 
 from ..charts import TREND_WINDOW, Span
@@ -94,7 +94,7 @@ def end_flare(patient: Patient, user) -> Flare:
 
 def flare_plans(patient: Patient) -> list[CarePlan]:
     """The patient's current plans that hold a flare plan."""
-    return [plan for plan in current_plans_for_patient(patient) if plan.has_flare_plan]
+    return list(current_plans_for_patient(patient).filter(HOLDS_FLARE_PLAN))
 
 
 def chart_flares(patient: Patient | int, *, shared_with: CarePlan | None = None) -> QuerySet:

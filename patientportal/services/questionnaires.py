@@ -36,6 +36,7 @@ from ..models import QuestionnaireResult
 from .errors import PortalAccessDenied
 from .patients import current_plans_for_patient
 from .questionnaire_alerts import raise_questionnaire_alerts
+from .schedules import advance_schedules
 from .submissions import Submission, store_once
 
 # What a page reads of a result to chart it (never the item answers).
@@ -91,6 +92,8 @@ def record_questionnaire(
                 user, AuditAction.CREATED, result, patient=patient, detail=audit_detail(result)
             )
             raise_questionnaire_alerts(result, user, plans, scored)
+            # The schedules this result does move on, in the same transaction.
+            advance_schedules(patient, instrument.code, result.completed_at)
         return result
 
     stored = store_once(

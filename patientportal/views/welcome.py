@@ -82,7 +82,7 @@ def welcome(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         accept_invitation(invitation, form.cleaned_data["new_password1"])
         del request.session[SESSION_TOKEN_KEY]  # before login, which keeps the session's data
         login(request, invitation.user, backend="accounts.backends.AccountBackend")
-        return redirect("patientportal:plan")
+        return redirect("patientportal:home")
     status = 400 if request.method == "POST" else 200
     context = {
         "form": form,

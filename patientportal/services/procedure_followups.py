@@ -1,0 +1,260 @@
+"""Procedure follow-ups: once an injection, an ablation or a block is marked done, the
+patient is asked at set times (``PROCEDURE_FOLLOW_UP_DAYS``) how bad their pain is and how
+much relief it gave. What the team makes of the answers: ``procedure_response``.
+
+The follow-ups follow the activity through ``careteam.signals.procedure_done``, in the
+transaction of the change to it (``sync_follow_ups``): made when it is marked done,
+re-dated while unanswered when its day changes, cancelled while unanswered when it is
+reopened or deleted. An answer is given once and never changed (``answer_follow_up``).
+
+For the patient's to-do list: ``due_follow_ups(plan, today)``; an overdue count in SQL is
+``ProcedureFollowUp.objects.filter(plan=...).overdue(today)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from audit.models import AuditAction
+from audit.services import EventSpec, record_event, record_events
+from careteam.models import Activity, CarePlan, Patient, Procedure
+
+from ..models import ProcedureFollowUp
+from .errors import PortalAccessDenied, PortalActionError
+from .patients import plans_for_patient
+
+DEFAULT_KEY = "default"
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """A follow-up the patient can answer now, for their to-do list."""
+
+    follow_up_id: int
+    procedure_label: str  # "Epidural steroid injection"
+    activity_title: str  # the team's title, e.g. "Epidural steroid injection, L4-5"
+    due_on: datetime.date
+    url: str  # the patient's answer page
+    overdue: bool  # due before today and still unanswered
+
+
+class FollowUpAlreadyAnswered(PortalActionError):
+    """The follow-up was answered before: the first answer stands (answer 409)."""
+
+    def __init__(self, follow_up: ProcedureFollowUp):
+        super().__init__(
+            "You already answered this question on "
+            f"{date_format(timezone.localtime(follow_up.answered_at).date(), 'j F Y')}. "
+            "Your first answer is kept."
+        )
+        self.follow_up = follow_up
+
+
+def follow_up_days(procedure: str) -> tuple[int, ...]:
+    """The days after the procedure the patient is asked, in order (0: the same day):
+    the procedure's own entry in ``PROCEDURE_FOLLOW_UP_DAYS``, else its "default"."""
+    table = settings.PROCEDURE_FOLLOW_UP_DAYS
+    days = table.get(procedure, table[DEFAULT_KEY])
+    return tuple(sorted({int(day) for day in days if int(day) >= 0}))
+
+
+def follow_up_dates(procedure: str, done_on: datetime.date) -> list[tuple[int, datetime.date]]:
+    """Each follow-up's day offset and local calendar date for a procedure done on
+    ``done_on``."""
+    return [(day, done_on + datetime.timedelta(days=day)) for day in follow_up_days(procedure)]
+
+
+def procedure_label(code: str) -> str:
+    return str(dict(Procedure.choices).get(code, code))
+
+
+def answer_url(follow_up_id: int) -> str:
+    return reverse("patientportal:follow-up", args=[follow_up_id])
+
+
+def sync_follow_ups(activity: Activity, done_on: datetime.date | None, actor) -> None:
+    """Bring the activity's follow-ups in line with it, inside the caller's transaction:
+    with ``done_on``, one live follow-up per configured day (new ones made, unanswered ones
+    re-dated, unanswered ones for days no longer asked cancelled); without, every
+    unanswered one cancelled. Answered ones are left as they are. Recorded in the audit
+    trail as ``actor``'s, in one INSERT."""
+    rows = list(ProcedureFollowUp.objects.select_for_update().filter(activity=activity))
+    live = {row.day_offset: row for row in rows if not row.is_cancelled}
+    now = timezone.now()
+    wanted = dict(follow_up_dates(activity.procedure, done_on)) if done_on else {}
+    events: list[EventSpec] = []
+    for offset, row in live.items():
+        if row.is_open and offset not in wanted:
+            row.cancelled_at = now
+            row.save(update_fields=["cancelled_at"])
+            events.append(_event(AuditAction.CHANGED, row, {"cancelled_at": [None, now]}))
+    if done_on is not None:
+        made: list[ProcedureFollowUp] = []
+        for offset, due_on in wanted.items():
+            existing = live.get(offset)
+            if existing is None:
+                made.append(
+                    ProcedureFollowUp(
+                        plan_id=activity.section.plan_id,
+                        activity=activity,
+                        procedure=activity.procedure,
+                        activity_title=activity.title,
+                        done_on=done_on,
+                        day_offset=offset,
+                        due_on=due_on,
+                    )
+                )
+            elif existing.is_open and (existing.due_on, existing.procedure) != (
+                due_on,
+                activity.procedure,
+            ):
+                _re_date(existing, activity, done_on, due_on, events)
+        for row in ProcedureFollowUp.objects.bulk_create(made):
+            events.append(
+                _event(AuditAction.CREATED, row, {"due_on": row.due_on, "day": row.day_offset})
+            )
+    record_events(actor, events)
+
+
+def _re_date(
+    row: ProcedureFollowUp,
+    activity: Activity,
+    done_on: datetime.date,
+    due_on: datetime.date,
+    events: list[EventSpec],
+) -> None:
+    changes = {"due_on": [row.due_on, due_on], "done_on": [row.done_on, done_on]}
+    row.due_on, row.done_on = due_on, done_on
+    row.procedure, row.activity_title = activity.procedure, activity.title
+    row.save(update_fields=["due_on", "done_on", "procedure", "activity_title"])
+    events.append(_event(AuditAction.CHANGED, row, changes))
+
+
+def _event(action: str, row: ProcedureFollowUp, detail: dict) -> EventSpec:
+    key = "changes" if action == AuditAction.CHANGED else "values"
+    return EventSpec(action, row, plan=row.plan_id, detail={key: detail})
+
+
+def on_procedure_done(
+    sender, *, activity: Activity, done_on: datetime.date | None, actor, **kwargs
+) -> None:
+    """The receiver of ``careteam.signals.procedure_done`` (connected in ``apps``)."""
+    sync_follow_ups(activity, done_on, actor)
+
+
+def due_follow_ups(plan: CarePlan, today: datetime.date) -> list[DueFollowUp]:
+    """The plan's follow-ups the patient can answer on ``today`` (a local date): due on or
+    before it, neither answered nor cancelled; the oldest first. One query."""
+    rows = ProcedureFollowUp.objects.filter(plan=plan).due(today).order_by("due_on", "pk")
+    return [_due(row, today) for row in rows]
+
+
+def _due(row: ProcedureFollowUp, today: datetime.date) -> DueFollowUp:
+    return DueFollowUp(
+        follow_up_id=row.pk,
+        procedure_label=procedure_label(row.procedure),
+        activity_title=row.activity_title,
+        due_on=row.due_on,
+        url=answer_url(row.pk),
+        overdue=row.is_overdue(today),
+    )
+
+
+def follow_up_for_patient(patient: Patient, follow_up_id: int) -> ProcedureFollowUp | None:
+    """The follow-up if it is on one of the patient's own plans meant for their eyes."""
+    return (
+        ProcedureFollowUp.objects.filter(
+            pk=follow_up_id, plan__in=plans_for_patient(patient).values("pk")
+        )
+        .select_related("plan__patient")
+        .first()
+    )
+
+
+def record_follow_up_view(follow_up: ProcedureFollowUp, user, request=None) -> None:
+    record_event(
+        user,
+        AuditAction.VIEWED,
+        follow_up,
+        request=request,
+        plan=follow_up.plan_id,
+        detail={"page": "procedure follow-up"},
+    )
+
+
+def refuse_follow_up(user, follow_up_id: int, request=None, *, patient: Patient | None) -> None:
+    """Record a follow-up asked for that is not the patient's (or not there)."""
+    record_event(
+        user,
+        AuditAction.DENIED,
+        None,
+        request=request,
+        patient=patient,
+        detail={"reason": "no such follow-up for this patient", "id": follow_up_id},
+    )
+
+
+def answer_follow_up(
+    follow_up: ProcedureFollowUp, user, *, pain: int, relief_percent: int
+) -> ProcedureFollowUp:
+    """Store the patient's answer, once: under a row lock, refused (and recorded) when it
+    is not their plan, not due yet, cancelled, or answered already
+    (``FollowUpAlreadyAnswered``, carrying the stored row)."""
+    if not 0 <= pain <= 10:
+        raise PortalActionError("Pain must be a number from 0 to 10.")
+    if not 0 <= relief_percent <= 100:
+        raise PortalActionError("Relief must be a percentage from 0 to 100.")
+    with transaction.atomic():
+        row = (
+            ProcedureFollowUp.objects.select_for_update()
+            .select_related("plan__patient")
+            .filter(pk=follow_up.pk)
+            .first()
+        )
+        refused = _refusal(row, user)
+        if row is not None and refused is None:
+            row.pain, row.relief_percent = pain, relief_percent
+            row.answered_at = timezone.now()
+            row.save(update_fields=["pain", "relief_percent", "answered_at"])
+            record_event(
+                user,
+                AuditAction.CREATED,
+                row,
+                plan=row.plan,
+                detail={"pain": pain, "relief_percent": relief_percent},
+            )
+            return row
+    record_event(
+        user,
+        AuditAction.DENIED,
+        row,
+        plan=row.plan if row is not None else None,
+        detail={"reason": str(refused), "page": "procedure follow-up"},
+    )
+    raise refused or PortalAccessDenied()
+
+
+def _refusal(row: ProcedureFollowUp | None, user) -> PortalActionError | PortalAccessDenied | None:
+    """Why this answer cannot be stored now, if it cannot (due: on the patient's
+    calendar)."""
+    if row is None or row.plan.patient.user_id != user.pk:
+        return PortalAccessDenied("Patients can only answer their own follow-ups.")
+    if row.is_answered:
+        return FollowUpAlreadyAnswered(row)
+    if row.is_cancelled:
+        return PortalActionError(
+            "Your care team no longer needs this answer: the record of the procedure was "
+            "changed. There is nothing more to do here."
+        )
+    if row.due_on > row.plan.patient.today(timezone.now()):
+        return PortalActionError(
+            f"This question opens on {date_format(row.due_on, 'j F Y')}. Please come back then."
+        )
+    return None

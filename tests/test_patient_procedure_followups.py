@@ -1,0 +1,420 @@
+"""Procedure follow-ups: once a procedure is marked done, the patient is asked at set times
+for their pain and relief; the team sees each procedure's response against the pain before
+it and the clinic's threshold for a positive response."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditAction, AuditEvent
+from careteam.models import ActivityKind, ActivityStatus, Discipline, Procedure
+from careteam.services import create_activity, delete_activity, update_activity
+from patientportal.models import CheckIn, ProcedureFollowUp
+from patientportal.services import procedure_followups
+from patientportal.services.checkins import record_check_in
+from patientportal.services.errors import PortalActionError
+from patientportal.services.procedure_followups import (
+    answer_follow_up,
+    due_follow_ups,
+    follow_up_dates,
+    follow_up_days,
+)
+from patientportal.services.procedure_response import (
+    Verdict,
+    VerdictKind,
+    baseline_for,
+    procedure_responses,
+    verdict_for,
+)
+from tests.page_checks import assert_accessible_page
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Medial branch block, right L4-5"
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def add_procedure(world, procedure=Procedure.EPIDURAL_STEROID_INJECTION, **fields):
+    return create_activity(
+        world.team.section(Discipline.PAIN_MANAGEMENT),
+        world.lead,
+        kind=ActivityKind.PROCEDURE,
+        title=fields.pop("title", TITLE),
+        procedure=procedure,
+        status=fields.pop("status", ActivityStatus.SCHEDULED),
+        **fields,
+    )
+
+
+def mark_done(world, activity, done_on):
+    return update_activity(
+        activity,
+        world.lead,
+        activity.version,
+        status=ActivityStatus.COMPLETED,
+        done_on=done_on,
+    )
+
+
+def live(activity):
+    return list(ProcedureFollowUp.objects.filter(activity=activity).live().order_by("day_offset"))
+
+
+def answer(row, world, pain, relief):
+    return answer_follow_up(row, world.patient_user, pain=pain, relief_percent=relief)
+
+
+def follow_up_url(row):
+    return reverse("patientportal:follow-up", args=[row.pk])
+
+
+def procedures_url(plan):
+    return reverse("patientportal_team:procedures", args=[plan.pk])
+
+
+def check_in_at(world, moment, pain):
+    check_in = record_check_in(world.patient, world.patient_user, pain_score=pain)
+    CheckIn.objects.filter(pk=check_in.pk).update(recorded_at=moment)
+
+
+def local_noon(day):
+    zone = timezone.get_current_timezone()
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=zone)
+
+
+# When the patient is asked
+
+
+def test_follow_up_days_come_from_settings_per_procedure_with_a_default(settings):
+    assert follow_up_days(Procedure.EPIDURAL_STEROID_INJECTION) == (0, 14, 42, 91)
+    assert follow_up_days(Procedure.DIAGNOSTIC_BLOCK) == (0, 1)
+    settings.PROCEDURE_FOLLOW_UP_DAYS = {"default": (14, 0), "radiofrequency_ablation": (0, 180)}
+    assert follow_up_days(Procedure.PROLOTHERAPY) == (0, 14)
+    done = datetime.date(2026, 3, 28)  # the day before the clocks go forward in London
+    assert follow_up_dates(Procedure.RADIOFREQUENCY_ABLATION, done) == [
+        (0, done),
+        (180, datetime.date(2026, 9, 24)),
+    ]
+
+
+def test_marking_a_procedure_done_makes_one_follow_up_per_configured_day(portal_world):
+    activity = add_procedure(portal_world)
+    assert not ProcedureFollowUp.objects.exists()
+    done = days_ago(3)
+    mark_done(portal_world, activity, done)
+    rows = live(activity)
+    assert [(row.day_offset, row.due_on) for row in rows] == [
+        (0, done),
+        (14, done + datetime.timedelta(days=14)),
+        (42, done + datetime.timedelta(days=42)),
+        (91, done + datetime.timedelta(days=91)),
+    ]
+    assert {row.plan_id for row in rows} == {portal_world.plan.pk}
+    assert rows[0].activity_title == TITLE and rows[0].is_open
+    made = AuditEvent.objects.filter(
+        action=AuditAction.CREATED, target_content_type__model="procedurefollowup"
+    )
+    assert made.count() == 4
+
+
+def test_a_diagnostic_block_created_done_is_asked_about_the_same_day_and_the_next(portal_world):
+    done = days_ago(0)
+    activity = add_procedure(
+        portal_world,
+        Procedure.DIAGNOSTIC_BLOCK,
+        status=ActivityStatus.COMPLETED,
+        done_on=done,
+    )
+    assert [(row.day_offset, row.due_on) for row in live(activity)] == [
+        (0, done),
+        (1, done + datetime.timedelta(days=1)),
+    ]
+
+
+def test_follow_ups_are_made_in_the_same_transaction_as_the_change(portal_world, monkeypatch):
+    activity = add_procedure(portal_world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("receiver failed")
+
+    monkeypatch.setattr(procedure_followups, "sync_follow_ups", broken)
+    with pytest.raises(RuntimeError):
+        mark_done(portal_world, activity, days_ago(1))
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.SCHEDULED and activity.done_on is None
+    assert not ProcedureFollowUp.objects.exists()
+
+
+def test_other_edits_and_other_activities_make_no_follow_ups(portal_world):
+    activity = add_procedure(portal_world)
+    update_activity(activity, portal_world.lead, activity.version, schedule="Tuesday morning")
+    create_activity(
+        portal_world.team.section(Discipline.PAIN_MANAGEMENT),
+        portal_world.lead,
+        kind=ActivityKind.APPOINTMENT,
+        title="Review",
+        status=ActivityStatus.COMPLETED,
+    )
+    assert not ProcedureFollowUp.objects.exists()
+
+
+def test_a_new_day_re_dates_unanswered_follow_ups_and_leaves_answered_ones(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    same_day = live(activity)[0]
+    answer(same_day, portal_world, 3, 70)
+    new_day = days_ago(10)
+    mark_done(portal_world, activity, new_day)
+    rows = live(activity)
+    assert len(rows) == 4
+    kept = rows[0]
+    assert kept.pk == same_day.pk and kept.due_on == days_ago(20)
+    assert (kept.pain, kept.relief_percent) == (3, 70)
+    assert [row.due_on for row in rows[1:]] == [
+        new_day + datetime.timedelta(days=day) for day in (14, 42, 91)
+    ]
+
+
+def test_reopening_cancels_unanswered_follow_ups_and_keeps_answers(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    answered = answer(live(activity)[1], portal_world, 4, 55)  # the 2-week one
+    update_activity(
+        activity, portal_world.lead, activity.version, status=ActivityStatus.IN_PROGRESS
+    )
+    rows = ProcedureFollowUp.objects.filter(activity=activity)
+    assert [row.pk for row in rows.live()] == [answered.pk]
+    cancelled = rows.filter(cancelled_at__isnull=False)
+    assert cancelled.count() == 3
+    assert not rows.open().exists()
+    with pytest.raises(PortalActionError, match="no longer needs this answer"):
+        answer(cancelled.get(day_offset=0), portal_world, 1, 90)
+    # Done again: asked again for the days not answered, never twice for one.
+    activity.refresh_from_db()
+    mark_done(portal_world, activity, days_ago(5))
+    assert [row.day_offset for row in live(activity)] == [0, 14, 42, 91]
+    assert ProcedureFollowUp.objects.get(pk=answered.pk).relief_percent == 55
+
+
+def test_deleting_the_activity_cancels_open_follow_ups_and_keeps_answers(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    answered = answer(live(activity)[0], portal_world, 2, 80)
+    delete_activity(activity, portal_world.lead, activity.version)
+    answered.refresh_from_db()
+    assert answered.activity_id is None and answered.relief_percent == 80
+    assert not ProcedureFollowUp.objects.open().exists()
+    client.force_login(portal_world.lead)
+    page = client.get(procedures_url(portal_world.plan)).content.decode()
+    assert TITLE in page and "80&nbsp;%" in page
+
+
+# What the patient sees and answers
+
+
+def test_due_follow_ups_list_what_the_patient_can_answer_with_overdue_ones_marked(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    due = due_follow_ups(portal_world.plan, timezone.localdate())
+    assert [(item.due_on, item.overdue) for item in due] == [
+        (days_ago(14), True),
+        (days_ago(0), False),
+    ]
+    first = due[0]
+    assert first.procedure_label == "Epidural steroid injection"
+    assert first.activity_title == TITLE
+    assert first.url == follow_up_url(live(activity)[0])
+    overdue = ProcedureFollowUp.objects.filter(plan=portal_world.plan).overdue(days_ago(0))
+    assert overdue.count() == 1
+
+
+def test_the_patient_answers_a_due_follow_up_once(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    row = live(activity)[1]
+    client.force_login(portal_world.patient_user)
+    page = client.get(follow_up_url(row)).content.decode()
+    assert "How is your pain since your epidural steroid injection on" in page
+    assert "<legend>How bad is your pain right now, from 0 to 10?</legend>" in page
+    assert 'type="number"' in page and "Get urgent help now" in page
+    assert "Save my answer" in page
+    assert_accessible_page(page)
+    response = client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.pain, row.relief_percent) == (3, 60) and row.answered_at is not None
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATED, target_object_id=str(row.pk), actor=portal_world.patient_user
+    ).exists()
+    # The same answer again (a double click) is the one saved; another one is refused.
+    again = client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"})
+    assert again.status_code == 302
+    other = client.post(follow_up_url(row), {"pain": "8", "relief_percent": "0"})
+    assert other.status_code == 409
+    assert "You already answered this question" in other.content.decode()
+    row.refresh_from_db()
+    assert (row.pain, row.relief_percent) == (3, 60)
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED, target_object_id=str(row.pk)
+    ).exists()
+
+
+def test_a_follow_up_cannot_be_answered_before_it_is_due(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(3))
+    later = live(activity)[1]
+    client.force_login(portal_world.patient_user)
+    page = client.get(follow_up_url(later)).content.decode()
+    assert "This question opens on" in page and "Save my answer" not in page
+    response = client.post(follow_up_url(later), {"pain": "3", "relief_percent": "60"})
+    assert response.status_code == 400 and "This question opens on" in response.content.decode()
+    later.refresh_from_db()
+    assert later.is_open
+
+
+def test_only_the_plans_own_patient_reaches_its_follow_ups(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(1))
+    row = live(activity)[0]
+    client.force_login(portal_world.other_user)
+    assert client.get(follow_up_url(row)).status_code == 404
+    posted = client.post(follow_up_url(row), {"pain": "1", "relief_percent": "90"})
+    assert posted.status_code == 404
+    row.refresh_from_db()
+    assert row.is_open
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED, actor=portal_world.other_user
+    ).exists()
+    client.force_login(portal_world.lead)
+    assert client.get(follow_up_url(row)).status_code == 404
+    client.force_login(portal_world.patient_user)
+    assert client.get(reverse("patientportal:follow-up", args=[10**17])).status_code == 404
+
+
+def test_out_of_range_answers_get_a_clear_message(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(1))
+    row = live(activity)[0]
+    client.force_login(portal_world.patient_user)
+    response = client.post(follow_up_url(row), {"pain": "11", "relief_percent": "150"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose a number from 0 to 10 for your pain." in page
+    assert "Enter a number from 0 to 100 for your relief." in page
+    assert client.post(follow_up_url(row), {"relief_percent": "x"}).status_code == 400
+    row.refresh_from_db()
+    assert row.is_open
+
+
+# What the team sees
+
+
+def test_the_baseline_is_the_median_pain_of_the_check_ins_in_the_14_days_before(portal_world):
+    done = days_ago(20)
+    for days_before, pain in ((1, 7), (5, 6), (14, 8), (15, 1)):
+        check_in_at(portal_world, local_noon(done - datetime.timedelta(days=days_before)), pain)
+    check_in_at(portal_world, local_noon(done), 2)  # the day itself comes after
+    rows = list(CheckIn.objects.values_list("recorded_at", "pain_score"))
+    zone = portal_world.patient.zone
+    baseline = baseline_for(done, rows, zone)
+    assert baseline.median == Decimal("7") and baseline.check_ins == 3
+    assert baseline_for(done, rows[:0], zone).median is None
+    assert baseline_for(done - datetime.timedelta(days=100), rows, zone).label.startswith(
+        "No baseline"
+    )
+
+
+def test_the_verdict_reads_the_latest_relief_against_the_threshold(portal_world, settings):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(50))
+    rows = live(activity)
+    assert verdict_for(rows, 50) == Verdict(VerdictKind.WAITING, "Waiting for answers")
+    answer(rows[0], portal_world, 2, 80)
+    answer(rows[1], portal_world, 4, 60)
+    rows = live(activity)
+    assert verdict_for(rows, 50) == Verdict(
+        VerdictKind.POSITIVE, "Positive response: 60 % relief at 2 weeks"
+    )
+    assert verdict_for(rows, 60).kind == VerdictKind.POSITIVE  # at the threshold counts
+    assert verdict_for(rows, 61).text == (
+        "Below the 61 % threshold: 60 % relief at 2 weeks (it was 80 % on the same day)"
+    )
+    assert verdict_for(rows, 90) == Verdict(
+        VerdictKind.BELOW, "Below the 90 % threshold: 60 % relief at 2 weeks"
+    )
+    answer(rows[2], portal_world, 6, 30)
+    assert verdict_for(live(activity), 50).text == (
+        "Below the 50 % threshold: 30 % relief at 6 weeks (it was 80 % on the same day)"
+    )
+    settings.PROCEDURE_POSITIVE_RELIEF_PERCENT = 25
+    [response] = procedure_responses(portal_world.plan)
+    assert response.verdict.text == "Positive response: 30 % relief at 6 weeks"
+
+
+def test_the_team_page_charts_each_procedure_with_its_baseline_threshold_and_table(
+    portal_world, client
+):
+    done = days_ago(20)
+    check_in_at(portal_world, local_noon(done - datetime.timedelta(days=2)), 7)
+    activity = mark_done(portal_world, add_procedure(portal_world), done)
+    rows = live(activity)
+    answer(rows[0], portal_world, 3, 70)
+    answer(rows[1], portal_world, 4, 60)
+    mark_done(portal_world, add_procedure(portal_world, Procedure.PROLOTHERAPY), days_ago(1))
+    client.force_login(portal_world.team.physio)
+    response = client.get(procedures_url(portal_world.plan))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert_accessible_page(page)
+    assert page.count('<svg class="trend__svg"') == 2 and 'role="img"' in page
+    assert "Positive response: 60 % relief at 2 weeks" in page
+    assert "Waiting for answers" in page
+    assert "Pain before: 7 out of 10 (median of 1 check-in" in page
+    assert "Pain before: No baseline" in page
+    assert "Threshold: 50 % relief" in page and 'stroke-dasharray="6 4"' in page
+    assert "<caption>Follow-ups: the chart&#x27;s numbers" in page or "<caption>Follow-ups" in page
+    assert "<td>60&nbsp;% (at or above 50&nbsp;%)</td>" in page
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEWED,
+        actor=portal_world.team.physio,
+        care_plan_id=portal_world.plan.pk,
+        detail__what="procedure response",
+    ).exists()
+
+
+def test_the_team_page_is_for_the_plans_team_only(portal_world, client):
+    mark_done(portal_world, add_procedure(portal_world), days_ago(1))
+    for member in (portal_world.team.contributor, portal_world.team.mental_health):
+        client.force_login(member)
+        assert client.get(procedures_url(portal_world.plan)).status_code == 200
+    for stranger in (portal_world.team.outsider, portal_world.patient_user):
+        client.force_login(stranger)
+        response = client.get(procedures_url(portal_world.plan))
+        assert response.status_code == 404 and TITLE not in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED, actor=portal_world.team.outsider
+    ).exists()
+
+
+def test_the_team_page_reads_in_a_fixed_number_of_queries(portal_world, client):
+    client.force_login(portal_world.lead)
+    url = procedures_url(portal_world.plan)
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(30))
+    answer(live(activity)[0], portal_world, 3, 60)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for days, procedure in ((10, Procedure.PROLOTHERAPY), (5, Procedure.DIAGNOSTIC_BLOCK)):
+        done = days_ago(days)
+        check_in_at(portal_world, local_noon(done - datetime.timedelta(days=1)), 6)
+        more = mark_done(portal_world, add_procedure(portal_world, procedure), done)
+        answer(live(more)[0], portal_world, 5, 40)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url).content.decode()
+    assert page.count('<svg class="trend__svg"') == 3
+    assert len(three) == len(one) <= 12
+
+
+def test_the_plan_page_links_to_the_procedure_response(portal_world, client):
+    client.force_login(portal_world.lead)
+    page = client.get(reverse("careteam:plan-detail", args=[portal_world.plan.pk]))
+    assert procedures_url(portal_world.plan) in page.content.decode()
