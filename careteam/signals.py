@@ -4,18 +4,20 @@
 (``services.sections``) inside the change's transaction, so whatever a receiver writes is
 committed, or undone, with the change itself. Keyword arguments:
 
-- ``activity``: the ``Activity`` as it now is (about to be deleted, for a deletion);
+- ``activity``: the ``Activity`` as it now is (about to be deleted, for a deletion); whether
+  the patient sees it is ``activity.patient_sees``;
 - ``done_on``: the day it was done, or None once it is no longer a done procedure
   (reopened, its day or its procedure cleared, or deleted);
 - ``actor``: who made the change.
 
 Sent when a procedure is created done, marked done, its day or its procedure changed,
-reopened or deleted; not for other edits.
+shown to or hidden from the patient while done, reopened or deleted; not for other edits.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.dispatch import Signal
 
@@ -23,20 +25,26 @@ from .models import Activity, ActivityKind, ActivityStatus
 
 procedure_done = Signal()
 
-# What a receiver of ``procedure_done`` keys on: the procedure and the day it was done.
-DoneProcedure = tuple[str, datetime.date]
+
+class DoneProcedure(NamedTuple):
+    """What a receiver of ``procedure_done`` keys on: the procedure, the day it was done,
+    and whether the patient sees it (``Activity.patient_sees``)."""
+
+    procedure: str
+    done_on: datetime.date
+    patient_sees: bool
 
 
 def done_procedure(activity: Activity) -> DoneProcedure | None:
-    """Which procedure the activity is and the day it was done, if it is a procedure marked
-    done (completed, with its day); else None."""
+    """Which procedure the activity is, the day it was done and whether the patient sees
+    it, if it is a procedure marked done (completed, with its day); else None."""
     if (
         activity.kind == ActivityKind.PROCEDURE
         and activity.procedure
         and activity.status == ActivityStatus.COMPLETED
         and activity.done_on is not None
     ):
-        return activity.procedure, activity.done_on
+        return DoneProcedure(activity.procedure, activity.done_on, activity.patient_sees)
     return None
 
 
@@ -54,6 +62,6 @@ def announce_procedure(
     procedure_done.send(
         sender=Activity,
         activity=activity,
-        done_on=after[1] if after else None,
+        done_on=after.done_on if after else None,
         actor=actor,
     )

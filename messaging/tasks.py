@@ -1,5 +1,6 @@
 """The email that tells someone a secure message is waiting: no health details, no names,
-no subject (a subject can say too much), only a link behind the login.
+no subject (a subject can say too much), only a link behind the login; the clinic named by
+its neutral name (``CLINIC_NEUTRAL_NAME``: the site's name says what it treats).
 
 Handed over in the message's own transaction (``services.notices``), retried like every
 email (``jobs.retry``). When it runs it asks again: the recipient still active, still
@@ -47,7 +48,7 @@ def send_new_message_email(message_id: int, recipient_id: int) -> bool:
     if not address:
         return False
     context = {
-        "clinic": settings.WAGTAIL_SITE_NAME,
+        "clinic": settings.CLINIC_NEUTRAL_NAME,
         "link": _link(message, rights.as_patient),
         "to_patient": rights.as_patient,
         "emergency_number": settings.CLINIC_EMERGENCY_NUMBER,

@@ -3,7 +3,7 @@ hands this over in the same transaction).
 
 It carries no health detail at all: not what is due, not a questionnaire's or a
 treatment's name, not the patient's name; only how many things wait on the clinic's portal
-(named by ``REMINDER_CLINIC_NAME``), a link to the portal behind the login and the
+(named by ``CLINIC_NEUTRAL_NAME``), a link to the portal behind the login and the
 unsubscribe link. An inbox seen by someone else gives nothing away. It carries the
 ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers of RFC 8058, so a mail program can
 offer its own one-click unsubscribe.
@@ -30,7 +30,7 @@ from .services.reminder_preferences import quiet_hours_of
 def reminder_message(reminder: ReminderSent, recipient: str) -> EmailMessage:
     """The email for ``reminder``, with its unsubscribe headers."""
     context = {
-        "clinic_name": settings.REMINDER_CLINIC_NAME,
+        "clinic_name": settings.CLINIC_NEUTRAL_NAME,
         "things_to_do": reminder.things_to_do,
         "portal_link": absolute(reverse("patientportal:home")),
         "unsubscribe_link": unsubscribe_url(reminder.patient_id),

@@ -104,26 +104,31 @@ def send_reading_assigned_email(assignment_id: int) -> bool:
 
 
 @retried_task(queue_name=URGENT_QUEUE, priority=URGENT_PRIORITY)
-def send_red_flag_alert_email(alert_id: int) -> bool:
+def send_red_flag_alert_email(alert_id: int, user_id: int | None = None) -> bool:
+    """Tell the plan's lead, or team member ``user_id`` when given (a message's alert that
+    names self-harm also goes to the plan's mental-health members:
+    ``services.message_alerts``), that red-flag alert ``alert_id`` was raised. No patient and
+    no symptom in the email; nothing goes to a member who has left the team meanwhile."""
     alert = RedFlagAlert.objects.filter(pk=alert_id).first()
     if alert is None:
         return False
-    lead = (
-        CareTeamMembership.objects.active()
-        .filter(plan_id=alert.plan_id, role="lead")
-        .select_related("user")
-        .first()
-    )
-    if lead is None or not lead.user.email:
+    members = CareTeamMembership.objects.active().filter(plan_id=alert.plan_id)
+    if user_id is None:
+        members = members.filter(role="lead")
+    else:
+        members = members.filter(user_id=user_id, user__is_active=True)
+    member = members.select_related("user").order_by("pk").first()
+    if member is None or not member.user.email:
         return False
     _send(
         "red_flag_alert",
         {
-            "lead": lead.user,
+            "member": member.user,
+            "is_lead": member.role == "lead",
             "alert": alert,
             "link": absolute_url(reverse("careteam:plan-detail", args=[alert.plan_id])),
         },
-        lead.user.email,
+        member.user.email,
     )
     return True
 

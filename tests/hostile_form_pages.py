@@ -52,7 +52,6 @@ from exercises.models import Programme, ProgrammeItem
 from messaging.forms import PATIENT_AUDIENCE_LABELS, TEAM_AUDIENCE_LABELS, NewThreadForm, ReplyForm
 from messaging.models import Audience, Thread
 from messaging.services import start_thread
-from patientportal.follow_up_forms import FollowUpAnswerForm
 from patientportal.forms import (
     AcknowledgeAlertForm,
     AnswerQuestionnaireForm,
@@ -62,6 +61,9 @@ from patientportal.forms import (
     ReadingFeedbackForm,
     StartFlareForm,
 )
+from patientportal.forms.follow_ups import FollowUpAnswerForm
+from patientportal.forms.reminders import ReminderPreferenceForm
+from patientportal.forms.schedules import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.models import (
     AlertOutcome,
     QuestionnaireSchedule,
@@ -69,8 +71,6 @@ from patientportal.models import (
     RedFlagAlert,
     ReminderPreference,
 )
-from patientportal.reminder_forms import ReminderPreferenceForm
-from patientportal.schedule_forms import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises, current_plans_for_patient

@@ -252,7 +252,7 @@ def test_red_flag_alerts_stay_above_the_dashboard_search(client, portal_world):
     client.force_login(portal_world.lead)
     html = page_html(client, reverse("careteam:dashboard"))
     lead = html.index("Plans for patients whose care team you are on.")
-    alerts = html.index("Red-flag alerts waiting (1)")
+    alerts = html.index("Alerts waiting (1): red flags and safety answers")
     search = html.index('class="careteam-search"')
     assert lead < alerts < search
     alert = RedFlagAlert.objects.get()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from careteam.models import ActivityKind, ActivityStatus, Discipline, Procedure
 from careteam.services import create_activity, update_activity
+from careteam.signals import procedure_done
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,39 @@ def test_only_a_procedure_names_one(care_team):
             procedure=Procedure.PROLOTHERAPY,
         )
     assert "Only a procedure can name one." in str(refused.value)
+
+
+@pytest.fixture
+def announced():
+    """What ``procedure_done`` sends during the test: (done_on, patient_sees) per send."""
+    sent = []
+
+    def receiver(sender, *, activity, done_on, actor, **kwargs):
+        sent.append((done_on, activity.patient_sees))
+
+    procedure_done.connect(receiver, dispatch_uid="tests.announced")
+    yield sent
+    procedure_done.disconnect(dispatch_uid="tests.announced")
+
+
+def test_showing_or_hiding_a_done_procedure_is_announced_and_other_edits_are_not(
+    care_team, announced
+):
+    done = timezone.localdate() - datetime.timedelta(days=1)
+    activity = injection(care_team, status=ActivityStatus.COMPLETED, done_on=done)
+    for changes in (
+        {"visible_to_patient": False},
+        {"schedule": "Monday"},
+        {"visible_to_patient": True},
+    ):
+        activity = update_activity(activity, care_team.lead, activity.version, **changes)
+    assert announced == [(done, True), (done, False), (done, True)]
+
+
+def test_showing_or_hiding_a_procedure_not_done_is_not_announced(care_team, announced):
+    activity = injection(care_team, status=ActivityStatus.SCHEDULED)
+    for visible in (False, True):
+        activity = update_activity(
+            activity, care_team.lead, activity.version, visible_to_patient=visible
+        )
+    assert announced == []

@@ -45,7 +45,6 @@ from core.middleware import NUL_REFUSAL_MESSAGE, RejectNulBytesMiddleware
 from exercises.forms import DoseForm, LogSessionForm, PrescribeForm, StopForm
 from messaging.models import Audience, Thread
 from messaging.services import start_thread
-from patientportal.follow_up_forms import FollowUpAnswerForm
 from patientportal.forms import (
     AcknowledgeAlertForm,
     AnswerQuestionnaireForm,
@@ -56,9 +55,10 @@ from patientportal.forms import (
     StartFlareForm,
     SwitchOffAccessForm,
 )
+from patientportal.forms.follow_ups import FollowUpAnswerForm
+from patientportal.forms.reminders import ReminderPreferenceForm, UnsubscribeForm
+from patientportal.forms.schedules import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.models import CheckIn, ReadingAssignment, RedFlagAlert
-from patientportal.reminder_forms import ReminderPreferenceForm, UnsubscribeForm
-from patientportal.schedule_forms import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from patientportal.services.assigned_reading import assign_reading
 from patientportal.services.checkins import record_check_in
 from patientportal.services.patients import current_exercises

@@ -83,6 +83,28 @@ def test_the_email_carries_no_health_details(
         assert message_world.plan.title not in text
 
 
+@pytest.mark.parametrize("author", ["patient", "physical_therapy"])
+def test_the_email_names_the_clinic_by_its_neutral_name_not_what_it_treats(
+    message_world: MessageWorld, django_capture_on_commit_callbacks, settings, author
+):
+    assert "Pain" in settings.WAGTAIL_SITE_NAME  # the site's name would say it
+    send(message_world, message_world.team_thread, author, django_capture_on_commit_callbacks)
+    assert mail.outbox
+    for email in mail.outbox:
+        assert settings.CLINIC_NEUTRAL_NAME in email.body
+        for word in ("Pain", "Spine", "pain", "spine"):
+            assert word not in email.subject and word not in email.body
+
+
+def test_the_neutral_name_comes_from_the_setting(
+    message_world: MessageWorld, django_capture_on_commit_callbacks, settings
+):
+    settings.CLINIC_NEUTRAL_NAME = "Quayside Health Centre"
+    send(message_world, message_world.team_thread, "lead", django_capture_on_commit_callbacks)
+    (to_patient,) = [e for e in mail.outbox if e.to == [message_world.actor("patient").email]]
+    assert "your care team at Quayside Health Centre." in to_patient.body
+
+
 def test_someone_who_switched_the_emails_off_gets_none(
     message_world: MessageWorld, django_capture_on_commit_callbacks
 ):

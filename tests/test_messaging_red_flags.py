@@ -12,12 +12,14 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
+from careteam.services import remove_member
 from messaging.models import Audience, Message
 from messaging.red_flags import red_flags_in
 from messaging.services import reply, start_thread
 from patientportal.models import SELF_HARM_IN_MESSAGE, AlertKind, RedFlag, RedFlagAlert
 from patientportal.services.alerts import acknowledge_alert, open_alerts_for_plan
 from patientportal.services.escalation import escalate_overdue_alerts, escalation_delay
+from patientportal.tasks import send_red_flag_alert_email
 from tests.api_fixtures import token_client
 from tests.messaging_fixtures import MessageWorld, client_for, my_thread_url
 
@@ -36,7 +38,27 @@ FOUND = [
     ("New weakness in my right leg", [LEGS]),
     ("I've had trouble with my bladder today", [BLADDER]),
     ("My bowels are not right", [BLADDER]),
-    ("I lost control when I coughed", [BLADDER]),
+    ("I lost control of my wee when I coughed", [BLADDER]),
+    ("Lost control on the way to the toilet this morning", [BLADDER]),
+    ("I peed myself in the night", [BLADDER]),
+    ("I pooed myself at the bus stop", [BLADDER]),
+    ("I soiled myself", [BLADDER]),
+    ("I couldn't pass urine all day", [BLADDER]),
+    ("I cannot pass water", [BLADDER]),
+    ("It feels numb around my bottom", [BLADDER]),
+    ("My groin has gone numb", [BLADDER]),
+    ("Numbness in my genitals since Tuesday", [BLADDER]),
+    ("I feel numb between my legs", [BLADDER]),
+    ("Tingling around my back passage", [BLADDER]),
+    ("Numb legs and a numb bottom", [LEGS, BLADDER]),
+    ("My bottom and legs are numb", [LEGS, BLADDER]),
+    ("Numbness on the bottom of my foot", [LEGS]),
+    ("There is no feeling in my legs", [LEGS]),
+    ("No feeling in my left foot", [LEGS]),
+    ("My legs buckled on the stairs", [LEGS]),
+    ("My knee keeps buckling", [LEGS]),
+    ("I can't walk", [LEGS]),
+    ("Since Monday I cannot walk", [LEGS]),
     ("I fell in the garden and the pain is severe", [FALL]),
     ("Had a fall this morning, severe pain since", [FALL]),
     ("The pain is constant, even lying down", [AT_REST]),
@@ -44,6 +66,20 @@ FOUND = [
     ("Numb legs and I wet myself", [LEGS, BLADDER]),
     ("Some days I want to die", [SELF_HARM_IN_MESSAGE]),
     ("I have thought about hurting myself", [SELF_HARM_IN_MESSAGE]),
+    ("I want to take my own life", [SELF_HARM_IN_MESSAGE]),
+    ("Sometimes I think I will take my life", [SELF_HARM_IN_MESSAGE]),
+    ("I wish I was dead", [SELF_HARM_IN_MESSAGE]),
+    ("Some mornings I wish I were dead", [SELF_HARM_IN_MESSAGE]),
+    ("I might overdose on my pills", [SELF_HARM_IN_MESSAGE]),
+    ("I overdosed last year", [SELF_HARM_IN_MESSAGE]),
+    ("I don't want to be alive", [SELF_HARM_IN_MESSAGE]),
+    ("I do not want to wake up tomorrow", [SELF_HARM_IN_MESSAGE]),
+    ("I dont want to live like this", [SELF_HARM_IN_MESSAGE]),
+    ("They'd be better off without me", [SELF_HARM_IN_MESSAGE]),
+    ("I cut myself again", [SELF_HARM_IN_MESSAGE]),
+    ("I keep cutting myself", [SELF_HARM_IN_MESSAGE]),
+    ("I have been harming myself", [SELF_HARM_IN_MESSAGE]),
+    ("I hurt myself on purpose", [SELF_HARM_IN_MESSAGE]),
 ]
 NOT_FOUND = [
     "The numbers on the pain scale confuse me",
@@ -54,6 +90,15 @@ NOT_FOUND = [
     "My legs feel strong after the exercises",
     "I feel weak today after a poor night",
     "Can I swap the bridge for a bird dog?",
+    "I cut my hair short",
+    "My life is busy with the children",
+    "I hurt my back lifting a box",
+    "I lost control of my temper with the kids",
+    "The car lost control on the ice, nobody hurt",
+    "I can't go for a walk when it rains",
+    "My belt buckle broke",
+    "The pain is at the bottom of my back",
+    "I wish I was better at the exercises",
     "",
 ]
 
@@ -155,6 +200,75 @@ def test_words_of_self_harm_to_the_mental_health_professional_bring_crisis_advic
     message = Message.objects.get(body="Lately I want to die some nights")
     assert message.alert.flags == [SELF_HARM_IN_MESSAGE]
     assert message.alert.flag_labels() == ["Words of self-harm in a message"]
+
+
+def alert_emails() -> list:
+    return [email for email in mail.outbox if email.subject.startswith("Urgent")]
+
+
+@pytest.mark.django_db
+def test_words_of_self_harm_email_the_mental_health_member_and_the_lead_without_details(
+    message_world: MessageWorld, django_capture_on_commit_callbacks
+):
+    team = message_world.portal.team
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = reply(
+            message_world.mind_thread,
+            message_world.actor("patient"),
+            "They'd be better off without me, OWLGATE",
+        )
+    assert sent.message.red_flags == [SELF_HARM_IN_MESSAGE]
+    emails = alert_emails()
+    assert sorted(address for email in emails for address in email.to) == sorted(
+        [team.lead.email, team.mental_health.email]
+    )
+    (to_mind,) = [email for email in emails if email.to == [team.mental_health.email]]
+    assert "on a care plan you are on" in to_mind.body
+    plan_url = reverse("careteam:plan-detail", args=[message_world.plan.pk])
+    assert plan_url in to_mind.body
+    patient = message_world.portal.patient
+    for email in emails:
+        text = (email.subject + email.body).lower()
+        for secret in ("owlgate", "better off", "self-harm", "self harm", "suicid", "mental"):
+            assert secret not in text
+        assert patient.family_name.lower() not in text
+        assert patient.record_number.lower() not in text
+        assert message_world.mind_thread.subject.lower() not in text
+    created = AuditEvent.objects.get(
+        action=AuditAction.CREATED,
+        target_object_id=str(sent.message.alert.pk),
+        detail__kind="message_flags",
+    )
+    assert sorted(created.detail["notified"]) == sorted(
+        [team.lead.get_username(), team.mental_health.get_username()]
+    )
+
+
+@pytest.mark.django_db
+def test_a_body_red_flag_emails_only_the_lead_not_the_mental_health_member(
+    message_world: MessageWorld, django_capture_on_commit_callbacks
+):
+    team = message_world.portal.team
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(message_world.team_thread, message_world.actor("patient"), "My legs buckled")
+    emails = alert_emails()
+    assert [email.to for email in emails] == [[team.lead.email]]
+    assert "on a care plan you lead" in emails[0].body
+
+
+@pytest.mark.django_db
+def test_a_mental_health_member_who_left_before_the_email_went_is_not_emailed(
+    message_world: MessageWorld,
+):
+    team = message_world.portal.team
+    sent = reply(message_world.mind_thread, message_world.actor("patient"), "I wish I was dead")
+    remove_member(message_world.plan, team.lead, team.mental_health)
+    mail.outbox.clear()
+    assert send_red_flag_alert_email.call(sent.message.alert.pk, team.mental_health.pk) is False
+    assert send_red_flag_alert_email.call(sent.message.alert.pk, team.lead.pk) is True
+    assert [email.to for email in mail.outbox] == [[team.lead.email]]
 
 
 @pytest.mark.django_db

@@ -132,7 +132,10 @@ def test_redis_url_names_the_cache_that_carries_on_with_its_timeouts_from_the_en
         REDIS_TIMEOUT_SECONDS="0.25",
         REDIS_RETRY_AFTER_SECONDS="12",
     )
-    (default,) = built.CACHES.values()
+    # Besides the shared cache, only each process's own drawn fragments (never Redis).
+    assert set(built.CACHES) == {"default", "fragments"}
+    assert built.CACHES["fragments"]["BACKEND"] == cache_sessions.LOCAL_MEMORY_CACHE
+    default = built.CACHES["default"]
     assert default["BACKEND"] == "config.redis_cache.ResilientRedisCache"
     assert default["OPTIONS"] == {
         "socket_connect_timeout": 0.25,

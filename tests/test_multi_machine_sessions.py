@@ -99,7 +99,9 @@ def test_redis_url_puts_the_cache_and_sessions_in_redis_in_production_and_dev(mo
                 "socket_timeout": 1.0,
                 "RETRY_AFTER_SECONDS": 5.0,
             },
-        }
+        },
+        # Drawn page fragments stay in each process (a deploy drops them).
+        "fragments": cache_sessions.FRAGMENTS,
     }
     assert built.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     if module == "production":

@@ -58,3 +58,14 @@ def test_production_with_every_multi_machine_variable_passes_the_deploy_checks()
     }
     output = run_manage(["check", "--deploy", "--fail-level", "WARNING"], env)
     assert "no issues" in output
+
+
+def test_drawn_page_fragments_stay_in_each_process_even_with_redis():
+    """The plan page's kept tables and forms are markup from this release's templates: a
+    deploy restarts the processes and drops them, which a shared Redis would not."""
+    for url in (None, EVERY_VARIABLE["REDIS_URL"]):
+        built = cache_sessions.caches(url)
+        assert built["fragments"]["BACKEND"] == cache_sessions.LOCAL_MEMORY_CACHE
+    assert cache_sessions.caches(EVERY_VARIABLE["REDIS_URL"])["default"]["BACKEND"] == (
+        cache_sessions.REDIS_CACHE
+    )

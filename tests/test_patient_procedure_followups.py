@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from careteam.models import ActivityKind, ActivityStatus, Discipline, Procedure
-from careteam.services import create_activity, delete_activity, update_activity
+from careteam.models import ActivityKind, ActivityStatus, CarePlanStatus, Discipline, Procedure
+from careteam.services import create_activity, delete_activity, update_activity, update_plan
 from patientportal.models import CheckIn, ProcedureFollowUp
 from patientportal.services import procedure_followups
 from patientportal.services.checkins import record_check_in
-from patientportal.services.errors import PortalActionError
+from patientportal.services.errors import PortalAccessDenied, PortalActionError
+from patientportal.services.overdue import plans_with_overdue
 from patientportal.services.procedure_followups import (
     answer_follow_up,
     due_follow_ups,
@@ -214,6 +215,75 @@ def test_deleting_the_activity_cancels_open_follow_ups_and_keeps_answers(portal_
     assert TITLE in page and "80&nbsp;%" in page
 
 
+# Only what the patient sees is asked about
+
+
+def set_visible(world, activity, visible):
+    activity.refresh_from_db()
+    return update_activity(activity, world.lead, activity.version, visible_to_patient=visible)
+
+
+def test_a_procedure_hidden_from_the_patient_is_not_asked_about(portal_world):
+    created_done = add_procedure(
+        portal_world,
+        Procedure.DIAGNOSTIC_BLOCK,
+        status=ActivityStatus.COMPLETED,
+        done_on=days_ago(1),
+        visible_to_patient=False,
+    )
+    marked_done = mark_done(
+        portal_world, add_procedure(portal_world, visible_to_patient=False), days_ago(2)
+    )
+    mark_done(portal_world, marked_done, days_ago(3))  # re-dated while hidden
+    assert not ProcedureFollowUp.objects.filter(activity__in=[created_done, marked_done]).exists()
+    assert due_follow_ups(portal_world.plan, timezone.localdate()) == []
+
+
+def test_hiding_a_done_procedure_cancels_unanswered_follow_ups_and_keeps_answers(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    answered = answer(live(activity)[0], portal_world, 3, 65)
+    set_visible(portal_world, activity, False)
+    rows = ProcedureFollowUp.objects.filter(activity=activity)
+    assert [row.pk for row in rows.live()] == [answered.pk]
+    assert rows.filter(cancelled_at__isnull=False).count() == 3
+    assert due_follow_ups(portal_world.plan, timezone.localdate()) == []
+    cancelled = AuditEvent.objects.filter(
+        action=AuditAction.CHANGED,
+        target_content_type__model="procedurefollowup",
+        detail__changes__has_key="cancelled_at",
+    )
+    assert cancelled.count() == 3
+    with pytest.raises(PortalActionError, match="no longer needs this answer"):
+        answer(rows.filter(cancelled_at__isnull=False).get(day_offset=14), portal_world, 2, 70)
+    answered.refresh_from_db()
+    assert (answered.pain, answered.relief_percent, answered.cancelled_at) == (3, 65, None)
+
+
+def test_showing_a_done_procedure_again_asks_again_for_the_days_not_answered(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    first = live(activity)
+    answered = answer(first[0], portal_world, 3, 65)
+    set_visible(portal_world, activity, False)
+    set_visible(portal_world, activity, True)
+    rows = live(activity)
+    assert [row.day_offset for row in rows] == [0, 14, 42, 91]
+    assert rows[0].pk == answered.pk and (rows[0].pain, rows[0].relief_percent) == (3, 65)
+    assert all(row.is_open for row in rows[1:])
+    assert {row.pk for row in rows[1:]}.isdisjoint(row.pk for row in first)
+    assert [row.due_on for row in rows[1:]] == [
+        days_ago(20) + datetime.timedelta(days=day) for day in (14, 42, 91)
+    ]
+    due = due_follow_ups(portal_world.plan, timezone.localdate())
+    assert [item.follow_up_id for item in due] == [rows[1].pk]
+
+
+def test_showing_or_hiding_a_procedure_not_done_makes_and_cancels_nothing(portal_world):
+    activity = add_procedure(portal_world)
+    set_visible(portal_world, activity, False)
+    set_visible(portal_world, activity, True)
+    assert not ProcedureFollowUp.objects.exists()
+
+
 # What the patient sees and answers
 
 
@@ -304,6 +374,67 @@ def test_out_of_range_answers_get_a_clear_message(portal_world, client):
     assert client.post(follow_up_url(row), {"relief_percent": "x"}).status_code == 400
     row.refresh_from_db()
     assert row.is_open
+
+
+def end_plan(world, status=CarePlanStatus.COMPLETED):
+    plan = world.plan
+    plan.refresh_from_db()
+    return update_plan(plan, world.lead, plan.version, status=status)
+
+
+def test_a_follow_up_on_a_plan_that_has_ended_is_not_answered_nor_due(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    row = live(activity)[0]
+    assert due_follow_ups(portal_world.plan, timezone.localdate())
+    end_plan(portal_world)
+    assert due_follow_ups(portal_world.plan, timezone.localdate()) == []
+    client.force_login(portal_world.patient_user)
+    page = client.get(follow_up_url(row))
+    assert page.status_code == 200
+    assert "This care plan has ended" in page.content.decode()
+    assert "Save my answer" not in page.content.decode()
+    assert_accessible_page(page.content.decode())
+    response = client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"})
+    assert response.status_code == 400
+    assert "This care plan has ended" in response.content.decode()
+    row.refresh_from_db()
+    assert row.is_open
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED,
+        target_object_id=str(row.pk),
+        actor=portal_world.patient_user,
+        detail__reason__startswith="This care plan has ended",
+    ).exists()
+
+
+def test_a_revoked_plans_follow_up_is_refused_by_the_service_and_not_found_by_the_page(
+    portal_world, client
+):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    row = live(activity)[0]
+    end_plan(portal_world, CarePlanStatus.REVOKED)
+    with pytest.raises(PortalActionError, match="This care plan has ended") as refused:
+        answer(row, portal_world, 3, 60)
+    assert not isinstance(refused.value, PortalAccessDenied)
+    client.force_login(portal_world.patient_user)
+    assert client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"}).status_code == 404
+    row.refresh_from_db()
+    assert row.is_open
+
+
+def test_a_plan_on_hold_is_still_current_for_its_follow_ups(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    end_plan(portal_world, CarePlanStatus.ON_HOLD)
+    assert len(due_follow_ups(portal_world.plan, timezone.localdate())) == 2
+    assert answer(live(activity)[0], portal_world, 4, 50).is_answered
+
+
+def test_the_team_is_not_told_of_overdue_follow_ups_on_a_plan_that_has_ended(portal_world):
+    mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    [overdue] = plans_with_overdue(portal_world.lead)
+    assert overdue.plan.pk == portal_world.plan.pk and overdue.follow_ups == 1
+    end_plan(portal_world)
+    assert plans_with_overdue(portal_world.lead) == []
 
 
 # What the team sees

@@ -24,7 +24,8 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditAction, AuditEvent
-from careteam.models import Patient
+from careteam.models import CarePlanStatus, Patient
+from careteam.services import update_plan
 from patientportal.models import ReminderPreference, ReminderSent
 from patientportal.reminder_links import (
     TOKENLESS_AUDIT_PATH,
@@ -320,6 +321,17 @@ def test_a_reminder_queued_before_an_unsubscribe_or_held_into_quiet_hours_is_not
     assert mail.outbox == []
 
 
+def test_a_patient_with_no_current_plan_gets_no_reminder(reminders):
+    """Discharged (their plan completed), nothing is asked of them: no daily check-in."""
+    reminders.turn_on()
+    plan = reminders.world.plan
+    plan.refresh_from_db()
+    update_plan(plan, reminders.world.lead, plan.version, status=CarePlanStatus.COMPLETED)
+    assert todo_for(reminders.patient, MORNING).items == []
+    assert reminders.sweep(MORNING) == []
+    assert mail.outbox == [] and not ReminderSent.objects.exists()
+
+
 def test_only_active_patient_logins_with_an_address_are_reminded(reminders):
     reminders.turn_on()
     user = reminders.world.patient_user
@@ -390,6 +402,17 @@ def test_the_email_names_no_health_detail_only_how_many_things_and_the_links(rem
     for private in (patient.given_name, patient.family_name, patient.record_number):
         assert private.lower() not in text
     assert message.subject == "A reminder from your Northbridge Clinic portal"
+
+
+def test_the_email_names_the_clinic_by_its_neutral_name_never_the_sites(reminders, settings):
+    settings.CLINIC_NEUTRAL_NAME = "Quayside Health Centre"
+    reminders.turn_on()
+    assert reminders.sweep(MORNING)
+    [message] = mail.outbox
+    assert message.subject == "A reminder from your Quayside Health Centre portal"
+    assert message.body.rstrip().endswith("Quayside Health Centre")
+    for word in ("Pain", "Spine", settings.WAGTAIL_SITE_NAME):
+        assert word not in message.subject and word not in message.body
 
 
 def test_the_email_carries_rfc_8058_one_click_unsubscribe_headers(reminders):

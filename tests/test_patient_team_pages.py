@@ -21,12 +21,10 @@ def test_dashboard_shows_red_flag_alerts_to_the_team_only(client, portal_world):
     )
     client.force_login(portal_world.lead)
     html = client.get(reverse("careteam:dashboard")).content.decode()
-    assert "Red-flag alerts waiting (1)" in html
+    assert "Alerts waiting (1): red flags and safety answers" in html
     assert portal_world.patient.full_name in html
     client.force_login(portal_world.team.outsider)
-    assert (
-        "Red-flag alerts waiting" not in client.get(reverse("careteam:dashboard")).content.decode()
-    )
+    assert "Alerts waiting" not in client.get(reverse("careteam:dashboard")).content.decode()
 
 
 def test_plan_page_shows_the_portal_panel(client, portal_world, site_tree):

@@ -14,8 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from careteam.models import Activity, ActivityKind, ActivityStatus, Discipline, Patient
-from careteam.services import create_activity, update_activity, update_patient
+from careteam.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    CarePlanStatus,
+    Discipline,
+    Patient,
+)
+from careteam.services import create_activity, update_activity, update_patient, update_plan
 from patientportal.services.assigned_reading import assign_reading, mark_read_by_patient
 from patientportal.services.checkins import record_check_in
 from patientportal.services.questionnaires import record_questionnaire
@@ -61,6 +68,22 @@ def test_a_new_day_asks_for_a_check_in_until_the_patient_has_checked_in(portal_w
     assert check_in.due_on == todo.today and not check_in.overdue
     record_check_in(patient, portal_world.patient_user, pain_score=4)
     assert todo_for(patient, timezone.now()).of_kind(ToDoKind.CHECK_IN) == []
+
+
+def set_plan_status(world, status: str) -> None:
+    plan = world.plan
+    plan.refresh_from_db()
+    update_plan(plan, world.lead, plan.version, status=status)
+
+
+def test_a_patient_with_no_current_plan_is_not_asked_to_check_in(portal_world):
+    patient = patient_of(portal_world)
+    set_plan_status(portal_world, CarePlanStatus.ON_HOLD)
+    assert len(todo_for(patient, timezone.now()).of_kind(ToDoKind.CHECK_IN)) == 1
+    set_plan_status(portal_world, CarePlanStatus.COMPLETED)
+    assert todo_for(patient, timezone.now()).of_kind(ToDoKind.CHECK_IN) == []
+    set_plan_status(portal_world, CarePlanStatus.ACTIVE)
+    assert len(todo_for(patient, timezone.now()).of_kind(ToDoKind.CHECK_IN)) == 1
 
 
 def test_a_check_in_late_last_night_in_new_york_does_not_count_for_today(portal_world, monkeypatch):

@@ -62,8 +62,8 @@ def test_no_audit_event_keeps_the_token_after_the_whole_flow(client: Client, inv
     mismatch = {"new_password1": NEW_PASSWORD, "new_password2": "something-else-1"}
     assert client.post(set_password_url(invitation_link), mismatch).status_code == 400
     response = client.post(set_password_url(invitation_link), PASSWORDS)
-    assert response["Location"] == reverse("patientportal:plan")
-    assert client.get(reverse("patientportal:plan")).status_code == 200
+    assert response["Location"] == reverse("patientportal:home")
+    assert client.get(reverse("patientportal:home")).status_code == 200
 
     paths = list(AuditEvent.objects.values_list("path", flat=True))
     assert set_password_url(invitation_link) in paths  # the activation itself is recorded

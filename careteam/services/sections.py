@@ -108,8 +108,9 @@ def update_activity(
     activity: Activity, actor: User, expected_version: int, **changes: Any
 ) -> Activity:
     """Change an activity if it is still at ``expected_version`` (else
-    ``StaleVersionError``). A procedure marked done, re-dated or reopened is announced
-    in the same transaction (``careteam.signals.procedure_done``)."""
+    ``StaleVersionError``). A procedure marked done, re-dated, shown to or hidden from the
+    patient while done, or reopened is announced in the same transaction
+    (``careteam.signals.procedure_done``)."""
     plan = _require_section_edit(actor, activity.section, activity)
     before = done_procedure(activity)
     update_versioned(

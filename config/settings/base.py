@@ -289,13 +289,15 @@ FLARE_FLAG_COUNT = env_int("FLARE_FLAG_COUNT", 3)
 FLARE_FLAG_DAYS = env_int("FLARE_FLAG_DAYS", 14)
 # Email reminders a patient may turn on (patientportal.services.reminders): none is sent in
 # quiet hours ("HH:MM", from, until, in the patient's own time zone; a patient may choose
-# their own), and the email names the clinic so, with no health word in it: a name that
-# says "pain" would tell whoever sees the inbox what the patient is treated for.
+# their own).
 REMINDER_QUIET_HOURS = (
     env_str("REMINDER_QUIET_FROM", "21:00"),
     env_str("REMINDER_QUIET_UNTIL", "08:00"),
 )
-REMINDER_CLINIC_NAME = env_str("REMINDER_CLINIC_NAME", "Northbridge Clinic")
+# The clinic's name in emails a patient's inbox may show to someone else (reminders, notices
+# of a new secure message), with no health word in it: a name that says "pain" or "spine"
+# would tell whoever sees the inbox what the patient is treated for.
+CLINIC_NEUTRAL_NAME = env_str("CLINIC_NEUTRAL_NAME", "Northbridge Clinic")
 # After a procedure is done the patient is asked about their pain and relief this many days
 # later (0: the same day), per procedure (careteam.models.Procedure values) or "default";
 # a relief of at least PROCEDURE_POSITIVE_RELIEF_PERCENT is a positive response

@@ -8,6 +8,10 @@ Redis when ``REDIS_URL`` is set (``base.py``).
   throttle (api/) and the sessions all live in it: with Redis a purge, a limit or a logout
   reaches every process at once.
 - ``session_engine(redis_url)``: ``cached_db`` with Redis, the database alone without it.
+- ``fragments``, always each process's own memory: parts of signed-in pages kept drawn
+  (the plan page's goal and activity tables, keyed by what they show, and its unbound
+  forms). Never Redis: a deploy restarts the processes, so markup from older templates
+  never outlives the code that drew it.
 
 Why ``cached_db`` and not ``cache``: the sessions page (``accounts.sessions``) lists a
 user's devices from ``UserSession`` rows that point at ``django_session`` rows, and ends a
@@ -35,6 +39,13 @@ REDIS_CACHE = "config.redis_cache.ResilientRedisCache"
 # Redis answers in well under a millisecond; a second without an answer is an outage.
 DEFAULT_REDIS_TIMEOUT_SECONDS = 1.0
 DEFAULT_REDIS_RETRY_AFTER_SECONDS = 5.0
+# How many drawn fragments a process keeps (each a few KB to tens of KB).
+FRAGMENT_CACHE_ENTRIES = 1000
+FRAGMENTS = {
+    "BACKEND": LOCAL_MEMORY_CACHE,
+    "LOCATION": "clinic-portal-fragments",
+    "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_ENTRIES},
+}
 DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
 CACHED_DATABASE_SESSIONS = "django.contrib.sessions.backends.cached_db"
 
@@ -49,8 +60,12 @@ def caches(
     sites on one Redis; ``timeout`` and ``retry_after`` in seconds, above), else this
     process's memory."""
     if not redis_url:
-        return {"default": {"BACKEND": LOCAL_MEMORY_CACHE, "LOCATION": "clinic-portal"}}
+        return {
+            "default": {"BACKEND": LOCAL_MEMORY_CACHE, "LOCATION": "clinic-portal"},
+            "fragments": FRAGMENTS,
+        }
     return {
+        "fragments": FRAGMENTS,
         "default": {
             "BACKEND": REDIS_CACHE,
             "LOCATION": redis_url,
@@ -61,7 +76,7 @@ def caches(
                 "socket_timeout": timeout,
                 "RETRY_AFTER_SECONDS": retry_after,
             },
-        }
+        },
     }
 
 

@@ -35,10 +35,12 @@ class ProcedureFollowUp(models.Model):
     """One question to the patient about one procedure, ``day_offset`` days after it was
     done (``due_on``, a local calendar date; offset 0 is the same day).
 
-    Made when the procedure's activity is marked done, re-dated while unanswered when its
-    day changes, cancelled (``cancelled_at``) while unanswered when it is reopened or
-    deleted. An answer (``answered_at``, ``pain``, ``relief_percent``) is never changed,
-    and outlives the activity: the procedure, its title and day are kept on the row."""
+    Made when the procedure's activity is marked done while shown to the patient, re-dated
+    while unanswered when its day changes, cancelled (``cancelled_at``) while unanswered
+    when it is reopened, hidden from the patient or deleted (made again for the days not
+    answered when it is shown again). An answer (``answered_at``, ``pain``,
+    ``relief_percent``) is never changed, and outlives the activity: the procedure, its
+    title and day are kept on the row."""
 
     plan = models.ForeignKey(
         "careteam.CarePlan", on_delete=models.CASCADE, related_name="procedure_follow_ups"

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from audit.models import AuditAction
@@ -131,11 +132,14 @@ def pain_chart(
     """The patient's pain scores over the last months (``TREND_WINDOW``), their flares
     shaded; with ``shared_with``, only those shared with that plan (what its team may
     see)."""
-    points = trend_window_check_ins(patient, shared_with=shared_with).values_list(
-        "recorded_at", "pain_score"
+    # The local day comes from the database (the current time zone's), not row by row here.
+    points = (
+        trend_window_check_ins(patient, shared_with=shared_with)
+        .annotate(day=TruncDate("recorded_at"))
+        .values_list("day", "pain_score")
     )
     return pain_trend(
-        (TrendPoint(_local_date(at), score) for at, score in points),
+        (TrendPoint(day, score) for day, score in points),
         chart_id=chart_id,
         flares=chart_spans(patient, shared_with=shared_with),
     )

@@ -51,6 +51,12 @@ def current_plans_for_patient(patient: Patient) -> QuerySet[CarePlan]:
     return plans_for_patient(patient).filter(status__in=CURRENT_PLAN_STATUSES)
 
 
+def is_current_plan(plan: CarePlan) -> bool:
+    """Whether the plan is one of the patient's current ones (``CURRENT_PLAN_STATUSES``):
+    under way or paused, not completed, revoked or a draft."""
+    return plan.status in CURRENT_PLAN_STATUSES
+
+
 def visible_goals(plan: CarePlan) -> QuerySet[Goal]:
     """The plan's goals the patient sees (``Goal.patient_sees``), in section order."""
     return (

@@ -3,12 +3,17 @@ patient is asked at set times (``PROCEDURE_FOLLOW_UP_DAYS``) how bad their pain 
 much relief it gave. What the team makes of the answers: ``procedure_response``.
 
 The follow-ups follow the activity through ``careteam.signals.procedure_done``, in the
-transaction of the change to it (``sync_follow_ups``): made when it is marked done,
-re-dated while unanswered when its day changes, cancelled while unanswered when it is
-reopened or deleted. An answer is given once and never changed (``answer_follow_up``).
+transaction of the change to it (``sync_follow_ups``). Only a procedure the patient sees
+(``Activity.patient_sees``) is asked about: follow-ups are made when it is marked done
+while shown, re-dated while unanswered when its day changes, cancelled while unanswered
+when it is reopened, hidden from the patient or deleted, and made again for the days not
+answered when it is shown again. An answer is given once and never changed
+(``answer_follow_up``), and only while the plan is current (``is_current_plan``).
 
-For the patient's to-do list: ``due_follow_ups(plan, today)``; an overdue count in SQL is
-``ProcedureFollowUp.objects.filter(plan=...).overdue(today)``.
+For the patient's to-do list: ``due_follow_ups(plan, today)`` (nothing on a plan that is no
+longer current); an overdue count in SQL is
+``ProcedureFollowUp.objects.filter(plan=...).overdue(today)`` on current plans only (as
+``overdue.plans_with_overdue`` counts).
 """
 
 from __future__ import annotations
@@ -28,9 +33,14 @@ from careteam.models import Activity, CarePlan, Patient, Procedure
 
 from ..models import ProcedureFollowUp
 from .errors import PortalAccessDenied, PortalActionError
-from .patients import plans_for_patient
+from .patients import CURRENT_PLAN_STATUSES, is_current_plan, plans_for_patient
 
 DEFAULT_KEY = "default"
+# Why an answer is refused on a plan that is no longer current (the page says it too).
+PLAN_ENDED = (
+    "This care plan has ended, so your care team no longer asks this question. "
+    "There is nothing more to do here."
+)
 
 
 @dataclass(frozen=True)
@@ -81,10 +91,14 @@ def answer_url(follow_up_id: int) -> str:
 
 def sync_follow_ups(activity: Activity, done_on: datetime.date | None, actor) -> None:
     """Bring the activity's follow-ups in line with it, inside the caller's transaction:
-    with ``done_on``, one live follow-up per configured day (new ones made, unanswered ones
-    re-dated, unanswered ones for days no longer asked cancelled); without, every
-    unanswered one cancelled. Answered ones are left as they are. Recorded in the audit
-    trail as ``actor``'s, in one INSERT."""
+    with ``done_on`` and the activity shown to the patient (``Activity.patient_sees``), one
+    live follow-up per configured day (new ones made, for days never asked or asked and
+    cancelled; unanswered ones re-dated; unanswered ones for days no longer asked
+    cancelled); without ``done_on``, or hidden from the patient, every unanswered one
+    cancelled. Answered ones are left as they are. Recorded in the audit trail as
+    ``actor``'s, in one INSERT."""
+    if not activity.patient_sees:
+        done_on = None  # the patient is not asked about what they are not shown
     rows = list(ProcedureFollowUp.objects.select_for_update().filter(activity=activity))
     live = {row.day_offset: row for row in rows if not row.is_cancelled}
     now = timezone.now()
@@ -151,8 +165,13 @@ def on_procedure_done(
 
 def due_follow_ups(plan: CarePlan, today: datetime.date) -> list[DueFollowUp]:
     """The plan's follow-ups the patient can answer on ``today`` (a local date): due on or
-    before it, neither answered nor cancelled; the oldest first. One query."""
-    rows = ProcedureFollowUp.objects.filter(plan=plan).due(today).order_by("due_on", "pk")
+    before it, neither answered nor cancelled, the plan still current (as stored, not as
+    ``plan`` was read); the oldest first. One query."""
+    rows = (
+        ProcedureFollowUp.objects.filter(plan=plan, plan__status__in=CURRENT_PLAN_STATUSES)
+        .due(today)
+        .order_by("due_on", "pk")
+    )
     return [_due(row, today) for row in rows]
 
 
@@ -205,8 +224,9 @@ def answer_follow_up(
     follow_up: ProcedureFollowUp, user, *, pain: int, relief_percent: int
 ) -> ProcedureFollowUp:
     """Store the patient's answer, once: under a row lock, refused (and recorded) when it
-    is not their plan, not due yet, cancelled, or answered already
-    (``FollowUpAlreadyAnswered``, carrying the stored row)."""
+    is not their plan, not due yet, cancelled, on a plan no longer current (completed or
+    revoked), or answered already (``FollowUpAlreadyAnswered``, carrying the stored
+    row)."""
     if not 0 <= pain <= 10:
         raise PortalActionError("Pain must be a number from 0 to 10.")
     if not 0 <= relief_percent <= 100:
@@ -253,6 +273,8 @@ def _refusal(row: ProcedureFollowUp | None, user) -> PortalActionError | PortalA
             "Your care team no longer needs this answer: the record of the procedure was "
             "changed. There is nothing more to do here."
         )
+    if not is_current_plan(row.plan):
+        return PortalActionError(PLAN_ENDED)
     if row.due_on > row.plan.patient.today(timezone.now()):
         return PortalActionError(
             f"This question opens on {date_format(row.due_on, 'j F Y')}. Please come back then."

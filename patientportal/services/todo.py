@@ -6,22 +6,33 @@ questionnaires due, procedure follow-ups due, unread reading and this week's act
     todo = todo_for(patient, timezone.now())
     for item in todo.items: item.kind, item.title, item.url, item.due_on, item.overdue
 
-A fixed number of queries however long the list: one for today's check-in, one for the
-questionnaires due, one for the reading, one for the activities, and one for the plans
-with one more for each plan's procedure follow-ups (``due_follow_ups``). Titles are in
-plain words and name no result or score (the reminder's email counts the items only).
+Only a patient with a current plan (``current_plans_for_patient``) is asked to check in:
+once discharged, the list (and so the daily reminder) no longer asks for one every day.
+
+A fixed number of queries however long the list: one for the current plans, one for
+today's check-in (none without a current plan), one for the questionnaires due, one for
+the reading, one for the activities, and one for each current plan's procedure follow-ups
+(``due_follow_ups``). Titles are in plain words and name no result or score (the
+reminder's email counts the items only).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Q
 from django.urls import reverse
 
-from careteam.models import FINISHED_ACTIVITY_STATUSES, Activity, ActivityStatus, Patient
+from careteam.models import (
+    FINISHED_ACTIVITY_STATUSES,
+    Activity,
+    ActivityStatus,
+    CarePlan,
+    Patient,
+)
 from questionnaires.instruments import INSTRUMENTS
 
 from ..models import CheckIn, QuestionnaireSchedule, ReadingAssignment
@@ -82,8 +93,14 @@ def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return monday, monday + datetime.timedelta(days=6)
 
 
-def check_in_item(patient: Patient, today: datetime.date) -> list[ToDoItem]:
-    """Today's check-in, unless the patient has checked in since their midnight."""
+def check_in_item(
+    patient: Patient, today: datetime.date, current_plans: Sequence[CarePlan]
+) -> list[ToDoItem]:
+    """Today's check-in, while the patient has a current plan (``current_plans``, as
+    ``current_plans_for_patient`` reads them) and unless they have checked in since their
+    midnight."""
+    if not current_plans:
+        return []
     start = local_midnight(patient, today)
     end = local_midnight(patient, today + datetime.timedelta(days=1))
     if CheckIn.objects.filter(
@@ -128,10 +145,10 @@ def questionnaire_items(patient: Patient, today: datetime.date) -> list[ToDoItem
     return list(items.values())
 
 
-def follow_up_items(patient: Patient, today: datetime.date) -> list[ToDoItem]:
-    """Procedure follow-ups due on the patient's current plans."""
+def follow_up_items(current_plans: Sequence[CarePlan], today: datetime.date) -> list[ToDoItem]:
+    """Procedure follow-ups due on the patient's current plans (``current_plans``)."""
     items = []
-    for plan in current_plans_for_patient(patient):
+    for plan in current_plans:
         for follow_up in due_follow_ups(plan, today):
             items.append(
                 ToDoItem(
@@ -200,10 +217,11 @@ def todo_for(patient: Patient, now: datetime.datetime) -> ToDo:
     """What the patient has to do at ``now``: overdue items first, then by kind (check-in,
     questionnaires, follow-ups, reading, activities), then by due date."""
     today = patient.today(now)
+    current_plans = list(current_plans_for_patient(patient))
     items = [
-        *check_in_item(patient, today),
+        *check_in_item(patient, today, current_plans),
         *questionnaire_items(patient, today),
-        *follow_up_items(patient, today),
+        *follow_up_items(current_plans, today),
         *reading_items(patient, today),
         *activity_items(patient, today),
     ]

@@ -11,9 +11,10 @@ from django.utils import timezone
 from careteam.models import Patient
 
 from ..decorators import patient_required
-from ..follow_up_forms import FollowUpAnswerForm
+from ..forms.follow_ups import FollowUpAnswerForm
 from ..models import ProcedureFollowUp
 from ..services.errors import PortalAccessDenied, PortalActionError
+from ..services.patients import is_current_plan
 from ..services.procedure_followups import (
     FollowUpAlreadyAnswered,
     answer_follow_up,
@@ -26,8 +27,9 @@ from ..services.procedure_followups import (
 
 @patient_required
 def follow_up(request: HttpRequest, patient: Patient, follow_up_id: int) -> HttpResponse:
-    """The question and, while it is open and due, the form; an answer is stored once
-    (sent again: the first answer stands, 409 unless it is the same answer)."""
+    """The question and, while it is open and due on a current plan, the form; an answer is
+    stored once (sent again: the first answer stands, 409 unless it is the same answer); on
+    a plan that has ended, refused with a 400 that says so."""
     row = follow_up_for_patient(patient, follow_up_id)
     if row is None:
         refuse_follow_up(request.user, follow_up_id, request, patient=patient)
@@ -62,11 +64,13 @@ def _page(
     request: HttpRequest, row: ProcedureFollowUp, form: FollowUpAnswerForm, *, status: int = 200
 ) -> HttpResponse:
     today = row.plan.patient.today(timezone.now())
+    plan_current = is_current_plan(row.plan)
     context = {
         "follow_up": row,
         "procedure": procedure_label(row.procedure).lower(),
         "form": form,
-        "can_answer": row.is_open and row.due_on <= today,
+        "plan_current": plan_current,
+        "can_answer": row.is_open and plan_current and row.due_on <= today,
         "guidance": row.plan.red_flag_guidance,
     }
     return render(request, "patientportal/follow_up.html", context, status=status)

@@ -23,7 +23,7 @@ from audit.services import record_event
 from careteam.models import Patient
 
 from ..decorators import patient_required
-from ..reminder_forms import ReminderPreferenceForm, UnsubscribeForm
+from ..forms.reminders import ReminderPreferenceForm, UnsubscribeForm
 from ..reminder_links import TOKENLESS_AUDIT_PATH, patient_id_from_token
 from ..services.errors import PortalActionError
 from ..services.reminder_preferences import (

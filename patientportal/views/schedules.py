@@ -21,8 +21,8 @@ from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
 from careteam.views.forms_util import add_service_errors, posted
 from questionnaires.instruments import INSTRUMENTS
 
+from ..forms.schedules import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from ..models import QuestionnaireSchedule
-from ..schedule_forms import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
 from ..services.schedules import (
     change_schedule,
     schedule_questionnaire,

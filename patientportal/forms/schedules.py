@@ -10,7 +10,7 @@ from django import forms
 from careteam.forms import DateInput
 from questionnaires.instruments import INSTRUMENTS, Instrument
 
-from .models.schedules import MAX_EVERY_DAYS
+from ..models.schedules import MAX_EVERY_DAYS
 
 
 def instrument_label(instrument: Instrument) -> str:

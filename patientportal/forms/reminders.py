@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import ReminderPreference
-from .services.reminder_preferences import clinic_quiet_hours
+from ..models import ReminderPreference
+from ..services.reminder_preferences import clinic_quiet_hours
 
 
 class TimeInput(forms.TimeInput):

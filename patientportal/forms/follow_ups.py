@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .forms import PAIN_LABELS
+from . import PAIN_LABELS
 
 
 class FollowUpAnswerForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from questionnaires.forms import QuestionnaireForm
 
-from .models import ActivityOutcome, AlertOutcome, RedFlag
+from ..models import ActivityOutcome, AlertOutcome, RedFlag
 
 PAIN_LABELS = {
     0: "0 – no pain",
