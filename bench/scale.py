@@ -14,7 +14,7 @@ import datetime
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -64,6 +64,33 @@ class Scale:
     check_ins: int  # Alex's check-ins
     assignments: int  # articles assigned to Alex
 
+
+LARGE = Scale(
+    articles=300,
+    imported_articles=20,
+    population=Population(
+        patients=2000,
+        lead_teams=150,
+        providers=60,
+        logins=500,
+        team_size=(3, 6),
+        notes_per_plan=(2, 14),
+        check_ins_per_patient=(0, 20),
+        assignments_per_plan=(0, 6),
+    ),
+    plan_items=30,
+    plan_notes=200,
+    check_ins=300,
+    assignments=60,
+)
+
+# A clinic group: the large scale's clinic, with several sites' patients and teams and a
+# large library of articles.
+CLINIC_GROUP = replace(
+    LARGE,
+    articles=2000,
+    population=replace(LARGE.population, patients=5000, providers=120, logins=2500),
+)
 
 SCALES: dict[str, Scale] = {
     "tiny": Scale(
@@ -120,43 +147,8 @@ SCALES: dict[str, Scale] = {
         check_ins=150,
         assignments=30,
     ),
-    "large": Scale(
-        articles=300,
-        imported_articles=20,
-        population=Population(
-            patients=2000,
-            lead_teams=150,
-            providers=60,
-            logins=500,
-            team_size=(3, 6),
-            notes_per_plan=(2, 14),
-            check_ins_per_patient=(0, 20),
-            assignments_per_plan=(0, 6),
-        ),
-        plan_items=30,
-        plan_notes=200,
-        check_ins=300,
-        assignments=60,
-    ),
-    # A clinic group: several sites' patients and teams, a large library of articles.
-    "clinic-group": Scale(
-        articles=2000,
-        imported_articles=20,
-        population=Population(
-            patients=5000,
-            lead_teams=150,
-            providers=120,
-            logins=2500,
-            team_size=(3, 6),
-            notes_per_plan=(2, 14),
-            check_ins_per_patient=(0, 20),
-            assignments_per_plan=(0, 6),
-        ),
-        plan_items=30,
-        plan_notes=200,
-        check_ins=300,
-        assignments=60,
-    ),
+    "large": LARGE,
+    "clinic-group": CLINIC_GROUP,
 }
 
 
