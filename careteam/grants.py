@@ -83,10 +83,11 @@ def _object_permission_checker(user: User) -> ObjectPermissionChecker:
     return ObjectPermissionChecker(user)
 
 
-def plan_ids_for_user(user: User, grant: str = VIEW) -> QuerySet:
-    """The ids of the plans on which ``user`` holds ``grant``, directly or through a group:
-    one UNION, for ``pk__in`` (PostgreSQL joins it to the plans through their primary key;
-    guardian's OR of two IN-subqueries made it read the whole plans table twice)."""
+def plan_ids_for_user(user: User | int, grant: str = VIEW) -> QuerySet:
+    """The ids of the plans on which ``user`` (or the user of that id) holds ``grant``,
+    directly or through a group: one UNION, for ``pk__in`` (PostgreSQL joins it to the
+    plans through their primary key; guardian's OR of two IN-subqueries made it read the
+    whole plans table twice)."""
     codename = _codename(grant)
     held = {"permission__codename": codename, "permission__content_type__app_label": "careteam"}
     # No ORDER BY: a part of a UNION may not have one.

@@ -3,10 +3,14 @@ and any active emergency access; and which roles hold which grants."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import QuerySet
+
+from core.compiled_sql import CompiledQuery
 
 from .. import grants
 from ..grants import Actor, is_usable
@@ -231,14 +235,27 @@ class PlanRights:
         return self.on(plan).allows_on(plan, action, section)
 
 
+def _plan_ids(action: PlanAction, user_id: int, *, at: datetime.datetime) -> QuerySet:
+    """The ids of the plans on which the user may take ``action``: their grants, and for
+    the emergency actions their emergency grants active at ``at``."""
+    ids = grants.plan_ids_for_user(user_id, PLAN_RULES[action].grant)
+    if action in EMERGENCY_ACTIONS:
+        emergency = EmergencyAccess.objects.active(at).filter(user_id=user_id).order_by()
+        ids = ids.union(emergency.values("plan_id"))
+    return ids
+
+
+# Each action's subquery is compiled once per process: the dashboard's panels use several.
+_PLAN_IDS = {
+    action: CompiledQuery(f"plans where {action}", partial(_plan_ids, action), at=True)
+    for action in PlanAction
+}
+
+
 def plans_where(user: Actor, action: PlanAction = PlanAction.VIEW) -> QuerySet[CarePlan]:
     """Plans on which the user may take ``action`` (one query; any section for edits).
     For the emergency actions (viewing), the plans of the user's active emergency grants
     too."""
     if not is_usable(user):
         return CarePlan.objects.none()
-    ids = grants.plan_ids_for_user(user, PLAN_RULES[action].grant)
-    if action in EMERGENCY_ACTIONS:
-        emergency = EmergencyAccess.objects.active().filter(user=user).order_by()
-        ids = ids.union(emergency.values("plan_id"))
-    return CarePlan.objects.filter(pk__in=ids)
+    return CarePlan.objects.filter(pk__in=_PLAN_IDS[action].sql(user.pk))

@@ -8,8 +8,10 @@ new]}``, a creation's or deletion's ``detail["values"]`` the values at that mome
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, Subquery, Value
@@ -17,6 +19,7 @@ from django.db.models.functions import Coalesce, Least
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
+from core.compiled_sql import CompiledQuery
 
 from ..models import CarePlan, PrivateNote
 from ..policy import Actor, PlanAction
@@ -79,40 +82,16 @@ def plan_page_history(
     """The plan page's two views of the history, as ``plan_history`` shows it to
     ``actor``: its ``recent`` newest changes, and the changes others made since the actor's
     visit before the latest (at most ``limit``). Called after the page has recorded this
-    visit (``record_plan_view``); no read is recorded here: the page records it.
-
-    One query, the union of three sets, told apart afterwards: the previous visit (the one
-    'viewed' row; history holds changes only), the newest ``recent`` changes (H) and the
-    newest ``limit + 1`` changes by others since that visit (S, a subset of H). The newest
-    ``recent`` change rows returned are exactly those of H: a row of S older than them is
-    older than H's newest ``recent``. And the rows of S returned are exactly S's newest
-    ``limit + 1`` as long as ``recent`` is at most that: the rows of S among H's newest are
-    S's newest."""
-    history = plan_history(plan, actor, known_perms=known_perms)
-    previous = (
-        AuditEvent.objects.for_plan(plan)
-        .filter(actor_id=actor.pk, action=AuditAction.VIEWED, detail__what=PLAN_PAGE)
-        .order_by("-occurred_at", "-pk")[1:2]
-    )
-    # Events are appended: a later one has a higher id (two may share a timestamp); the
-    # time bounds the scan of the plan's events (index audit_event_plan_time).
-    visited_at = Subquery(previous.values("occurred_at"))
-    since = history.filter(
-        occurred_at__gte=visited_at, pk__gt=Subquery(previous.values("pk"))
-    ).exclude(actor_id=actor.pk)
-    # Every row wanted is at or after the earlier of the previous visit and the oldest of
-    # the newest changes: the scan of the plan's events (audit_event_plan_time) stops
-    # there, however long the plan's trail (the sets' own look-ups use the partial indexes
-    # audit_event_plan_visits and audit_event_plan_changes).
-    oldest_recent = Subquery(history.values("occurred_at")[recent - 1 : recent])
-    bound = Coalesce(Least(visited_at, oldest_recent), visited_at, oldest_recent, Value(EPOCH))
+    visit (``record_plan_view``); no read is recorded here: the page records it. One query
+    (``_page_history_rows``)."""
+    rights = require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
+    ids = [plan.pk, cast(int, actor.pk)]  # require() has refused anyone not signed in
+    hides_private_notes = not rights.allows(PlanAction.PRIVATE_NOTES)
+    if hides_private_notes:
+        ids.append(ContentType.objects.get_for_model(PrivateNote).pk)
     rows = list(
-        AuditEvent.objects.for_plan(plan)
-        .filter(occurred_at__gte=bound)
-        .filter(
-            Q(pk__in=previous.values("pk"))
-            | Q(pk__in=history.values("pk")[:recent])
-            | Q(pk__in=since.values("pk")[: limit + 1])
+        AuditEvent.objects.filter(
+            pk__in=_page_history(recent, limit, hides_private_notes).sql(*ids)
         )
         .select_related("actor")
         .order_by("-occurred_at", "-pk")
@@ -133,4 +112,58 @@ def plan_page_history(
             changes=others_since[:limit],
             more=len(others_since) > limit,
         ),
+    )
+
+
+@functools.cache
+def _page_history(recent: int, limit: int, hides_private_notes: bool) -> CompiledQuery:
+    """The plan page's history query, compiled once per process (it is long to build):
+    by the plan's and the actor's ids, and the private notes' content type's when they are
+    hidden."""
+    return CompiledQuery(
+        "the plan page's history",
+        functools.partial(_page_history_rows, recent=recent, limit=limit),
+        ids=3 if hides_private_notes else 2,
+    )
+
+
+def _page_history_rows(
+    plan_id: int, actor_id: int, hidden_type_id: int | None = None, *, recent: int, limit: int
+) -> QuerySet:
+    """The ids of the events the plan page's history shows: the union of three sets, told
+    apart afterwards: the previous visit (the one 'viewed' row; history holds changes
+    only), the newest ``recent`` changes (H) and the newest ``limit + 1`` changes by others
+    since that visit (S, a subset of H). The newest ``recent`` change rows returned are
+    exactly those of H: a row of S older than them is older than H's newest ``recent``. And
+    the rows of S returned are exactly S's newest ``limit + 1`` as long as ``recent`` is at
+    most that: the rows of S among H's newest are S's newest."""
+    history = AuditEvent.objects.for_plan(plan_id).changes()
+    if hidden_type_id is not None:
+        history = history.exclude(target_content_type_id=hidden_type_id)
+    previous = (
+        AuditEvent.objects.for_plan(plan_id)
+        .filter(actor_id=actor_id, action=AuditAction.VIEWED, detail__what=PLAN_PAGE)
+        .order_by("-occurred_at", "-pk")[1:2]
+    )
+    # Events are appended: a later one has a higher id (two may share a timestamp); the
+    # time bounds the scan of the plan's events (index audit_event_plan_time).
+    visited_at = Subquery(previous.values("occurred_at"))
+    since = history.filter(
+        occurred_at__gte=visited_at, pk__gt=Subquery(previous.values("pk"))
+    ).exclude(actor_id=actor_id)
+    # Every row wanted is at or after the earlier of the previous visit and the oldest of
+    # the newest changes: the scan of the plan's events (audit_event_plan_time) stops
+    # there, however long the plan's trail (the sets' own look-ups use the partial indexes
+    # audit_event_plan_visits and audit_event_plan_changes).
+    oldest_recent = Subquery(history.values("occurred_at")[recent - 1 : recent])
+    bound = Coalesce(Least(visited_at, oldest_recent), visited_at, oldest_recent, Value(EPOCH))
+    return (
+        AuditEvent.objects.for_plan(plan_id)
+        .filter(occurred_at__gte=bound)
+        .filter(
+            Q(pk__in=previous.values("pk"))
+            | Q(pk__in=history.values("pk")[:recent])
+            | Q(pk__in=since.values("pk")[: limit + 1])
+        )
+        .values("pk")
     )
