@@ -342,3 +342,21 @@ def test_a_sections_tables_are_drawn_again_when_a_goal_or_activity_changes(ui_te
     assert edit_url in section_html(physio)
     assert edit_url not in section_html(ui_team.team.mental_health)
     assert "Hold a side plank for 30 s" in section_html(lead)
+
+
+def test_history_and_notes_kept_drawn_still_show_a_renamed_member_by_their_new_name(
+    ui_team: UiTeam,
+):
+    add_precaution(ui_team.plan, ui_team.team.lead, description="No end-range stretching")
+    add_team_note(ui_team.plan, ui_team.team.lead, "Reviewed the stability programme.")
+    lead = client_for(ui_team.team.lead)
+    page = plan_page(lead, ui_team.plan)
+    for heading in ("history", "team-notes"):
+        assert ui_team.team.lead.get_full_name() in part(page, heading)
+    assert "No end-range stretching" in part(page, "history")
+    assert "Reviewed the stability programme." in part(page, "team-notes")
+    ui_team.team.lead.last_name = "Okonkwo-Lee"
+    ui_team.team.lead.save(update_fields=["last_name"])
+    again = plan_page(lead, ui_team.plan)
+    for heading in ("history", "team-notes"):
+        assert "Okonkwo-Lee" in part(again, heading), heading

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from copy import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from careteam.forms import (
     PlanCreateForm,
     PlanEditForm,
 )
-from careteam.models import Activity, CareTeamMembership, Goal, PlanSection, TeamRole
+from careteam.models import CareTeamMembership, TeamRole
 from careteam.panels import PlanPlace, render_plan_panels
 from careteam.plan_starts import plan_starts
 from careteam.policy import PatientAction, PlanAction, patient_actions_for_plan, refusal
@@ -42,6 +41,7 @@ from core.paging import counted_page
 from .authorization import PlanAccess, plan_view, provider_view
 from .editing import handle_form, plan_url, without_version
 from .forms_util import add_service_errors, posted
+from .section_tables import plan_sections
 
 RECENT_HISTORY = 10
 EMERGENCY_ROLE_LABEL = "Emergency access (read-only)"
@@ -79,35 +79,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "plan_starts": plan_starts()}
     return render(request, "careteam/plan_create.html", context, status=status)
-
-
-def plan_sections(access: PlanAccess) -> list[PlanSection]:
-    """The plan's sections with their goals and activities, each marked with whether the
-    reader may edit it, its anchor, and ``contents_key``: what its tables show, so the page
-    draws them again only when a goal or activity changed (``{% cache %}`` in the template,
-    keyed with that, the reader's right to edit and today's date)."""
-    sections = list(
-        access.plan.sections.prefetch_related(
-            Prefetch("goals", queryset=Goal.objects.order_by("sort_order", "pk")),
-            Prefetch("activities", queryset=Activity.objects.order_by("sort_order", "pk")),
-        )
-    )
-    for section in sections:
-        section.editable = access.allows(PlanAction.EDIT_SECTION, section)
-        section.anchor = f"section-{section.pk}"
-        section.contents_key = _contents_key(section)
-    return sections
-
-
-def _contents_key(section: PlanSection) -> str:
-    # Every write goes through the services, which raise the version and the time; the time
-    # also tells apart rows that reuse the id of one deleted (SQLite, a restored backup).
-    rows = [("goal", goal.pk, goal.version, goal.updated_at) for goal in section.goals.all()]
-    rows += [
-        ("activity", activity.pk, activity.version, activity.updated_at)
-        for activity in section.activities.all()
-    ]
-    return hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,31 @@
 """What the team's patients have let go by: scheduled questionnaires and procedure
-follow-ups past their due date, per plan, for the dashboard (one query).
+follow-ups past their due date, per plan, for the dashboard.
 
 A due date is a calendar date in the patient's time zone, and an item is overdue once the
-patient's today is past it. Every zone's today is the UTC date, the day before or the day
-after, so the query counts, per plan, the items due two or more UTC days ago (overdue
-everywhere) and those due yesterday and today by the UTC calendar (overdue or not by the
-patient's zone); the patient's zone, read with the plan, settles those two here. One query
-however many plans and items, exact in every zone without date arithmetic in SQL.
+patient's today is past it. No zone's today is later than the day after the UTC date, so
+one query reads the items due by the UTC date on the user's current plans, each with its
+plan's title and its patient's name and zone, and the zone settles each item here. Exact in
+every zone, without date arithmetic in SQL, and the query's cost follows the items due,
+not the number of plans.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Value
 from django.utils import timezone
 
-from careteam.models import CarePlan
+from careteam.models import CarePlan, Patient
 from careteam.policy import PlanAction, plans_where
 
 from ..models import ProcedureFollowUp, QuestionnaireSchedule
 from .patients import CURRENT_PLAN_STATUSES
 
-DAY = datetime.timedelta(days=1)
+QUESTIONNAIRE = "questionnaire"
+FOLLOW_UP = "follow-up"
 
 
 @dataclass(frozen=True)
@@ -40,35 +41,18 @@ class OverduePlan:
         return self.questionnaires + self.follow_ups
 
 
-def _counted(rows: QuerySet, due_field: str, when: Q) -> Coalesce:
-    """The number of ``rows`` of the outer plan whose ``due_field`` matches ``when``."""
-    counted = (
-        rows.filter(when, plan=OuterRef("pk"))
-        .order_by()
-        .values("plan")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+# What each due item is read with: its plan and its patient, as far as the panel shows them.
+READ_WITH = (
+    "plan__title",
+    "plan__patient_id",
+    "plan__patient__given_name",
+    "plan__patient__family_name",
+    "plan__patient__time_zone",
+)
 
 
-def _bands(prefix: str, rows: QuerySet, due_field: str, utc_today: datetime.date) -> dict:
-    """Three counts: due two or more UTC days ago, due yesterday, due today (UTC)."""
-    return {
-        f"{prefix}_sure": _counted(rows, due_field, Q(**{f"{due_field}__lt": utc_today - DAY})),
-        f"{prefix}_yesterday": _counted(rows, due_field, Q(**{due_field: utc_today - DAY})),
-        f"{prefix}_today": _counted(rows, due_field, Q(**{due_field: utc_today})),
-    }
-
-
-def _settle(plan: CarePlan, prefix: str, utc_today: datetime.date, patient_today) -> int:
-    """How many of the plan's counted items are overdue on the patient's today."""
-    count = getattr(plan, f"{prefix}_sure")
-    if patient_today >= utc_today:
-        count += getattr(plan, f"{prefix}_yesterday")
-    if patient_today > utc_today:
-        count += getattr(plan, f"{prefix}_today")
-    return count
+def _due(items: QuerySet, due_field: str, kind: str) -> QuerySet:
+    return items.order_by().values_list("plan_id", due_field, Value(kind), *READ_WITH)
 
 
 def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[OverduePlan]:
@@ -76,32 +60,30 @@ def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[Ov
     questionnaires or procedure follow-ups, most overdue first: one query."""
     now = now or timezone.now()
     utc_today = now.astimezone(datetime.UTC).date()
-    schedules = QuestionnaireSchedule.objects.active()
-    follow_ups = ProcedureFollowUp.objects.open()
-    counts = {
-        **_bands("q", schedules, "next_due_on", utc_today),
-        **_bands("f", follow_ups, "due_on", utc_today),
-    }
-    candidates = Q()
-    for name in counts:
-        candidates |= Q(**{f"{name}__gt": 0})
-    plans = (
-        plans_where(user, PlanAction.VIEW)
-        .filter(status__in=CURRENT_PLAN_STATUSES)
-        .select_related("patient")
-        .annotate(**counts)
-        .filter(candidates)
-        .order_by("patient__family_name", "patient__given_name", "pk")
+    current = plans_where(user, PlanAction.VIEW).filter(status__in=CURRENT_PLAN_STATUSES)
+    schedules = QuestionnaireSchedule.objects.active().filter(
+        plan__in=current, next_due_on__lte=utc_today
     )
-    overdue = []
-    for plan in plans:
-        patient_today = plan.patient.today(now)
-        found = OverduePlan(
-            plan,
-            questionnaires=_settle(plan, "q", utc_today, patient_today),
-            follow_ups=_settle(plan, "f", utc_today, patient_today),
+    follow_ups = ProcedureFollowUp.objects.open().filter(plan__in=current, due_on__lte=utc_today)
+    due = _due(schedules, "next_due_on", QUESTIONNAIRE).union(_due(follow_ups, "due_on", FOLLOW_UP))
+    plans: dict[int, CarePlan] = {}
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for plan_id, due_on, kind, title, patient_id, given, family, zone in due:
+        if plan_id not in plans:
+            patient = Patient(pk=patient_id, given_name=given, family_name=family, time_zone=zone)
+            plans[plan_id] = CarePlan(pk=plan_id, title=title, patient=patient)
+        if due_on < plans[plan_id].patient.today(now):
+            counts[plan_id][kind] += 1
+    overdue = [
+        OverduePlan(
+            plans[plan_id], questionnaires=kinds[QUESTIONNAIRE], follow_ups=kinds[FOLLOW_UP]
         )
-        if found.total:
-            overdue.append(found)
-    overdue.sort(key=lambda item: -item.total)
+        for plan_id, kinds in counts.items()
+    ]
+    overdue.sort(key=_most_overdue_first)
     return overdue
+
+
+def _most_overdue_first(item: OverduePlan) -> tuple:
+    patient = item.plan.patient
+    return (-item.total, patient.family_name, patient.given_name, item.plan.pk)
