@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import statistics
 import time
 import tracemalloc
@@ -144,6 +146,23 @@ def query_count(spec: PageSpec) -> int:
     with CaptureQueriesContext(connection) as captured:
         spec.fetch(client)
     return len(captured)
+
+
+def calls_per_request(spec: PageSpec, requests: int = 3) -> int:
+    """Python function calls of one request of the page (cProfile's count, after two
+    requests to warm it): unlike CPU time, the same on a busy machine as on a quiet one,
+    so the figure that tells whether a page's work grows with the data."""
+    client = client_for(spec.username)
+    spec.fetch(client)
+    spec.fetch(client)
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        for _ in range(requests):
+            spec.fetch(client)
+    finally:
+        profile.disable()
+    return round(pstats.Stats(profile).total_calls / requests)
 
 
 def cached_queries(spec: PageSpec) -> int:

@@ -15,7 +15,10 @@ seeds the demo, then
 3. at scale: every page in process (bench/pages.py: timings, queries, memory), EXPLAIN
    again, then through the stack (bench/through_stack.py: wrk, worker CPU per request, the
    ratio to the trivial view, the article uncached and cached, the signed-in pages);
-4. the mixed load through nginx (bench/load.py: locust, 50 users, 60 s).
+4. the mixed load through nginx (bench/load.py: locust, 50 users, 60 s);
+5. twice the data the signed-in pages show (bench/scale.py ``seed_twice``), and those pages
+   through the stack again, with their Python calls per request before and after: a page
+   flat in the data does the same work.
 
 The stack is deploy/run_local.py with production settings (bench/stack.py); it needs nginx
 and wrk (`make bench` installs them). Results go to the terminal, bench/results/latest.json
@@ -177,6 +180,14 @@ def baseline_queries(specs) -> dict[str, int]:
     from bench.pages import query_count
 
     return {spec.name: query_count(spec) for spec in specs}
+
+
+def signed_in_calls(specs) -> dict[str, int]:
+    """Python calls per request of each signed-in page measured through the stack."""
+    # bench.pages imports models: only after setup_django().
+    from bench.pages import STACK_SIGNED_IN, calls_per_request
+
+    return {spec.name: calls_per_request(spec) for spec in specs if spec.name in STACK_SIGNED_IN}
 
 
 def rss_kib() -> dict[str, int]:
@@ -418,6 +429,7 @@ class Bench:
             results["load_skipped"] = results["stack_skipped"]
         else:
             queries = {row["name"]: row["queries"] for row in rows}
+            results["calls"] = {"scale": signed_in_calls(specs)}
             queries[pages.TRIVIAL_VIEW.name] = pages.query_count(pages.TRIVIAL_VIEW)
             queries[pages.ARTICLE_CACHED] = pages.cached_queries(
                 next(spec for spec in specs if spec.name == pages.ARTICLE)
@@ -434,6 +446,19 @@ class Bench:
                 results["load_skipped"] = "--no-load"
             else:
                 results["load"] = self.load()
+            note("twice the data: the signed-in pages again")
+            results["twice"] = {
+                "seeding_seconds": {
+                    name: round(seconds, 1)
+                    for name, seconds in scale.seed_twice(scale.SCALES[self.args.scale]).items()
+                },
+                "rows": scale.row_counts(),
+            }
+            results["calls"]["twice"] = signed_in_calls(specs)
+            signed_in = pages.stack_pages(specs, signed_in_only=True)
+            results["stack"]["twice"] = self.through_stack(
+                signed_in, baseline_queries([spec for spec in specs if spec.username])
+            )
         results["memory"] = rss_kib()
         # Other work on the machine slows the wall clock more than the CPU figures.
         results["machine"]["load_average"] = [load_at_start, _load_average()]

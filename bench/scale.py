@@ -248,9 +248,20 @@ def _user(username: str):
 def add_plans(population: Population, teams: clinic.Teams) -> list[CarePlan]:
     """``lead_teams`` plans led by dr.lee, started through the services; the other patients'
     plans bulk-inserted with the same rows (bench/clinic.py). Every plan gets its team."""
+    led = add_led_plans(range(population.lead_teams))
+    clinic.plans_led_by(_user("dr.lee"), led, teams, population)
+    patients = clinic.add_patients(
+        range(population.lead_teams, population.patients), population.logins
+    )
+    return led + clinic.add_plans(patients, teams, population)
+
+
+def add_led_plans(numbers: range) -> list[CarePlan]:
+    """Plans for patients ``numbers``, started and led by dr.lee through the services, each
+    with its first note."""
     lee = _user("dr.lee")
     led = []
-    for number in range(population.lead_teams):
+    for number in numbers:
         patient = care.create_patient(lee, **clinic.patient_fields(number))
         plan = care.create_care_plan(
             lee,
@@ -261,11 +272,33 @@ def add_plans(population: Population, teams: clinic.Teams) -> list[CarePlan]:
         )
         care.add_team_note(plan, lee, f"First visit done; plan agreed with {patient.full_name}.")
         led.append(plan)
-    clinic.plans_led_by(lee, led, teams, population)
-    patients = clinic.add_patients(
-        range(population.lead_teams, population.patients), population.logins
-    )
-    return led + clinic.add_plans(patients, teams, population)
+    return led
+
+
+def seed_twice(scale: Scale) -> dict[str, float]:
+    """As much again of what the signed-in pages show: dr.lee's plans (with their notes),
+    the large plan's team notes, and Alex's check-ins (older ones: a longer history) and
+    reading. A page flat in the data costs the same after this. Seconds per part."""
+    population = scale.population
+    more = range(population.patients, population.patients + population.lead_teams)
+    timings: dict[str, float] = {}
+    for name, step in (
+        (
+            "dr.lee's plans again",
+            lambda: clinic.add_notes(add_led_plans(more), population.notes_per_plan),
+        ),
+        ("large plan's notes again", lambda: grow_plan(0, scale.plan_notes)),
+        (
+            "Alex's history again",
+            lambda: add_patient_history(scale.check_ins, scale.assignments, after=scale.check_ins),
+        ),
+        ("planner statistics", analyze),
+    ):
+        started = time.perf_counter()
+        with transaction.atomic():
+            step()
+        timings[name] = time.perf_counter() - started
+    return timings
 
 
 def alex_plan() -> CarePlan:
@@ -306,9 +339,10 @@ def grow_plan(items: int, notes: int) -> None:
         )
 
 
-def add_patient_history(check_ins: int, assignments: int) -> None:
-    """Alex's check-in history (bulk, as a year of use leaves it) and a long reading list
-    assigned through the service; about half of it read."""
+def add_patient_history(check_ins: int, assignments: int, *, after: int = 0) -> None:
+    """Alex's check-in history (bulk, as a year of use leaves it: one every 30 hours going
+    back, starting ``after`` check-ins back) and a long reading list assigned through the
+    service; about half of it read."""
     plan = alex_plan()
     patient = plan.patient
     exercises = list(current_exercises(patient))
@@ -316,7 +350,7 @@ def add_patient_history(check_ins: int, assignments: int) -> None:
     created = CheckIn.objects.bulk_create(
         CheckIn(
             patient=patient,
-            recorded_at=now - datetime.timedelta(hours=30 * (number + 1)),
+            recorded_at=now - datetime.timedelta(hours=30 * (after + number + 1)),
             pain_score=3 + number % 5,
             note="Walked a little further today." if number % 7 == 0 else "",
         )

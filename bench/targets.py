@@ -6,8 +6,13 @@ never raised (bench/README.md).
 - Article page, cached (from Redis): at least ``CACHED_RATE_VS_TRIVIAL`` of the trivial
   view's requests per second.
 - Signed-in pages at scale: at most ``SIGNED_IN_QUERIES`` queries and ``SIGNED_IN_CPU_MS``
-  worker CPU, flat in the data: the same queries as on the demo, and CPU within
-  ``FLAT_CPU_TOLERANCE`` of the demo's (CPU readings of a shared machine wander a little).
+  worker CPU, flat in the data: no more queries than on the demo, and with twice the data
+  they show (more plans, notes, check-ins and reading) the same queries and Python calls per
+  request within ``FLAT_CALLS_TOLERANCE`` of the scale's. Calls, not CPU time: the same
+  work reads ±15 % in CPU time from one minute to the next on a shared machine, while its
+  calls stay put; the CPU times are printed beside them. The demo is no baseline for the
+  work either: its pages are mostly empty (two plans on a page of twenty, three notes), so
+  the step from it measures a page filling up, not a page growing with the data.
 - Mixed load: no errors; throughput as a multiple of ``TODAY_REQUESTS_PER_SECOND``, where the
   issue found the server saturated (50 mixed users, 3 workers).
 """
@@ -19,8 +24,11 @@ ARTICLE_QUERIES = 8
 CACHED_RATE_VS_TRIVIAL = 0.5
 SIGNED_IN_QUERIES = 20
 SIGNED_IN_CPU_MS = 40.0
-FLAT_CPU_TOLERANCE = 1.25
+FLAT_CALLS_TOLERANCE = 1.02
 TODAY_REQUESTS_PER_SECOND = 10.0
+# The trivial view's worker CPU when the issue set its targets (robots.txt, the same
+# stack, fewer middleware): printed beside each run's own, which shows the machine's speed.
+ISSUE_TRIVIAL_CPU_MS = 0.36
 
 OK = "OK"
 
@@ -57,9 +65,13 @@ def article_cached(rate_vs_trivial: float | None) -> str:
 def signed_in(
     cpu_ms: float | None,
     queries: int | None,
-    demo_cpu_ms: float | None = None,
     demo_queries: int | None = None,
+    twice_queries: int | None = None,
+    calls: int | None = None,
+    twice_calls: int | None = None,
 ) -> str:
+    """The verdict at scale, given the demo's queries and the figures with twice the data
+    (None: not measured)."""
     problems = []
     if cpu_ms is None or cpu_ms > SIGNED_IN_CPU_MS:
         problems.append(f"CPU {_shown(cpu_ms)} ms > {SIGNED_IN_CPU_MS:g}")
@@ -67,8 +79,10 @@ def signed_in(
         problems.append(f"{queries} queries > {SIGNED_IN_QUERIES}")
     if demo_queries is not None and queries is not None and queries > demo_queries:
         problems.append(f"queries grow {demo_queries}→{queries}")
-    if demo_cpu_ms and cpu_ms is not None and cpu_ms > demo_cpu_ms * FLAT_CPU_TOLERANCE:
-        problems.append(f"CPU grows {_shown(demo_cpu_ms)}→{_shown(cpu_ms)} ms")
+    if twice_queries is not None and queries is not None and twice_queries > queries:
+        problems.append(f"queries grow {queries}→{twice_queries} with twice the data")
+    if twice_calls and calls and twice_calls > calls * FLAT_CALLS_TOLERANCE:
+        problems.append(f"calls grow {calls}→{twice_calls} with twice the data")
     return _verdict(problems)
 
 

@@ -131,11 +131,20 @@ def test_article_verdicts_follow_the_issues_targets():
 
 
 def test_signed_in_verdict_wants_few_queries_little_cpu_and_no_growth():
-    assert targets.signed_in(30.0, 18, demo_cpu_ms=28.0, demo_queries=18) == "OK"
+    flat = {"twice_queries": 18, "calls": 90_000, "twice_calls": 90_100}
+    assert targets.signed_in(30.0, 18, demo_queries=18, **flat) == "OK"
     assert targets.signed_in(45.0, 21) == "OVER (CPU 45.0 ms > 40, 21 queries > 20)"
-    assert targets.signed_in(30.0, 18, demo_cpu_ms=20.0, demo_queries=17) == (
-        "OVER (queries grow 17→18, CPU grows 20.0→30.0 ms)"
+    grows = {"twice_queries": 19, "calls": 90_000, "twice_calls": 120_000}
+    assert targets.signed_in(30.0, 18, demo_queries=17, **grows) == (
+        "OVER (queries grow 17→18, queries grow 18→19 with twice the data, "
+        "calls grow 90000→120000 with twice the data)"
     )
+
+
+def test_a_page_filling_up_from_the_demo_is_not_growth():
+    # Two rows on the demo, a full page at scale: more work, but the same once it is full.
+    flat = {"twice_queries": 17, "calls": 88_000, "twice_calls": 88_020}
+    assert targets.signed_in(36.0, 17, demo_queries=17, **flat) == "OK"
 
 
 def _stack_row(name, kind, rate, cpu_ms, queries, **extra):
@@ -202,7 +211,10 @@ def made_up_results():
                 _stack_row("flagship article (cached)", "cached", 400.0, 1.2, 0, page_cache="hit"),
                 _stack_row(*signed, 9.0, 33.0, 15),
             ],
+            "twice": [_stack_row(*signed, 9.0, 35.0, 15)],
         },
+        "twice": {"seeding_seconds": {"dr.lee's plans again": 4.0}, "rows": {"team notes": 41000}},
+        "calls": {"scale": {"care dashboard": 88_000}, "twice": {"care dashboard": 88_010}},
         "load": load.figures_from(
             LOCUST_STATS, LOCUST_FAILURES, users=50, seconds=60, think=0.0, workers=3
         ).as_dict(),
@@ -218,7 +230,7 @@ def test_assessment_compares_with_the_trivial_view_and_today(made_up_results):
     assert rows["flagship article (uncached)"]["verdict"] == "OK"
     assert rows["flagship article (cached)"]["rate_vs_trivial"] == 0.4
     assert rows["flagship article (cached)"]["verdict"].startswith("OVER")
-    assert rows["care dashboard"]["verdict"] == "OK"  # 30 → 33 ms is within the tolerance
+    assert rows["care dashboard"]["verdict"] == "OK"  # 88,000 → 88,010 calls: flat
     assert results["load"]["times_today"] == 1.22
     assert results["load"]["verdict"] == "OVER (1 errors)"
 
@@ -231,7 +243,10 @@ def test_report_and_markdown_show_every_part_with_the_machine(made_up_results):
     for part in ("Through the stack", "Signed-in pages", "EXPLAIN", "Mixed load", "In process"):
         assert part in text
         assert f"## {part}" in page
-    assert "30.0→33.0" in text  # the dashboard's CPU, demo→scale
+    assert "30.0→33.0→35.0" in text  # the dashboard's CPU, demo→scale→twice the data
+    assert "team notes 41000" in text
+    assert "88000→88010" in text  # its Python calls per request, scale→twice the data
+    assert "This run's trivial view took 1.00 ms" in text
     assert "1.2× today's 10/s" in text
     assert "PostgreSQL 15" in page and "2026-12-01" in page
 
