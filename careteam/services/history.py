@@ -22,7 +22,7 @@ from audit.services import record_event
 from core.compiled_sql import CompiledQuery
 
 from ..models import CarePlan, PrivateNote
-from ..policy import Actor, PlanAction
+from ..policy import Actor, PlanAction, Rights
 from ._common import require
 
 # ``detail["what"]`` of the view event the plan page records (``record_plan_view``): a
@@ -57,10 +57,23 @@ def plan_history(
     are left out unless the actor may read private notes. ``known_perms``: the actor's
     permissions on the plan already read in this request."""
     rights = require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
-    events = AuditEvent.objects.for_plan(plan).changes().select_related("actor")
-    if not rights.allows(PlanAction.PRIVATE_NOTES):
-        events = events.exclude(target_content_type=ContentType.objects.get_for_model(PrivateNote))
-    return events
+    return _changes(plan.pk, _hidden_type_id(rights)).select_related("actor")
+
+
+def _hidden_type_id(rights: Rights) -> int | None:
+    """The content type whose events a reader with ``rights`` may not see in the history:
+    private notes', unless they may read them."""
+    if rights.allows(PlanAction.PRIVATE_NOTES):
+        return None
+    return ContentType.objects.get_for_model(PrivateNote).pk
+
+
+def _changes(plan_id: int, hidden_type_id: int | None = None) -> QuerySet[AuditEvent]:
+    """The plan's change events, without those of ``hidden_type_id``."""
+    events = AuditEvent.objects.for_plan(plan_id).changes()
+    if hidden_type_id is None:
+        return events
+    return events.exclude(target_content_type_id=hidden_type_id)
 
 
 def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
@@ -86,12 +99,12 @@ def plan_page_history(
     (``_page_history_rows``)."""
     rights = require(actor, PlanAction.VIEW, plan, known_perms=known_perms)
     ids = [plan.pk, cast(int, actor.pk)]  # require() has refused anyone not signed in
-    hides_private_notes = not rights.allows(PlanAction.PRIVATE_NOTES)
-    if hides_private_notes:
-        ids.append(ContentType.objects.get_for_model(PrivateNote).pk)
+    hidden_type_id = _hidden_type_id(rights)
+    if hidden_type_id is not None:
+        ids.append(hidden_type_id)
     rows = list(
         AuditEvent.objects.filter(
-            pk__in=_page_history(recent, limit, hides_private_notes).sql(*ids)
+            pk__in=_page_history(recent, limit, hidden_type_id is not None).sql(*ids)
         )
         .select_related("actor")
         .order_by("-occurred_at", "-pk")
@@ -137,9 +150,7 @@ def _page_history_rows(
     exactly those of H: a row of S older than them is older than H's newest ``recent``. And
     the rows of S returned are exactly S's newest ``limit + 1`` as long as ``recent`` is at
     most that: the rows of S among H's newest are S's newest."""
-    history = AuditEvent.objects.for_plan(plan_id).changes()
-    if hidden_type_id is not None:
-        history = history.exclude(target_content_type_id=hidden_type_id)
+    history = _changes(plan_id, hidden_type_id)
     previous = (
         AuditEvent.objects.for_plan(plan_id)
         .filter(actor_id=actor_id, action=AuditAction.VIEWED, detail__what=PLAN_PAGE)
