@@ -14,6 +14,7 @@ import datetime
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -167,14 +168,13 @@ class _Discard:
 
 def seed_scale(scale: Scale) -> dict[str, float]:
     """Add ``scale``'s data; returns seconds spent per part."""
-    timings: dict[str, float] = {}
     population = scale.population
     state: dict[str, object] = {}
 
     def plans() -> None:
         state["plans"] = add_plans(population, state["teams"])
 
-    for name, step in (
+    return _timed(
         ("articles imported", lambda: import_articles(scale.imported_articles)),
         (
             "articles copied",
@@ -196,7 +196,13 @@ def seed_scale(scale: Scale) -> dict[str, float]:
         ("large plan", lambda: grow_plan(scale.plan_items, scale.plan_notes)),
         ("patient history", lambda: add_patient_history(scale.check_ins, scale.assignments)),
         ("planner statistics", analyze),
-    ):
+    )
+
+
+def _timed(*steps: tuple[str, Callable[[], object]]) -> dict[str, float]:
+    """Run each step in its own transaction, in order; the seconds each took, by name."""
+    timings: dict[str, float] = {}
+    for name, step in steps:
         started = time.perf_counter()
         with transaction.atomic():
             step()
@@ -281,8 +287,7 @@ def seed_twice(scale: Scale) -> dict[str, float]:
     reading. A page flat in the data costs the same after this. Seconds per part."""
     population = scale.population
     more = range(population.patients, population.patients + population.lead_teams)
-    timings: dict[str, float] = {}
-    for name, step in (
+    return _timed(
         (
             "dr.lee's plans again",
             lambda: clinic.add_notes(add_led_plans(more), population.notes_per_plan),
@@ -293,12 +298,7 @@ def seed_twice(scale: Scale) -> dict[str, float]:
             lambda: add_patient_history(scale.check_ins, scale.assignments, after=scale.check_ins),
         ),
         ("planner statistics", analyze),
-    ):
-        started = time.perf_counter()
-        with transaction.atomic():
-            step()
-        timings[name] = time.perf_counter() - started
-    return timings
+    )
 
 
 def alex_plan() -> CarePlan:
