@@ -11,6 +11,7 @@ of raising, as there is no client to count. Every login form passes its request 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -18,10 +19,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.areas import area_permissions, profile_relations
+from core.compiled_sql import CompiledRows
 
 
 def _held(perm: str) -> str:
@@ -38,6 +39,22 @@ def _holds(perm: str) -> Exists:
             codename=codename,
         )
     )
+
+
+@functools.cache
+def _account(relations: tuple[str, ...], preloaded: tuple[str, ...]) -> CompiledRows:
+    """The account by its id with its area profiles and permissions (every signed-in page
+    reads it), compiled once per set of areas."""
+
+    def build(user_id: int) -> QuerySet:
+        return (
+            get_user_model()
+            ._default_manager.select_related(*relations)
+            .annotate(**{_held(perm): _holds(perm) for perm in preloaded})
+            .filter(pk=user_id)
+        )
+
+    return CompiledRows("the signed-in account", build)
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -60,16 +77,15 @@ class AccountBackend(ModelBackend):
     """
 
     def get_user(self, user_id: Any) -> AbstractBaseUser | None:
-        preloaded = area_permissions()
-        accounts = (
-            get_user_model()
-            ._default_manager.select_related(*profile_relations())
-            .annotate(**{_held(perm): _holds(perm) for perm in preloaded})
-        )
         try:
-            user = accounts.get(pk=user_id)
-        except ObjectDoesNotExist:
+            pk = int(user_id)
+        except (TypeError, ValueError):
             return None
+        preloaded = area_permissions()
+        found = _account(tuple(profile_relations()), tuple(preloaded)).rows(pk)
+        if not found:
+            return None
+        user = found[0]
         user._preloaded_perms = {perm: getattr(user, _held(perm)) for perm in preloaded}
         return user if self.user_can_authenticate(user) else None
 

@@ -1,8 +1,12 @@
 from django.apps import AppConfig
 
 from accounts.account_page import register as register_account_page
+from core.middleware import register_bad_request
 
 from .areas import TOKENS_PAGE
+
+# Where config/urls.py serves the API (every version).
+API_PATH_PREFIX = "/api/"
 
 
 class ApiConfig(AppConfig):
@@ -17,3 +21,7 @@ class ApiConfig(AppConfig):
         from . import signals  # noqa: F401
 
         register_account_page(TOKENS_PAGE)
+        # Imported here: the error handlers reach other apps' services, hence models.
+        from .errors import bad_request_problem
+
+        register_bad_request(API_PATH_PREFIX, bad_request_problem)

@@ -172,6 +172,12 @@ def problem_response(request: HttpRequest, problem: Problem) -> HttpResponse:
     return response
 
 
+def bad_request_problem(request: HttpRequest, message: str) -> HttpResponse:
+    """A request the site's safeguards refuse before the API sees it (a NUL character:
+    ``core.middleware``), answered as every other API error is."""
+    return problem_response(request, Problem(400, "Bad Request", detail=message))
+
+
 HANDLED = (
     NinjaValidationError,
     DjangoValidationError,

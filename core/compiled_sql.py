@@ -22,6 +22,7 @@ use checks this: it compiles ``build`` for two sets of stand-in values and refus
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 # Ids no row has (ids are positive) and times no row has, compiled in place of the real
@@ -48,6 +51,10 @@ class _Compiled:
     # For each parameter, which of the call's values fills it (the ids, then the time),
     # or None: the compiled value stays.
     filled_by: tuple[int | None, ...]
+    # The first stand-in build and its compiler, as compiling left it (what to select and
+    # how rows become objects): ``CompiledRows`` runs its SQL through them.
+    queryset: QuerySet
+    compiler: SQLCompiler
 
 
 class CompiledQuery:
@@ -66,6 +73,13 @@ class CompiledQuery:
 
     def sql(self, *ids: int, at: datetime.datetime | None = None) -> RawSQL:
         """The subquery for these ids at ``at`` (now), ready for ``field__in=``."""
+        _alias, compiled, params = self._bound(ids, at)
+        return RawSQL(compiled.sql, params)
+
+    def _bound(
+        self, ids: tuple[int, ...], at: datetime.datetime | None
+    ) -> tuple[str, _Compiled, tuple[Any, ...]]:
+        """The database to read, the compiled query, and its parameters for this call."""
         if len(ids) != self._ids:
             raise TypeError(f"{self.name} takes {self._ids} ids, not {len(ids)}")
         if self._model is None:
@@ -79,7 +93,7 @@ class CompiledQuery:
             value if which is None else values[which]
             for value, which in zip(compiled.params, compiled.filled_by, strict=True)
         )
-        return RawSQL(compiled.sql, params)
+        return alias, compiled, params
 
     def _built(self, which: int) -> QuerySet:
         ids = [_STAND_IN_IDS[which] - number for number in range(self._ids)]
@@ -90,7 +104,7 @@ class CompiledQuery:
     def _compiled_for(self, alias: str) -> _Compiled:
         connection = connections[alias]
         if connection.vendor not in self._compiled:
-            (sql, params), (other_sql, other_params) = (
+            (queryset, compiler, sql, params), (_, _, other_sql, other_params) = (
                 self._compile(which, alias) for which in (0, 1)
             )
             refused = ValueError(f"{self.name}: the SQL changes with more than its ids and time")
@@ -108,13 +122,63 @@ class CompiledQuery:
             for value, other, which in zip(params, other_params, filled_by, strict=True):
                 if (_plain(value) != _plain(other)) != (which is not None):
                     raise refused
-            self._compiled[connection.vendor] = _Compiled(sql, tuple(params), filled_by)
+            self._compiled[connection.vendor] = _Compiled(
+                sql, tuple(params), filled_by, queryset, compiler
+            )
         return self._compiled[connection.vendor]
 
-    def _compile(self, which: int, alias: str) -> tuple[str, Any]:
-        query = self._built(which).query
-        query.clear_ordering(force=True)
-        return query.get_compiler(using=alias).as_sql()
+    def _compile(self, which: int, alias: str) -> tuple[QuerySet, SQLCompiler, str, Any]:
+        queryset = self._built(which)
+        # A subquery for ``__in``: its order does not matter.
+        queryset.query.clear_ordering(force=True)
+        compiler = queryset.query.get_compiler(using=alias)
+        return queryset, compiler, *compiler.as_sql()
+
+
+class CompiledRows(CompiledQuery):
+    """One whole query by ``ids`` ids (and the time, with ``at``), compiled once per
+    database vendor and run as its queryset would be."""
+
+    def rows(self, *ids: int, at: datetime.datetime | None = None) -> list[Any]:
+        """What ``list(build(*ids, at=at))`` gives (``at``: now), without building or
+        compiling the query again."""
+        alias, compiled, params = self._bound(ids, at)
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connections[alias]
+        compiler.using = alias
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)  # type: ignore[method-assign]
+        # The build's queryset (its iterable, prefetches and hints), not run yet, on the
+        # query that runs the compiled SQL.
+        queryset = copy.copy(compiled.queryset)
+        queryset._result_cache = None
+        queryset._prefetch_done = False
+        queryset._db = alias
+        queryset._query = _ReadyQuery(compiled.queryset.query, compiler)  # type: ignore[assignment]
+        return list(queryset)
+
+    def _compile(self, which: int, alias: str) -> tuple[QuerySet, SQLCompiler, str, Any]:
+        queryset = self._built(which)
+        if queryset._known_related_objects:
+            # A related manager's queryset hands its rows the object it was reached from:
+            # here, the stand-in's.
+            raise ValueError(f"{self.name}: build from the model's manager, not a related one")
+        compiler = queryset.query.get_compiler(using=alias)
+        return queryset, compiler, *compiler.as_sql()
+
+
+class _ReadyQuery:
+    """A compiled build's query, whose compiler runs the compiled SQL with this call's
+    parameters; everything else is the build's query (what a ``values()`` iterable reads)."""
+
+    def __init__(self, query: Query, compiler: SQLCompiler):
+        self._query = query
+        self._compiler = compiler
+
+    def get_compiler(self, using: str | None = None, connection: Any = None, **kwargs: Any):
+        return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,9 @@
 
 - ``RejectNulBytesMiddleware``: a NUL character anywhere in the path, the query string, a
   cookie or the submitted form fields answers 400 before any view passes it on to the database
-  (PostgreSQL refuses NUL in text, which would otherwise be a 500).
+  (PostgreSQL refuses NUL in text, which would otherwise be a 500). An app whose paths answer
+  errors in a format of their own registers how (``register_bad_request``: the JSON API
+  answers RFC 9457 problem details).
 - ``PrivateNoStoreMiddleware``: responses under ``settings.PRIVATE_PATH_PREFIXES`` (the
   provider UI, the patient's pages, the login pages) are never stored by a browser or proxy.
 - ``ContentSecurityPolicyMiddleware``: django-csp's middleware, with the Wagtail admin's own
@@ -29,6 +31,25 @@ NUL_REFUSAL_MESSAGE = "The request contained a character this site does not acce
 PRIVATE_CACHE_CONTROL = "no-store, private"
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
+BadRequest = Callable[[HttpRequest, str], HttpResponse]
+
+# By path prefix: how an app answers a request refused here (plain text elsewhere).
+_BAD_REQUEST_ANSWERS: dict[str, BadRequest] = {}
+
+
+def register_bad_request(prefix: str, answer: BadRequest) -> None:
+    """Answer requests under ``prefix`` that these safeguards refuse with ``answer(request,
+    message)``: for an app whose clients read its errors in a format of its own. Call it
+    from the app's ``AppConfig.ready()``."""
+    _BAD_REQUEST_ANSWERS[prefix] = answer
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 with ``message``, in the format the path's app registered, else plain text."""
+    for prefix, answer in _BAD_REQUEST_ANSWERS.items():
+        if request.path.startswith(prefix):
+            return answer(request, message)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _any_nul(texts: Iterable[str]) -> bool:
@@ -70,9 +91,7 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request_has_nul(request):
-            return HttpResponseBadRequest(
-                NUL_REFUSAL_MESSAGE, content_type="text/plain; charset=utf-8"
-            )
+            return bad_request(request, NUL_REFUSAL_MESSAGE)
         return self.get_response(request)
 
 

@@ -1,20 +1,22 @@
-"""Subqueries compiled once per process (core.compiled_sql) answer like the querysets they
+"""Queries compiled once per process (core.compiled_sql) answer like the querysets they
 were compiled from, for every user and time, and refuse a build whose SQL is not fixed."""
 
 import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from audit.models import AuditEvent
-from careteam.models import CarePlan, TeamRole
+from careteam.models import CarePlan, CareTeamMembership, TeamRole
 from careteam.policy import PlanAction, plans_where
 from careteam.services import add_member, open_emergency_access, record_plan_view
 from careteam.services.history import PLAN_PAGE
-from core.compiled_sql import CompiledQuery
+from core.compiled_sql import CompiledQuery, CompiledRows
 from tests.careteam_domain_fixtures import make_plan
 
 REASON = "Covering the on-call rota while the lead is away this week."
@@ -98,3 +100,84 @@ def test_a_subquery_by_two_ids_with_a_json_lookup_fills_each_in_its_place(care_t
     }
     with pytest.raises(TypeError, match="takes 2 ids"):
         compiled.sql(care_team.plan.pk)
+
+
+def _team(plan_id: int):
+    return (
+        CareTeamMembership.objects.filter(plan_id=plan_id)
+        .select_related("user", "user__provider_profile")
+        .annotate(grants=Count("user__careplanuserobjectpermission"))
+        .prefetch_related("user__groups")
+        .order_by("joined_at", "pk")
+    )
+
+
+def test_compiled_rows_are_the_querysets_own_objects_with_related_rows_and_annotations(care_team):
+    other = make_plan(care_team.spare_physician, "T-0005")
+    team = CompiledRows("a team", _team)
+    for plan in (care_team.plan, other):
+        expected = list(_team(plan.pk))
+        rows = team.rows(plan.pk)
+        assert rows == expected
+        assert [row.grants for row in rows] == [row.grants for row in expected]
+    # select_related and prefetch_related came with the rows: reading them asks nothing.
+    rows = team.rows(care_team.plan.pk)
+    with CaptureQueriesContext(connection) as reads:
+        names = [(row.user.username, row.user.provider_profile.discipline) for row in rows]
+        groups = [list(row.user.groups.all()) for row in rows]
+    assert len(reads) == 0
+    assert names[0] == (care_team.lead.username, care_team.lead.provider_profile.discipline)
+    assert groups == [list(row.user.groups.all()) for row in _team(care_team.plan.pk)]
+    assert team.rows(10**9) == []
+
+
+def test_compiled_rows_answer_values_and_unions_by_two_ids_and_the_time(care_team):
+    def joined(plan_id: int, user_id: int, *, at: datetime.datetime):
+        mine = CareTeamMembership.objects.filter(plan_id=plan_id, user_id=user_id).order_by()
+        return (
+            mine.filter(joined_at__lt=at)
+            .values_list("role", flat=True)
+            .union(
+                mine.filter(joined_at__lt=at, left_at__isnull=True).values_list("role", flat=True)
+            )
+        )
+
+    compiled = CompiledRows("roles joined", joined, ids=2, at=True)
+    plan = care_team.plan
+    assert compiled.rows(plan.pk, care_team.physio.pk) == [TeamRole.PHYSICAL_THERAPY]
+    assert compiled.rows(plan.pk, care_team.lead.pk) == [TeamRole.LEAD]
+    assert compiled.rows(plan.pk, care_team.outsider.pk) == []
+    before = plan.created_at - datetime.timedelta(seconds=1)
+    assert compiled.rows(plan.pk, care_team.lead.pk, at=before) == []
+    values = CompiledRows(
+        "members by role",
+        lambda plan_id: (
+            CareTeamMembership.objects.filter(plan_id=plan_id)
+            .values("role")
+            .annotate(count=Count("pk"))
+            .order_by("role")
+        ),
+    )
+    assert values.rows(plan.pk) == list(
+        CareTeamMembership.objects.filter(plan=plan)
+        .values("role")
+        .annotate(count=Count("pk"))
+        .order_by("role")
+    )
+
+
+def test_compiled_rows_refuse_a_build_whose_sql_changes_with_the_ids(db):
+    def by_parity(plan_id: int):
+        rows = CarePlan.objects.all()
+        return rows.filter(pk=plan_id) if plan_id % 2 else rows.filter(Q(pk=plan_id) | Q(pk=0))
+
+    with pytest.raises(ValueError, match="more than its ids and time"):
+        CompiledRows("by parity", by_parity).rows(1)
+
+
+def test_compiled_rows_refuse_a_build_from_a_related_manager(care_team):
+    def sections(plan_id: int):
+        return CarePlan(pk=plan_id).sections.all()
+
+    with pytest.raises(ValueError, match="not a related one"):
+        CompiledRows("sections", sections).rows(care_team.plan.pk)

@@ -9,6 +9,7 @@ can fill its path and ``FORM_FIELDS`` names the fields its page submits.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -573,6 +574,21 @@ def test_a_nul_in_a_multipart_field_or_upload_field_name_is_refused():
     assert is_nul_refusal(upload("fi\x00le", "Sheet"))
     assert is_nul_refusal(upload("file", NUL_VALUE))
     assert upload("file", "Sheet").status_code == 200
+
+
+def test_a_nul_refused_under_the_api_is_answered_as_problem_details_like_its_other_errors():
+    def never(request):
+        raise AssertionError("a request with a NUL reached the view")
+
+    request = RequestFactory().get("/api/v1/plans/", {"status": "act\x00ive"})
+    response = RejectNulBytesMiddleware(never)(request)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = json.loads(response.content)
+    assert (problem["status"], problem["detail"]) == (400, NUL_REFUSAL_MESSAGE)
+    elsewhere = RejectNulBytesMiddleware(never)(RequestFactory().get("/my/plan/", {"q": "a\x00"}))
+    assert is_nul_refusal(elsewhere)
+    assert elsewhere["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_editors_can_still_upload_documents_in_the_wagtail_admin(world):

@@ -89,6 +89,7 @@ from .patient import (
     patient_actions_for_plan,
     roles_on_patient,
     with_patient_roles,
+    with_patient_roles_by_id,
 )
 from .plan import (
     EMERGENCY_ACTIONS,
@@ -145,6 +146,7 @@ __all__ = [
     "patient_actions_allowed",
     "patient_actions_for_plan",
     "with_patient_roles",
+    "with_patient_roles_by_id",
     "needs_role",
     "plans_where",
     "refusal",

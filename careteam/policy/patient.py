@@ -31,7 +31,9 @@ def _held(role: str) -> str:
     return f"patient_role_{role}_held"
 
 
-def _memberships(user: Actor, patient: Patient | int | OuterRef) -> QuerySet[CareTeamMembership]:
+def _memberships(
+    user: Actor | int, patient: Patient | int | OuterRef
+) -> QuerySet[CareTeamMembership]:
     return CareTeamMembership.objects.active().filter(user=user, plan__patient=patient)
 
 
@@ -95,16 +97,21 @@ def with_patient_roles(plans: QuerySet[CarePlan], user: Actor) -> QuerySet[CareP
     open plan of its patient, for ``patient_actions_for_plan`` to answer from."""
     if not is_usable(user):
         return plans
+    return with_patient_roles_by_id(plans, user.pk)
+
+
+def with_patient_roles_by_id(plans: QuerySet[CarePlan], user_id: int) -> QuerySet[CarePlan]:
+    """``with_patient_roles`` for a signed-in, active account known by its id."""
     held = {
         _held(role): Exists(
-            _memberships(user, OuterRef("patient_id")).filter(
+            _memberships(user_id, OuterRef("patient_id")).filter(
                 role=role, plan__status__in=OPEN_PLAN_STATUSES
             )
         )
         for role in DECIDING_ROLES
     }
     return plans.annotate(
-        **held, **{PATIENT_ROLES_READ_FOR: Value(user.pk, output_field=IntegerField())}
+        **held, **{PATIENT_ROLES_READ_FOR: Value(user_id, output_field=IntegerField())}
     )
 
 

@@ -48,6 +48,7 @@ from .plans import (
     delete_precaution,
     get_plan_for_user,
     patient_for_new_plan,
+    plan_precautions,
     record_plan_view,
     update_plan,
     update_precaution,
@@ -60,7 +61,7 @@ from .sections import (
     update_activity,
     update_goal,
 )
-from .team import add_member, hand_over_lead, remove_member
+from .team import add_member, current_team, hand_over_lead, remove_member
 
 __all__ = [
     "deny",
@@ -79,6 +80,7 @@ __all__ = [
     "create_goal",
     "create_patient",
     "create_provider",
+    "current_team",
     "delete_activity",
     "delete_goal",
     "delete_precaution",
@@ -96,6 +98,7 @@ __all__ = [
     "plan_audit_trail",
     "plan_history",
     "plan_page_history",
+    "plan_precautions",
     "readable_notes",
     "record_plan_view",
     "remove_member",

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, Least
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
-from core.compiled_sql import CompiledQuery
+from core.compiled_sql import CompiledRows
 
 from ..models import CarePlan, PrivateNote
 from ..policy import Actor, PlanAction, Rights
@@ -102,13 +102,7 @@ def plan_page_history(
     hidden_type_id = _hidden_type_id(rights)
     if hidden_type_id is not None:
         ids.append(hidden_type_id)
-    rows = list(
-        AuditEvent.objects.filter(
-            pk__in=_page_history(recent, limit, hidden_type_id is not None).sql(*ids)
-        )
-        .select_related("actor")
-        .order_by("-occurred_at", "-pk")
-    )
+    rows = _page_history(recent, limit, hidden_type_id is not None).rows(*ids)
     visit = next((row for row in rows if row.action == AuditAction.VIEWED), None)
     changes = [row for row in rows if row is not visit]
     if visit is None:
@@ -129,15 +123,20 @@ def plan_page_history(
 
 
 @functools.cache
-def _page_history(recent: int, limit: int, hides_private_notes: bool) -> CompiledQuery:
+def _page_history(recent: int, limit: int, hides_private_notes: bool) -> CompiledRows:
     """The plan page's history query, compiled once per process (it is long to build):
     by the plan's and the actor's ids, and the private notes' content type's when they are
-    hidden."""
-    return CompiledQuery(
-        "the plan page's history",
-        functools.partial(_page_history_rows, recent=recent, limit=limit),
-        ids=3 if hides_private_notes else 2,
-    )
+    hidden. Its events newest first, each with its actor."""
+
+    def events(plan_id: int, actor_id: int, hidden_type_id: int | None = None) -> QuerySet:
+        shown = _page_history_rows(plan_id, actor_id, hidden_type_id, recent=recent, limit=limit)
+        return (
+            AuditEvent.objects.filter(pk__in=shown)
+            .select_related("actor")
+            .order_by("-occurred_at", "-pk")
+        )
+
+    return CompiledRows("the plan page's history", events, ids=3 if hides_private_notes else 2)
 
 
 def _page_history_rows(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
+from core.compiled_sql import CompiledRows
 
-from ..grants import with_team_role
+from ..grants import is_usable, with_team_role_by_id
 from ..models import (
     CarePlan,
     CarePlanStatus,
@@ -33,7 +36,7 @@ from ..policy import (
     active_emergency_access,
     may_register_patients,
     may_start_plan_for,
-    with_patient_roles,
+    with_patient_roles_by_id,
 )
 from ._common import (
     create_audited,
@@ -93,16 +96,49 @@ def get_plan_with_rights(
         plan_pk = None
     if plan_pk is not None and not 0 < plan_pk < MAX_ID:
         plan_pk = None  # beyond any id: would overflow the database's bigint
-    emergency = EmergencyAccess.objects.active().filter(plan=OuterRef("pk"))
-    plans: QuerySet[CarePlan] = CarePlan.objects.select_related("patient", "updated_by").annotate(
-        has_emergency_access=Exists(emergency)
-    )
-    if with_role:
-        plans = with_patient_roles(with_team_role(plans, user), user)
-    plan = plans.filter(pk=plan_pk).first() if plan_pk is not None else None
+    now = timezone.now()
+    if plan_pk is None:
+        found = []
+    elif with_role and is_usable(user):
+        found = _PLAN_WITH_ROLES.rows(plan_pk, user.pk, at=now)
+    else:
+        found = _PLAN.rows(plan_pk, at=now)
+    plan = found[0] if found else None
     if plan is None:
         raise deny(user, action, plan=plan_pk, reason="no such plan")
     return plan, require(user, action, plan, with_role=with_role)
+
+
+def _plan(plan_id: int, *, at: datetime.datetime) -> QuerySet[CarePlan]:
+    """The plan with its patient, and whether anyone holds an emergency access to it."""
+    emergency = EmergencyAccess.objects.active(at).filter(plan=OuterRef("pk"))
+    return (
+        CarePlan.objects.select_related("patient", "updated_by")
+        .annotate(has_emergency_access=Exists(emergency))
+        .filter(pk=plan_id)
+    )
+
+
+def _plan_with_roles(plan_id: int, user_id: int, *, at: datetime.datetime) -> QuerySet[CarePlan]:
+    """``_plan`` with the reader's role on its team and on its patient's other plans."""
+    return with_patient_roles_by_id(with_team_role_by_id(_plan(plan_id, at=at), user_id), user_id)
+
+
+# Every plan page reads its plan through one of these.
+_PLAN = CompiledRows("a plan", _plan, at=True)
+_PLAN_WITH_ROLES = CompiledRows("a plan with the reader's roles", _plan_with_roles, ids=2, at=True)
+
+
+def plan_precautions(plan: CarePlan) -> list[Precaution]:
+    """The plan's precautions in their order, each with the tag it rules out: for a page
+    that already let its reader see the plan."""
+    return _PRECAUTIONS.rows(plan.pk)
+
+
+_PRECAUTIONS = CompiledRows(
+    "a plan's precautions",
+    lambda plan_id: Precaution.objects.filter(plan_id=plan_id).select_related("avoid_tag"),
+)
 
 
 def record_plan_view(

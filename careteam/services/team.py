@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_event
+from core.compiled_sql import CompiledRows
 
 from ..grants import grant_objects
 from ..models import (
@@ -83,6 +84,24 @@ def _check_role_fits(role: str, provider: Provider) -> None:
                 f"{Discipline(required).label.lower()} provider."
             }
         )
+
+
+def current_team(plan: CarePlan) -> list[CareTeamMembership]:
+    """The plan's members now, in the order they joined, each with their account and
+    provider profile: for a page that already let its reader see the plan."""
+    return _TEAM.rows(plan.pk)
+
+
+# Read on every plan page: compiled once.
+_TEAM = CompiledRows(
+    "a plan's team",
+    lambda plan_id: (
+        CareTeamMembership.objects.active()
+        .filter(plan_id=plan_id)
+        .select_related("user", "user__provider_profile")
+        .order_by("joined_at", "pk")
+    ),
+)
 
 
 def active_membership(plan: CarePlan, user: User) -> CareTeamMembership | None:

@@ -6,7 +6,6 @@ a URL, the audit trail's path or the server's access logs. A GET ignores any ``?
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from careteam.panels import render_dashboard_panels
 from careteam.plan_starts import plan_starts
 from careteam.policy import may_break_the_glass, may_register_patients, plans_where
 from careteam.services.emergency import emergency_accesses_for
+from core.paging import counted_page
 
 from .authorization import provider_view
 from .plans import EMERGENCY_ROLE_LABEL
@@ -89,9 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = search_query(request)
     # A search's later pages are POSTs too (the query rides in a hidden field).
     params = request.POST if request.method == "POST" else request.GET
-    page = Paginator(dashboard_plans(request.user, query), PLANS_PER_PAGE).get_page(
-        params.get("page")
-    )
+    page = counted_page(dashboard_plans(request.user, query), PLANS_PER_PAGE, params.get("page"))
     # Active emergency accesses: the user's own, and others' to plans they lead.
     emergency = emergency_accesses_for(request.user)
     mine = {grant.plan_id: grant.pk for grant in emergency if grant.user_id == request.user.pk}

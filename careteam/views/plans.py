@@ -20,16 +20,18 @@ from careteam.forms import (
     PlanCreateForm,
     PlanEditForm,
 )
-from careteam.models import CareTeamMembership, TeamRole
+from careteam.models import TeamRole
 from careteam.panels import PlanPlace, render_plan_panels
 from careteam.plan_starts import plan_starts
 from careteam.policy import PatientAction, PlanAction, patient_actions_for_plan, refusal
 from careteam.services import (
     create_care_plan,
+    current_team,
     list_team_notes,
     patient_for_new_plan,
     plan_audit_trail,
     plan_page_history,
+    plan_precautions,
     record_plan_view,
     update_plan,
 )
@@ -127,12 +129,6 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         known_perms=known,
         emergency=emergency,
     )
-    team = (
-        CareTeamMembership.objects.active()
-        .filter(plan=plan)
-        .select_related("user", "user__provider_profile")
-        .order_by("joined_at", "pk")
-    )
     can_manage = access.allows(PlanAction.MANAGE_TEAM)
     # Other apps' panels carry the team's actions (assign reading, acknowledge an alert),
     # which an emergency access may not take: the reader gets the plan itself.
@@ -163,8 +159,8 @@ def plan_detail(request: HttpRequest, access: PlanAccess) -> HttpResponse:
         "sections": plan_sections(access),
         "section_cache_seconds": SECTION_CACHE_SECONDS,
         "today": timezone.localdate(),
-        "precautions": list(plan.precautions.select_related("avoid_tag")),
-        "team": list(team),
+        "precautions": plan_precautions(plan),
+        "team": current_team(plan),
         "team_notes": team_notes,
         "history": history.recent,
         "note_form": NoteForm(auto_id="id_team_note_%s", label="New team note"),

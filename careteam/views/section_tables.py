@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Model, QuerySet, Sum, Value
 
 from careteam.models import Activity, CarePlan, Goal, PlanSection
 from careteam.policy import PlanAction
+from core.compiled_sql import CompiledRows
 
 from .authorization import PlanAccess
 
@@ -64,10 +65,11 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
     """The plan's sections, each marked with whether the reader may edit it, its anchor,
     ``contents_key`` (what its tables show) and ``tables`` (their rows, read when drawn)."""
     plan = access.plan
-    sections = list(plan.sections.all())
+    sections = _SECTIONS.rows(plan.pk)
     rows = SectionRows(plan)
     keys = _contents_keys(plan)
     for section in sections:
+        section.plan = plan
         section.editable = access.allows(PlanAction.EDIT_SECTION, section)
         section.anchor = f"section-{section.pk}"
         section.contents_key = keys.get(section.pk, "empty")
@@ -75,9 +77,9 @@ def plan_sections(access: PlanAccess) -> list[PlanSection]:
     return sections
 
 
-def _summary(model: type[Model], kind: str, plan: CarePlan) -> QuerySet:
+def _summary(model: type[Model], kind: str, plan_id: int) -> QuerySet:
     return (
-        model._default_manager.filter(section__plan=plan)
+        model._default_manager.filter(section__plan_id=plan_id)
         .order_by()
         .values("section_id")
         .annotate(
@@ -94,12 +96,23 @@ def _summary(model: type[Model], kind: str, plan: CarePlan) -> QuerySet:
 def _contents_keys(plan: CarePlan) -> dict[int, str]:
     """Each section's key: a digest of its goals' and activities' summaries (one query)."""
     summaries: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in _summary(Goal, "goal", plan).union(_summary(Activity, "activity", plan)):
+    for row in _SUMMARIES.rows(plan.pk):
         summaries[row["section_id"]].append(tuple(sorted(row.items())))
     return {
         section_id: hashlib.blake2b(repr(sorted(rows)).encode(), digest_size=16).hexdigest()
         for section_id, rows in summaries.items()
     }
+
+
+def _summaries(plan_id: int) -> QuerySet:
+    return _summary(Goal, "goal", plan_id).union(_summary(Activity, "activity", plan_id))
+
+
+# Read on every plan page: compiled once.
+_SECTIONS = CompiledRows(
+    "a plan's sections", lambda plan_id: PlanSection.objects.filter(plan_id=plan_id)
+)
+_SUMMARIES = CompiledRows("a plan's sections' contents", _summaries)
 
 
 def _by_section(rows: Iterable[Row]) -> dict[int, list[Row]]:

@@ -26,6 +26,7 @@ from audit.services import record_event
 from careteam.models import CarePlan
 from careteam.policy import PlanAction, plans_where
 from careteam.services import change_guarded, require
+from core.compiled_sql import CompiledRows
 
 from ..models import RedFlagAlert
 from .errors import PortalActionError
@@ -81,12 +82,7 @@ class PlanAlertLists:
 
 def alerts_for_plan_page(plan: CarePlan) -> PlanAlertLists:
     """``open_alerts_for_plan`` and ``closed_alerts_for_plan`` together, in one query."""
-    latest_closed = closed_alerts_for_plan(plan).values("pk")
-    rows = list(
-        RedFlagAlert.objects.filter(plan=plan)
-        .filter(Q(acknowledged_at__isnull=True) | Q(pk__in=latest_closed))
-        .select_related("check_in", "questionnaire_result", "acknowledged_by")
-    )
+    rows = _PLAN_PAGE_ALERTS.rows(plan.pk)
     return PlanAlertLists(
         open=sorted(
             (alert for alert in rows if alert.acknowledged_at is None),
@@ -101,7 +97,20 @@ def alerts_for_plan_page(plan: CarePlan) -> PlanAlertLists:
     )
 
 
-def closed_alerts_for_plan(plan: CarePlan) -> QuerySet[RedFlagAlert]:
+def _plan_page_alerts(plan_id: int) -> QuerySet[RedFlagAlert]:
+    latest_closed = closed_alerts_for_plan(plan_id).values("pk")
+    return (
+        RedFlagAlert.objects.filter(plan_id=plan_id)
+        .filter(Q(acknowledged_at__isnull=True) | Q(pk__in=latest_closed))
+        .select_related("check_in", "questionnaire_result", "acknowledged_by")
+    )
+
+
+# Every plan page reads them: compiled once.
+_PLAN_PAGE_ALERTS = CompiledRows("a plan page's alerts", _plan_page_alerts)
+
+
+def closed_alerts_for_plan(plan: CarePlan | int) -> QuerySet[RedFlagAlert]:
     """The plan's latest acknowledged alerts, with what was done, newest first."""
     return (
         RedFlagAlert.objects.filter(plan=plan, acknowledged_at__isnull=False)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import CarePlan, Patient
+from core.compiled_sql import CompiledRows
 from jobs.handoff import enqueue_in_transaction
 
 from ..charts import TREND_WINDOW, Span, TrendChart, TrendPoint, pain_trend
@@ -146,14 +147,36 @@ def pain_chart(
 
 
 def trend_window_check_ins(
-    patient: Patient | int, *, shared_with: CarePlan | None = None
+    patient: Patient | int,
+    *,
+    shared_with: CarePlan | int | None = None,
+    since: datetime.datetime | None = None,
 ) -> QuerySet[CheckIn]:
-    """The check-ins a pain chart draws, newest first: those of the last months, with
-    ``shared_with`` only those shared with that plan."""
-    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=timezone.now() - TREND_WINDOW)
+    """The check-ins a pain chart draws, newest first: those of the last months (since
+    ``since``, else ``TREND_WINDOW`` ago), with ``shared_with`` only those shared with
+    that plan."""
+    rows = CheckIn.objects.filter(
+        patient=patient, recorded_at__gte=since or timezone.now() - TREND_WINDOW
+    )
     if shared_with is not None:
         rows = rows.filter(plans=shared_with)
     return rows.order_by("-recorded_at", "-pk")
+
+
+def shared_trend_check_ins(plan: CarePlan) -> list[CheckIn]:
+    """``trend_window_check_ins`` of the plan's patient shared with the plan: what its
+    team's pain chart draws (every plan page reads it: compiled once)."""
+    return _SHARED_TREND.rows(plan.patient_id, plan.pk, at=timezone.now() - TREND_WINDOW)
+
+
+_SHARED_TREND = CompiledRows(
+    "the check-ins a plan's pain chart draws",
+    lambda patient_id, plan_id, *, at: trend_window_check_ins(
+        patient_id, shared_with=plan_id, since=at
+    ),
+    ids=2,
+    at=True,
+)
 
 
 def pain_chart_of(

@@ -17,6 +17,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from careteam.models import HOLDS_FLARE_PLAN, CarePlan, Patient
 from careteam.policy import PlanAction, plans_where
+from core.compiled_sql import CompiledRows
 
 from ..charts import TREND_WINDOW, Span
 from ..models import Flare
@@ -97,16 +98,36 @@ def flare_plans(patient: Patient) -> list[CarePlan]:
     return list(current_plans_for_patient(patient).filter(HOLDS_FLARE_PLAN))
 
 
-def chart_flares(patient: Patient | int, *, shared_with: CarePlan | None = None) -> QuerySet:
-    """The flares a pain chart shades: those of its window (``TREND_WINDOW``) and any still
-    going on, oldest first; with ``shared_with``, only those shared with that plan."""
-    since = timezone.now() - TREND_WINDOW
+def chart_flares(
+    patient: Patient | int,
+    *,
+    shared_with: CarePlan | int | None = None,
+    since: datetime.datetime | None = None,
+) -> QuerySet:
+    """The flares a pain chart shades: those of its window (since ``since``, else
+    ``TREND_WINDOW`` ago) and any still going on, oldest first; with ``shared_with``, only
+    those shared with that plan."""
+    since = since or timezone.now() - TREND_WINDOW
     rows = Flare.objects.filter(patient=patient).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=since) | Q(started_at__gte=since)
     )
     if shared_with is not None:
         rows = rows.filter(plans=shared_with)
     return rows.order_by("started_at", "pk")
+
+
+def shared_chart_flares(plan: CarePlan) -> list[Flare]:
+    """``chart_flares`` of the plan's patient shared with the plan: what its team's pain
+    chart shades (every plan page reads them: compiled once)."""
+    return _SHARED_FLARES.rows(plan.patient_id, plan.pk, at=timezone.now() - TREND_WINDOW)
+
+
+_SHARED_FLARES = CompiledRows(
+    "the flares a plan's pain chart shades",
+    lambda patient_id, plan_id, *, at: chart_flares(patient_id, shared_with=plan_id, since=at),
+    ids=2,
+    at=True,
+)
 
 
 def spans_of(flares: list[Flare]) -> list[Span]:

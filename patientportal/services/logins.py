@@ -22,6 +22,7 @@ from audit.services import record_event
 from careteam.models import CarePlan, Patient
 from careteam.policy import PatientAction
 from careteam.services import patient_action_guarded, require_patient_action
+from core.compiled_sql import CompiledRows
 from jobs.handoff import enqueue_in_transaction
 
 from ..models import PatientInvitation
@@ -49,7 +50,22 @@ def _refuse_staff_account(user) -> None:
 
 
 def latest_invitation(patient: Patient) -> PatientInvitation | None:
-    return patient.portal_invitations.select_related("user").order_by("-invited_at", "-pk").first()
+    found = _LATEST_INVITATION.rows(patient.pk)
+    if not found:
+        return None
+    found[0].patient = patient
+    return found[0]
+
+
+# Every plan page reads it (the portal panel): compiled once.
+_LATEST_INVITATION = CompiledRows(
+    "a patient's latest invitation",
+    lambda patient_id: (
+        PatientInvitation.objects.filter(patient_id=patient_id)
+        .select_related("user")
+        .order_by("-invited_at", "-pk")[:1]
+    ),
+)
 
 
 def portal_access(patient: Patient) -> tuple[str, PatientInvitation | None]:

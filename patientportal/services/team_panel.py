@@ -25,6 +25,7 @@ from careteam.policy import (
     patient_actions_allowed,
     refusal,
 )
+from core.compiled_sql import CompiledRows
 from core.paging import counted_page
 
 from ..charts import TrendChart
@@ -38,8 +39,8 @@ from ..models import (
 )
 from .alerts import PlanAlertLists, alerts_for_plan_page
 from .assigned_reading import reading_for_plan
-from .checkins import pain_chart_of, trend_window_check_ins
-from .flares import chart_flares, recent_flare_count, spans_of
+from .checkins import pain_chart_of, shared_trend_check_ins
+from .flares import recent_flare_count, shared_chart_flares, spans_of
 from .logins import may_be_switched_off, portal_access
 from .questionnaires import (
     CHARTED_FIELDS,
@@ -195,18 +196,26 @@ class PlanPageReads:
 def plan_page_reads(plan: CarePlan) -> PlanPageReads:
     reads = PlanPageReads(
         alerts=alerts_for_plan_page(plan),
-        charted=list(trend_window_check_ins(plan.patient_id, shared_with=plan)),
-        flares=list(chart_flares(plan.patient_id, shared_with=plan)),
-        questionnaires=list(
-            QuestionnaireResult.objects.filter(patient_id=plan.patient_id, plans=plan)
-            .only(*CHARTED_FIELDS)
-            .order_by("-completed_at", "-pk")
-        ),
+        charted=shared_trend_check_ins(plan),
+        flares=shared_chart_flares(plan),
+        questionnaires=_CHARTED_RESULTS.rows(plan.patient_id, plan.pk),
     )
     raised_by = [alert.check_in for alert in reads.alerts.open if alert.check_in is not None]
     check_ins = raised_by + reads.recent_check_ins
     prefetch_related_objects(check_ins, _reports_on(plan, "activity_reports"))
     return reads
+
+
+# Every plan page reads them: compiled once.
+_CHARTED_RESULTS = CompiledRows(
+    "the questionnaire results a plan page charts",
+    lambda patient_id, plan_id: (
+        QuestionnaireResult.objects.filter(patient_id=patient_id, plans=plan_id)
+        .only(*CHARTED_FIELDS)
+        .order_by("-completed_at", "-pk")
+    ),
+    ids=2,
+)
 
 
 def plan_alerts(
