@@ -192,6 +192,30 @@ def record_event(
     return event
 
 
+def record_view(
+    actor,
+    obj: models.Model | None,
+    what: str,
+    *,
+    request: HttpRequest | None = None,
+    plan: Any = None,
+    patient: Any = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Append that ``actor`` viewed ``what`` (a page or an export, in a few words, kept in
+    ``detail["what"]``: the one key every trail shows), with any other facts of the view
+    (``page_number=2``, ``plans=[...]``) beside it."""
+    return record_event(
+        actor,
+        AuditAction.VIEWED,
+        obj,
+        request=request,
+        plan=plan,
+        patient=patient,
+        detail={"what": what, **detail},
+    )
+
+
 def record_events(
     actor, events: Iterable[EventSpec], *, request: HttpRequest | None = None
 ) -> list[AuditEvent]:

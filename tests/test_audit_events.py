@@ -12,7 +12,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from audit.middleware import AuditContextMiddleware
 from audit.models import AuditEvent, AuditLogImmutable
-from audit.services import EventSpec, client_ip, record_event, record_events
+from audit.services import EventSpec, client_ip, record_event, record_events, record_view
 from tests.audit_role_fixtures import table_owner_rights
 
 on_postgresql = pytest.mark.skipif(
@@ -28,6 +28,13 @@ def actor(db):
 @pytest.fixture
 def event(actor):
     return record_event(actor, "viewed", actor, plan=7, patient=3, detail={"what": "plan"})
+
+
+def test_a_view_names_what_was_viewed_under_the_one_key_every_trail_shows(actor):
+    event = record_view(actor, actor, "to-do list", patient=3, items=["check-in"], page_number=2)
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert (event.action, event.patient_id) == ("viewed", 3)
+    assert event.detail == {"what": "to-do list", "items": ["check-in"], "page_number": 2}
 
 
 def test_an_event_records_who_what_when_and_where(actor):

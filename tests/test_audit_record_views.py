@@ -84,7 +84,7 @@ def test_the_page_is_recorded_and_paginated_in_fixed_queries(portal_world):
     html = page(portal_world)
     assert "Page 1 of 2" in html and 'href="?page=2"' in html
     assert "Page 2 of 2" in page(portal_world, page="2")
-    seen = AuditEvent.objects.filter(actor=portal_world.patient_user, detail__page="record views")
+    seen = AuditEvent.objects.filter(actor=portal_world.patient_user, detail__what="record views")
     assert seen.count() >= 3 and seen.first().patient_id == portal_world.patient.pk
 
 

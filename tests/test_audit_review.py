@@ -79,7 +79,7 @@ def test_an_officer_sees_every_plans_events_and_the_look_is_recorded(ui_team, of
         or "no-store" in (response["Cache-Control"])
     )
     look = reviews_by(officer).get()
-    assert (look.detail["criteria"], look.detail["page"], look.path) == ({}, 1, URL)
+    assert (look.detail["criteria"], look.detail["page_number"], look.path) == ({}, 1, URL)
 
 
 def test_filters_by_user_patient_action_and_days(ui_team, officer):

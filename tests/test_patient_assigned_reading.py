@@ -267,7 +267,7 @@ def test_feedback_without_an_answer_is_400_on_the_reading_page_with_the_form_kep
     assert f'<fieldset aria-describedby="helpful-{assignment.pk}-errors">' in html
     assert ">Kept as typed</textarea>" in html
     assert AuditEvent.objects.filter(
-        actor=portal_world.patient_user, detail__page="reading list"
+        actor=portal_world.patient_user, detail__what="reading list"
     ).exists()
 
 

@@ -142,7 +142,7 @@ def test_a_self_harm_answer_brings_crisis_advice_first_and_alerts_each_current_p
         "notified": [team.lead.get_username(), team.mental_health.get_username()],
     }
     assert AuditEvent.objects.filter(
-        action=AuditAction.VIEWED, target_object_id=str(result.pk), detail__page="crisis advice"
+        action=AuditAction.VIEWED, target_object_id=str(result.pk), detail__what="crisis advice"
     ).exists()
 
 

@@ -125,7 +125,7 @@ def test_opening_a_questionnaire_is_recorded_as_a_read_of_the_patients_record(
     patient_client.get(page(PSFS.code))
     event = AuditEvent.objects.filter(actor=portal_world.patient_user).latest("pk")
     assert (event.action, event.patient_id) == (AuditAction.VIEWED, portal_world.patient.pk)
-    assert event.detail == {"page": "questionnaire form", "instrument": "psfs"}
+    assert event.detail == {"what": "questionnaire form", "instrument": "psfs"}
 
 
 def test_an_unknown_questionnaire_is_404(patient_client):

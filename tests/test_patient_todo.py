@@ -225,7 +225,7 @@ def test_my_home_is_the_to_do_list_recorded_as_viewed(portal_world):
     assert f"Fill in “{PHQ9.plain_title}”" in html
     assert reverse("patientportal:check-in") in html
     assert AuditEvent.objects.filter(
-        action=AuditAction.VIEWED, actor=portal_world.patient_user, detail__page="to-do list"
+        action=AuditAction.VIEWED, actor=portal_world.patient_user, detail__what="to-do list"
     ).exists()
 
 

@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from audit.models import API_LISTING, AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_view
 from careteam.models import Activity, CarePlan, Goal, Patient, Precaution
 from careteam.policy import PlanAction, may, plans_where
 from careteam.services import deny, get_plan_for_user, record_plan_view
@@ -120,11 +120,11 @@ def record_read(
 ) -> None:
     """Audit one answered read of ``plan`` (or of ``obj`` in it)."""
     if reader.is_patient:
-        record_event(reader.user, AuditAction.VIEWED, obj or plan, plan=plan, detail={"what": what})
+        record_view(reader.user, obj or plan, what, plan=plan)
     elif obj is None:
         record_plan_view(plan, reader.user, what=what)
     else:
-        record_event(reader.user, AuditAction.VIEWED, obj, plan=plan, detail={"what": what})
+        record_view(reader.user, obj, what, plan=plan)
 
 
 def record_listing(reader: Reader, plans: Iterable[CarePlan]) -> None:

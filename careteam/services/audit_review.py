@@ -167,7 +167,7 @@ def record_review(
         criteria = criteria.as_detail()
     detail: dict[str, Any] = {"what": what, "criteria": criteria}
     if page is not None:
-        detail["page"] = page
+        detail["page_number"] = page
     if found is None:
         detail["refused_input"] = True
     patient_ids = found.patient_ids if found is not None else ()

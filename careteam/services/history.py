@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
 from audit.models import AuditAction, AuditEvent
-from audit.services import record_event
+from audit.services import record_view
 from core.compiled_sql import CompiledRows
 
 from ..models import CarePlan, PrivateNote
@@ -80,7 +80,7 @@ def plan_audit_trail(plan: CarePlan, actor: Actor) -> QuerySet[AuditEvent]:
     """Every event about the plan (views and denials too), newest first, with the dashboard
     views that listed it among others. Lead only; the read is itself recorded."""
     require(actor, PlanAction.VIEW_AUDIT_TRAIL, plan)
-    record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": "audit_trail"})
+    record_view(actor, plan, "audit_trail", plan=plan)
     return AuditEvent.objects.trail_for_plan(plan).select_related("actor")
 
 

@@ -9,8 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 
 from ..models import CarePlan, PrivateNote, TeamNote
 from ..policy import Actor, PlanAction, plans_where
@@ -71,5 +70,5 @@ def list_private_notes(
     recorded. Everyone else, the lead included, is refused (404 if they cannot see the
     plan, 403 if they can). ``known_perms``: as in ``record_plan_view``."""
     require(actor, PlanAction.PRIVATE_NOTES, plan, known_perms=known_perms)
-    record_event(actor, AuditAction.VIEWED, plan, plan=plan, detail={"what": "private_notes"})
+    record_view(actor, plan, "private_notes", plan=plan)
     return plan.private_notes.select_related("author")

@@ -8,8 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import Patient
 from patientportal.decorators import patient_required
 from patientportal.services.submissions import SubmissionConflict
@@ -28,13 +27,13 @@ from ..services.versions import describe
 
 
 def _viewed(request: HttpRequest, patient: Patient, what: str, programmes) -> None:
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        what,
         request=request,
         patient=patient,
-        detail={"page": what, "plans": [version.programme.plan_id for version in programmes]},
+        plans=[version.programme.plan_id for version in programmes],
     )
 
 

@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import CarePlan
 from careteam.policy import PlanAction
 from careteam.services.errors import StaleVersionError
@@ -41,9 +40,7 @@ def _to_programme(plan: CarePlan) -> HttpResponse:
 
 
 def _viewed(request: HttpRequest, plan: CarePlan, what: str) -> None:
-    record_event(
-        request.user, AuditAction.VIEWED, plan, request=request, plan=plan, detail={"page": what}
-    )
+    record_view(request.user, plan, what, request=request, plan=plan)
 
 
 def _current(plan: CarePlan) -> ProgrammeVersion | None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from audit.models import AuditAction
-from audit.services import EventSpec, record_event, record_events
+from audit.services import EventSpec, record_event, record_events, record_view
 from careteam.models import Activity, CarePlan, Patient, Procedure
 
 from ..models import ProcedureFollowUp
@@ -198,13 +198,12 @@ def follow_up_for_patient(patient: Patient, follow_up_id: int) -> ProcedureFollo
 
 
 def record_follow_up_view(follow_up: ProcedureFollowUp, user, request=None) -> None:
-    record_event(
+    record_view(
         user,
-        AuditAction.VIEWED,
         follow_up,
+        "procedure follow-up",
         request=request,
         plan=follow_up.plan_id,
-        detail={"page": "procedure follow-up"},
     )
 
 
@@ -256,7 +255,7 @@ def answer_follow_up(
         AuditAction.DENIED,
         row,
         plan=row.plan if row is not None else None,
-        detail={"reason": str(refused), "page": "procedure follow-up"},
+        detail={"reason": str(refused), "what": "procedure follow-up"},
     )
     raise refused or PortalAccessDenied()
 

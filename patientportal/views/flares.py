@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import Patient
 
 from ..decorators import patient_required
@@ -29,13 +28,13 @@ def flare_page(
 ) -> HttpResponse:
     plans = flare_plans(patient)
     flare = open_flare(patient)
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        "flare plan",
         request=request,
         patient=patient,
-        detail={"page": "flare plan", "plans": [plan.pk for plan in plans]},
+        plans=[plan.pk for plan in plans],
     )
     context = {"plans": plans, "flare": flare, "form": form}
     return render(request, "patientportal/flare.html", context, status=status)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_view
 from careteam.models import Patient
 from questionnaires.instruments import INSTRUMENTS, ODI
 
@@ -89,13 +89,13 @@ def reading_list(
     """The patient's reading list, recorded as viewed. ``refused``: the assignment whose
     feedback did not validate and its form, shown with the form's messages (400)."""
     assignments = list(reading_for_patient(patient))
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        "reading list",
         request=request,
         patient=patient,
-        detail={"page": "reading list", "assignments": len(assignments)},
+        assignments=len(assignments),
     )
     refused_id, form = refused if refused is not None else (None, None)
     for assignment in assignments:
@@ -140,13 +140,13 @@ def check_in(request: HttpRequest, patient: Patient) -> HttpResponse:
     exercises = list(current_exercises(patient))
     form = CheckInForm(request.POST if request.method == "POST" else None, exercises=exercises)
     if request.method != "POST":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             patient,
+            "check-in form",
             request=request,
             patient=patient,
-            detail={"page": "check-in form", "exercises": [a.pk for a in exercises]},
+            exercises=[a.pk for a in exercises],
         )
         return render(request, "patientportal/check_in.html", {"form": form})
     status = 400
@@ -231,13 +231,13 @@ def questionnaire(request: HttpRequest, patient: Patient, code: str) -> HttpResp
     )
     context = {"form": form, "instrument": instrument}
     if request.method != "POST":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             patient,
+            "questionnaire form",
             request=request,
             patient=patient,
-            detail={"page": "questionnaire form", "instrument": instrument.code},
+            instrument=instrument.code,
         )
         return render(request, "patientportal/questionnaire.html", context)
     status = 400
@@ -296,12 +296,11 @@ def questionnaire_support(request: HttpRequest, patient: Patient, result_id: int
     saved = get_object_or_404(QuestionnaireResult, pk=result_id, patient=patient)
     if not saved.safety_fired:
         return redirect("patientportal:plan")
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         saved,
+        "crisis advice",
         request=request,
         patient=patient,
-        detail={"page": "crisis advice"},
     )
     return render(request, "patientportal/questionnaire_support.html", {"result": saved})

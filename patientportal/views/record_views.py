@@ -8,8 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import Patient
 
 from ..decorators import patient_required
@@ -23,12 +22,12 @@ def my_record_views(request: HttpRequest, patient: Patient) -> HttpResponse:
     page = Paginator(record_views(patient), VIEWS_PER_PAGE).get_page(request.GET.get("page"))
     titles = plan_titles(patient)
     views = [describe(view, titles) for view in page]
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        "record views",
         request=request,
         patient=patient,
-        detail={"page": "record views", "page_number": page.number},
+        page_number=page.number,
     )
     return render(request, "patientportal/record_views.html", {"page": page, "views": views})

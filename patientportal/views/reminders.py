@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_event, record_view
 from careteam.models import Patient
 
 from ..decorators import patient_required
@@ -68,13 +68,12 @@ def _settings_page(
     problem: str = "",
 ) -> HttpResponse:
     preference = preference_for(patient)
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        "reminder settings",
         request=request,
         patient=patient,
-        detail={"page": "reminder settings"},
     )
     context = {
         "form": form,

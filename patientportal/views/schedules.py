@@ -13,8 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.policy import PlanAction, refusal, schedule_questionnaire_action
 from careteam.services import StaleVersionError
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
@@ -56,13 +55,13 @@ def _page(
         may_schedule=may_schedule,
     )
     if request.method == "GET":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             plan,
+            "questionnaire schedules",
             request=request,
             plan=plan,
-            detail={"what": "questionnaire schedules", "schedules": [r.schedule.pk for r in rows]},
+            schedules=[r.schedule.pk for r in rows],
         )
     context: dict[str, Any] = {
         "plan": plan,
@@ -161,13 +160,12 @@ def change(request: HttpRequest, access: PlanAccess, schedule_id: int) -> HttpRe
             messages.success(request, f"{schedule.get_instrument_display()}: schedule changed.")
             return _back(access)
     if request.method == "GET":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             schedule,
+            "change questionnaire schedule form",
             request=request,
             plan=access.plan,
-            detail={"what": "change questionnaire schedule form"},
         )
     context = {
         "plan": access.plan,

@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from wagtail.models import Page
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import CarePlan
 from careteam.policy import PatientAction, PlanAction, may_act_on_patient, refusal
 from careteam.services import require_patient_action
@@ -83,14 +82,13 @@ def revoke(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             messages.success(request, "The patient's portal access is switched off.")
         return _back_to_plan(plan)
     if request.method == "GET":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             plan.patient,
+            "switch off portal access form",
             request=request,
             plan=plan,
             patient=plan.patient,
-            detail={"what": "switch off portal access form"},
         )
     state, invitation = portal_access(plan.patient)
     context = {
@@ -148,13 +146,12 @@ def acknowledge(request: HttpRequest, access: PlanAccess, alert_id: int) -> Http
                 return redirect(AFTER_ACKNOWLEDGING[next_page])
             return _back_to_plan(plan)
     if request.method == "GET":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             alert,
+            "acknowledge alert form",
             request=request,
             plan=plan,
-            detail={"what": "acknowledge alert form"},
         )
     context = {
         "plan": plan,
@@ -202,13 +199,12 @@ def assign(request: HttpRequest, access: PlanAccess) -> HttpResponse:
             messages.success(request, f"“{page.title}” added to the patient's reading list.")
             return _back_to_plan(plan)
     if request.method == "GET":
-        record_event(
+        record_view(
             request.user,
-            AuditAction.VIEWED,
             plan,
+            "assign reading form",
             request=request,
             plan=plan,
-            detail={"what": "assign reading form"},
         )
     selected = form["page"].value()
     return render(

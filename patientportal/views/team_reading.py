@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.policy import PlanAction
 from careteam.views.authorization import PlanAccess, plan_view
 from core.paging import counted_page
@@ -22,13 +21,13 @@ def plan_reading(request: HttpRequest, access: PlanAccess) -> HttpResponse:
     plan = access.plan
     access.require(PlanAction.VIEW)
     reading = counted_page(reading_for_plan(plan), READING_PER_PAGE, request.GET.get("page"))
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         plan,
+        "assigned reading",
         request=request,
         plan=plan,
         patient=plan.patient,
-        detail={"what": "assigned reading", "page": reading.number},
+        page_number=reading.number,
     )
     return render(request, "patientportal/team/reading.html", {"plan": plan, "reading": reading})

@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from audit.models import AuditAction
-from audit.services import record_event
+from audit.services import record_view
 from careteam.models import Patient
 
 from ..decorators import patient_required
@@ -18,12 +17,12 @@ from ..services.todo import todo_for
 def home(request: HttpRequest, patient: Patient) -> HttpResponse:
     """What is due for the patient today, in their time zone; recorded as viewed."""
     todo = todo_for(patient, timezone.now())
-    record_event(
+    record_view(
         request.user,
-        AuditAction.VIEWED,
         patient,
+        "to-do list",
         request=request,
         patient=patient,
-        detail={"page": "to-do list", "items": [item.kind.value for item in todo.items]},
+        items=[item.kind.value for item in todo.items],
     )
     return render(request, "patientportal/todo.html", {"patient": patient, "todo": todo})
