@@ -1,6 +1,7 @@
 """The programme's pages: the patient's programme with its pictures, the session log, the
 printable handout (dosing and the red-flag box), the team's page with versions and the
-adherence chart, adding an exercise with the contraindication confirmation, the plan
+adherence chart, adding an exercise with the contraindication confirmation, changing a
+dose and stopping an exercise (a stale form is a 409, a refusal a 400 with its reason), the plan
 page's link, and their query counts."""
 
 from __future__ import annotations
@@ -192,6 +193,71 @@ def test_a_stale_add_is_a_conflict_not_an_overwrite(with_programme):
     response = logged_in(world.team.lead).post(url, data)
     assert response.status_code == 409
     assert Programme.objects.get().version == 2
+
+
+def _dose(version: int, **changes: object) -> dict[str, object]:
+    return {
+        "version": version,
+        "sets": 3,
+        "repetitions": 6,
+        "hold_seconds": 5,
+        "times_per_day": 1,
+        "days_per_week": 7,
+        "note": "",
+        **changes,
+    }
+
+
+def test_the_physio_changes_a_dose_and_a_stale_change_is_a_conflict(with_programme):
+    world = with_programme
+    client = logged_in(world.team.physio)
+    url = reverse(
+        "exercises_team:change-dose",
+        kwargs={"plan_id": world.plan.pk, "exercise_id": world.dead_bug.pk},
+    )
+
+    saved = client.post(url, _dose(2, sets=4))
+    stale = client.post(url, _dose(2, sets=5))
+
+    assert saved.status_code == 302
+    assert stale.status_code == 409
+    assert "changed" in stale.content.decode()
+    programme = Programme.objects.get()
+    assert programme.version == 3
+    assert programme.versions.get(number=3).items.get(exercise=world.dead_bug).sets == 4
+
+
+def test_a_dose_change_the_programme_refuses_is_a_400_with_its_reason(with_programme):
+    world = with_programme
+    url = reverse(
+        "exercises_team:change-dose",
+        kwargs={"plan_id": world.plan.pk, "exercise_id": world.dead_bug.pk},
+    )
+
+    unchanged = logged_in(world.team.physio).post(url, _dose(2))
+    out_of_range = logged_in(world.team.physio).post(url, _dose(2, sets=0))
+
+    assert unchanged.status_code == 400
+    assert "Nothing changed" in unchanged.content.decode()
+    assert out_of_range.status_code == 400
+    assert Programme.objects.get().version == 2
+
+
+def test_the_physio_stops_an_exercise_once_and_a_stale_stop_is_a_conflict(with_programme):
+    world = with_programme
+    client = logged_in(world.team.physio)
+
+    def stop_url(exercise) -> str:
+        kwargs = {"plan_id": world.plan.pk, "exercise_id": exercise.pk}
+        return reverse("exercises_team:stop", kwargs=kwargs)
+
+    stopped = client.post(stop_url(world.dead_bug), {"version": 2})
+    stale = client.post(stop_url(world.bridge), {"version": 2})
+
+    assert stopped.status_code == 302
+    assert stale.status_code == 409
+    current = Programme.objects.get().versions.get(number=3)
+    assert [item.exercise_id for item in current.items.all()] == [world.bridge.pk]
 
 
 def test_the_plan_page_links_to_the_programme(with_programme):

@@ -16,7 +16,7 @@ from careteam.models import CarePlan
 from careteam.policy import PlanAction
 from careteam.services.errors import StaleVersionError
 from careteam.views.authorization import PlanAccess, deny_not_found, plan_view
-from careteam.views.forms_util import add_service_errors, posted
+from careteam.views.forms_util import add_service_errors, posted, save_form
 from patientportal.services.checkins import pain_chart
 
 from ..charts import adherence_chart
@@ -136,24 +136,16 @@ def change(request: HttpRequest, access: PlanAccess, exercise_id: int) -> HttpRe
     access.require(PlanAction.PRESCRIBE_EXERCISES)
     item, number = _item_or_404(request, plan, exercise_id)
     form = DoseForm(posted(request), initial=DoseForm.initial_from(item, number))
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_dose(
-                plan,
-                request.user,
-                item.exercise,
-                form.dose(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as stale:
-            form.add_error(None, str(stale))
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ProgrammeError as error:
-            form.add_error(None, str(error))
-        else:
+    status = 200
+    if request.method == "POST":
+        status = save_form(
+            form,
+            lambda data: change_dose(
+                plan, request.user, item.exercise, form.dose(), expected_version=data["version"]
+            ),
+            shown=(ProgrammeError,),
+        )
+        if status is None:
             messages.success(request, f"New dose of {item.exercise_name} saved.")
             return _to_programme(plan)
     if request.method == "GET":
@@ -168,18 +160,16 @@ def stop(request: HttpRequest, access: PlanAccess, exercise_id: int) -> HttpResp
     access.require(PlanAction.PRESCRIBE_EXERCISES)
     item, number = _item_or_404(request, plan, exercise_id)
     form = StopForm(posted(request), initial={"version": number})
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            stop_exercise(
-                plan, request.user, item.exercise, expected_version=form.cleaned_data["version"]
-            )
-        except StaleVersionError as stale:
-            form.add_error(None, str(stale))
-            status = 409
-        except ProgrammeError as error:
-            form.add_error(None, str(error))
-        else:
+    status = 200
+    if request.method == "POST":
+        status = save_form(
+            form,
+            lambda data: stop_exercise(
+                plan, request.user, item.exercise, expected_version=data["version"]
+            ),
+            shown=(ProgrammeError,),
+        )
+        if status is None:
             messages.success(request, f"{item.exercise_name} stopped.")
             return _to_programme(plan)
     if request.method == "GET":

@@ -17,7 +17,7 @@ from audit.services import record_view
 from careteam.policy import PlanAction, refusal, schedule_questionnaire_action
 from careteam.services import StaleVersionError
 from careteam.views.authorization import PlanAccess, get_or_deny, plan_view
-from careteam.views.forms_util import add_service_errors, posted
+from careteam.views.forms_util import add_service_errors, posted, save_form
 from questionnaires.instruments import INSTRUMENTS
 
 from ..forms.schedules import AddScheduleForm, ChangeScheduleForm, StopScheduleForm
@@ -141,22 +141,19 @@ def change(request: HttpRequest, access: PlanAccess, schedule_id: int) -> HttpRe
         "version": schedule.version,
     }
     form = ChangeScheduleForm(posted(request), initial=initial)
-    status = 400 if request.method == "POST" else 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_schedule(
+    status = 200
+    if request.method == "POST":
+        status = save_form(
+            form,
+            lambda data: change_schedule(
                 request.user,
                 schedule,
-                form.cleaned_data["version"],
-                every_days=form.cleaned_data["every_days"],
-                starts_on=form.cleaned_data["starts_on"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersionError as error:
-            form.add_error(None, str(error))
-            status = 409
-        else:
+                data["version"],
+                every_days=data["every_days"],
+                starts_on=data["starts_on"],
+            ),
+        )
+        if status is None:
             messages.success(request, f"{schedule.get_instrument_display()}: schedule changed.")
             return _back(access)
     if request.method == "GET":
