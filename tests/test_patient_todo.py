@@ -151,6 +151,22 @@ def test_unread_reading_is_on_the_list_until_read(portal_world, site_tree):
     assert todo_for(patient, timezone.now()).of_kind(ToDoKind.READING) == []
 
 
+def test_reading_from_a_finished_plan_stays_on_the_reading_list_but_leaves_the_to_do_list(
+    portal_world, site_tree
+):
+    patient = patient_of(portal_world)
+    page = make_article(site_tree.articles, "Pacing on good days")
+    assign_reading(portal_world.plan, portal_world.lead, page, notify=False)
+    set_plan_status(portal_world, CarePlanStatus.ON_HOLD)
+    assert len(todo_for(patient, timezone.now()).of_kind(ToDoKind.READING)) == 1
+
+    set_plan_status(portal_world, CarePlanStatus.COMPLETED)
+
+    assert todo_for(patient, timezone.now()).of_kind(ToDoKind.READING) == []
+    reading_list = client_for(portal_world.patient_user).get(reverse("patientportal:reading"))
+    assert "Pacing on good days" in reading_list.content.decode()
+
+
 def test_this_weeks_activities_are_the_ongoing_ones_and_those_dated_this_week(portal_world):
     patient = patient_of(portal_world)
     today = patient.today(timezone.now())

@@ -6,8 +6,9 @@ questionnaires due, procedure follow-ups due, unread reading and this week's act
     todo = todo_for(patient, timezone.now())
     for item in todo.items: item.kind, item.title, item.url, item.due_on, item.overdue
 
-Only a patient with a current plan (``current_plans_for_patient``) is asked to check in:
-once discharged, the list (and so the daily reminder) no longer asks for one every day.
+Only a current plan (``current_plans_for_patient``) asks for anything: once discharged,
+the list (and so the daily reminder) no longer asks for a check-in every day, nor for the
+reading, questionnaires and activities of the finished plan.
 
 A fixed number of queries however long the list: one for the current plans, one for
 today's check-in (none without a current plan), one for the questionnaires due, one for
@@ -38,7 +39,6 @@ from questionnaires.instruments import INSTRUMENTS
 from ..models import CheckIn, QuestionnaireSchedule, ReadingAssignment
 from .patients import (
     CURRENT_PLAN_STATUSES,
-    PATIENT_VISIBLE_PLAN_STATUSES,
     current_plans_for_patient,
 )
 from .plan_view import SCHEDULED_KINDS
@@ -163,11 +163,12 @@ def follow_up_items(current_plans: Sequence[CarePlan], today: datetime.date) -> 
 
 
 def reading_items(patient: Patient, today: datetime.date) -> list[ToDoItem]:
-    """Reading assigned and not read yet (soonest due first)."""
+    """Reading assigned on a current plan and not read yet (soonest due first). Reading
+    from a finished plan stays on the reading list, but no longer asks to be done."""
     unread = (
         ReadingAssignment.objects.filter(
             plan__patient=patient,
-            plan__status__in=PATIENT_VISIBLE_PLAN_STATUSES,
+            plan__status__in=CURRENT_PLAN_STATUSES,
             read_at__isnull=True,
         )
         .order_by("due_date", "-assigned_at", "-pk")
