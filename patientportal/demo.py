@@ -251,9 +251,12 @@ def _seed_procedure(plan: CarePlan, lead, patient: Patient) -> int:
         row = rows.get(day)
         if row is None:
             continue
-        answer_follow_up(row, patient.user, pain=pain, relief_percent=relief)
-        ProcedureFollowUp.objects.filter(pk=row.pk).update(
-            answered_at=_days_ago(ALEX_INJECTION_DAYS_AGO - day, 18)
+        answer_follow_up(
+            row,
+            patient.user,
+            pain=pain,
+            relief_percent=relief,
+            at=_days_ago(ALEX_INJECTION_DAYS_AGO - day, 18),
         )
         answered += 1
     return answered

@@ -1,8 +1,10 @@
 """Procedure follow-ups: once a procedure is marked done, the patient is asked at set times
-for their pain and relief; the team sees each procedure's response against the pain before
-it and the clinic's threshold for a positive response."""
+for their pain and relief, each question open for a while and then missed; the team sees
+each procedure's response against the pain before it and the clinic's threshold for a
+positive response."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -20,6 +22,7 @@ from patientportal.services.checkins import record_check_in
 from patientportal.services.errors import PortalAccessDenied, PortalActionError
 from patientportal.services.overdue import plans_with_overdue
 from patientportal.services.procedure_followups import (
+    answer_closes_on,
     answer_follow_up,
     due_follow_ups,
     follow_up_dates,
@@ -70,7 +73,10 @@ def live(activity):
 
 
 def answer(row, world, pain, relief):
-    return answer_follow_up(row, world.patient_user, pain=pain, relief_percent=relief)
+    """The patient's answer, given at noon on the day it was due when that day has gone by
+    (a patient who answers when asked), else now."""
+    at = local_noon(row.due_on) if row.due_on < days_ago(0) else None
+    return answer_follow_up(row, world.patient_user, pain=pain, relief_percent=relief, at=at)
 
 
 def follow_up_url(row):
@@ -260,7 +266,7 @@ def test_hiding_a_done_procedure_cancels_unanswered_follow_ups_and_keeps_answers
 
 
 def test_showing_a_done_procedure_again_asks_again_for_the_days_not_answered(portal_world):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(15))
     first = live(activity)
     answered = answer(first[0], portal_world, 3, 65)
     set_visible(portal_world, activity, False)
@@ -271,7 +277,7 @@ def test_showing_a_done_procedure_again_asks_again_for_the_days_not_answered(por
     assert all(row.is_open for row in rows[1:])
     assert {row.pk for row in rows[1:]}.isdisjoint(row.pk for row in first)
     assert [row.due_on for row in rows[1:]] == [
-        days_ago(20) + datetime.timedelta(days=day) for day in (14, 42, 91)
+        days_ago(15) + datetime.timedelta(days=day) for day in (14, 42, 91)
     ]
     due = due_follow_ups(portal_world.plan, timezone.localdate())
     assert [item.follow_up_id for item in due] == [rows[1].pk]
@@ -288,16 +294,17 @@ def test_showing_or_hiding_a_procedure_not_done_makes_and_cancels_nothing(portal
 
 
 def test_due_follow_ups_list_what_the_patient_can_answer_with_overdue_ones_marked(portal_world):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(15))
+    mark_done(portal_world, add_procedure(portal_world, title="Second injection"), days_ago(0))
     due = due_follow_ups(portal_world.plan, timezone.localdate())
     assert [(item.due_on, item.overdue) for item in due] == [
-        (days_ago(14), True),
+        (days_ago(1), True),  # the 2-week one: the same-day one closed long ago
         (days_ago(0), False),
     ]
     first = due[0]
     assert first.procedure_label == "Epidural steroid injection"
     assert first.activity_title == TITLE
-    assert first.url == follow_up_url(live(activity)[0])
+    assert first.url == follow_up_url(live(activity)[1])
     overdue = ProcedureFollowUp.objects.filter(plan=portal_world.plan).overdue(days_ago(0))
     assert overdue.count() == 1
 
@@ -376,6 +383,102 @@ def test_out_of_range_answers_get_a_clear_message(portal_world, client):
     assert row.is_open
 
 
+# When a question closes
+
+
+def test_a_question_stays_open_a_quarter_of_the_time_since_the_procedure_never_into_the_next():
+    due = datetime.date(2026, 5, 4)
+    injection = Procedure.EPIDURAL_STEROID_INJECTION
+    block = Procedure.DIAGNOSTIC_BLOCK
+
+    assert [(answer_closes_on(injection, day, due) - due).days for day in (0, 14, 42, 91)] == [
+        1,
+        3,
+        10,
+        22,
+    ]
+    # A diagnostic block is asked the same day and the next: each only on its own day or so.
+    assert [(answer_closes_on(block, day, due) - due).days for day in (0, 1)] == [0, 1]
+
+
+def test_the_migration_closed_the_follow_ups_already_there_by_the_same_rule(settings):
+    migration = importlib.import_module("patientportal.migrations.0013_follow_ups_close")
+    table = settings.PROCEDURE_FOLLOW_UP_DAYS
+    due = datetime.date(2026, 5, 4)
+
+    for procedure in Procedure.values:
+        for day in follow_up_days(procedure):
+            expected = answer_closes_on(procedure, day, due)
+            assert migration._closes_on(table, procedure, day, due) == expected
+
+
+def test_a_question_not_answered_by_the_day_it_closes_is_missed(portal_world, client):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    same_day, two_weeks = live(activity)[:2]
+    today = days_ago(0)
+
+    assert same_day.closes_on == days_ago(19) and two_weeks.closes_on == days_ago(3)
+    assert same_day.is_missed(today) and two_weeks.is_missed(today)
+    assert not same_day.is_overdue(today)
+    assert due_follow_ups(portal_world.plan, today) == []
+    assert ProcedureFollowUp.objects.filter(plan=portal_world.plan).missed(today).count() == 2
+    assert plans_with_overdue(portal_world.lead) == []
+    with pytest.raises(PortalActionError, match="This question was open until"):
+        answer_follow_up(same_day, portal_world.patient_user, pain=3, relief_percent=60)
+
+    client.force_login(portal_world.patient_user)
+    page = client.get(follow_up_url(two_weeks)).content.decode()
+    posted = client.post(follow_up_url(two_weeks), {"pain": "3", "relief_percent": "60"})
+
+    assert "This question was open until" in page and "Save my answer" not in page
+    assert_accessible_page(page)
+    assert posted.status_code == 400
+    assert "This question was open until" in posted.content.decode()
+    two_weeks.refresh_from_db()
+    assert two_weeks.is_open
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED,
+        target_object_id=str(two_weeks.pk),
+        detail__reason__startswith="This question was open until",
+    ).exists()
+
+
+def test_the_team_sees_a_missed_question_as_missed_and_an_overdue_one_until_it_closes(
+    portal_world, client
+):
+    mark_done(portal_world, add_procedure(portal_world), days_ago(15))
+    client.force_login(portal_world.lead)
+
+    page = client.get(procedures_url(portal_world.plan)).content.decode()
+
+    assert "Missed: not answered by" in page  # the same-day one
+    assert "<strong>Overdue</strong>, open until" in page  # the 2-week one, due yesterday
+    [overdue] = plans_with_overdue(portal_world.lead)
+    assert overdue.follow_ups == 1
+
+
+def test_a_question_answered_on_its_last_open_day_is_kept(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(17))
+    two_weeks = live(activity)[1]
+
+    answered = answer_follow_up(two_weeks, portal_world.patient_user, pain=2, relief_percent=70)
+
+    assert two_weeks.closes_on == days_ago(0)
+    assert (answered.pain, answered.relief_percent) == (2, 70)
+
+
+def test_re_dating_a_procedure_moves_when_its_questions_close(portal_world):
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+    mark_done(portal_world, activity, days_ago(2))
+
+    assert [row.closes_on for row in live(activity)] == [
+        days_ago(1),
+        days_ago(2) + datetime.timedelta(days=17),
+        days_ago(2) + datetime.timedelta(days=52),
+        days_ago(2) + datetime.timedelta(days=113),
+    ]
+
+
 def end_plan(world, status=CarePlanStatus.COMPLETED):
     plan = world.plan
     plan.refresh_from_db()
@@ -425,12 +528,12 @@ def test_a_revoked_plans_follow_up_is_refused_by_the_service_and_not_found_by_th
 def test_a_plan_on_hold_is_still_current_for_its_follow_ups(portal_world):
     activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
     end_plan(portal_world, CarePlanStatus.ON_HOLD)
-    assert len(due_follow_ups(portal_world.plan, timezone.localdate())) == 2
-    assert answer(live(activity)[0], portal_world, 4, 50).is_answered
+    assert len(due_follow_ups(portal_world.plan, timezone.localdate())) == 1
+    assert answer(live(activity)[1], portal_world, 4, 50).is_answered
 
 
 def test_the_team_is_not_told_of_overdue_follow_ups_on_a_plan_that_has_ended(portal_world):
-    mark_done(portal_world, add_procedure(portal_world), days_ago(14))
+    mark_done(portal_world, add_procedure(portal_world), days_ago(15))
     [overdue] = plans_with_overdue(portal_world.lead)
     assert overdue.plan.pk == portal_world.plan.pk and overdue.follow_ups == 1
     end_plan(portal_world)

@@ -19,12 +19,17 @@ class ProcedureFollowUpQuerySet(models.QuerySet["ProcedureFollowUp"]):
         return self.filter(answered_at__isnull=True, cancelled_at__isnull=True)
 
     def due(self, today: datetime.date) -> ProcedureFollowUpQuerySet:
-        """Open and due on or before ``today`` (a local calendar date)."""
-        return self.open().filter(due_on__lte=today)
+        """Open, due on or before ``today`` (a local calendar date) and not closed yet:
+        what the patient can answer today."""
+        return self.open().filter(due_on__lte=today, closes_on__gte=today)
 
     def overdue(self, today: datetime.date) -> ProcedureFollowUpQuerySet:
-        """Open and due before ``today``: the day it was due has gone by unanswered."""
-        return self.open().filter(due_on__lt=today)
+        """Due and its day gone by unanswered, but still open for an answer."""
+        return self.due(today).filter(due_on__lt=today)
+
+    def missed(self, today: datetime.date) -> ProcedureFollowUpQuerySet:
+        """Open but closed before ``today``: never answered, and no longer asked."""
+        return self.open().filter(closes_on__lt=today)
 
     def live(self) -> ProcedureFollowUpQuerySet:
         """Not cancelled: answered, or still to be answered."""
@@ -34,6 +39,8 @@ class ProcedureFollowUpQuerySet(models.QuerySet["ProcedureFollowUp"]):
 class ProcedureFollowUp(models.Model):
     """One question to the patient about one procedure, ``day_offset`` days after it was
     done (``due_on``, a local calendar date; offset 0 is the same day).
+
+    Answered from ``due_on`` to ``closes_on``; unanswered after that, it is missed.
 
     Made when the procedure's activity is marked done while shown to the patient, re-dated
     while unanswered when its day changes, cancelled (``cancelled_at``) while unanswered
@@ -57,6 +64,9 @@ class ProcedureFollowUp(models.Model):
     done_on = models.DateField("procedure done on")
     day_offset = models.PositiveSmallIntegerField()
     due_on = models.DateField()
+    # The last day an answer is taken (``services.procedure_followups.answer_closes_on``):
+    # pain recalled long after the day asked about says little about the procedure.
+    closes_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # Pain on the 0-10 numeric rating scale (LOINC 72514-3), and relief in percent.
@@ -115,8 +125,15 @@ class ProcedureFollowUp(models.Model):
     def is_open(self) -> bool:
         return not self.is_answered and not self.is_cancelled
 
+    def is_due(self, today: datetime.date) -> bool:
+        """Open for an answer on ``today`` (a local calendar date)."""
+        return self.is_open and self.due_on <= today <= self.closes_on
+
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.is_open and self.due_on < today
+        return self.is_due(today) and self.due_on < today
+
+    def is_missed(self, today: datetime.date) -> bool:
+        return self.is_open and self.closes_on < today
 
     @property
     def when_label(self) -> str:

@@ -1,12 +1,14 @@
 """What the team's patients have let go by: scheduled questionnaires and procedure
-follow-ups past their due date, per plan, for the dashboard.
+follow-ups past their due date, per plan, for the dashboard (a follow-up only until it
+closes: once missed, there is nothing left to chase).
 
 A due date is a calendar date in the patient's time zone, and an item is overdue once the
-patient's today is past it. No zone's today is later than the day after the UTC date, so
-one query reads the items due by the UTC date on the user's current plans, each with its
-plan's title and its patient's name and zone, and the zone settles each item here. Exact in
-every zone, without date arithmetic in SQL, and the query's cost follows the items due,
-not the number of plans.
+patient's today is past it. No zone's today is later than the day after the UTC date, nor
+earlier than the day before, so one query reads the items due by the UTC date (and not
+closed before the day before it) on the user's current plans, each with its plan's title
+and its patient's name and zone, and the zone settles each item here. Exact in every zone,
+without date arithmetic in SQL, and the query's cost follows the items due, not the
+number of plans.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Value
+from django.db.models import DateField, QuerySet, Value
 from django.utils import timezone
 
 from careteam.models import CarePlan, Patient
@@ -51,8 +53,12 @@ READ_WITH = (
 )
 
 
-def _due(items: QuerySet, due_field: str, kind: str) -> QuerySet:
-    return items.order_by().values_list("plan_id", due_field, Value(kind), *READ_WITH)
+# A questionnaire schedule asks until it is stopped: it never closes.
+NEVER_CLOSES = Value(None, output_field=DateField())
+
+
+def _due(items: QuerySet, due_field: str, closes: str | Value, kind: str) -> QuerySet:
+    return items.order_by().values_list("plan_id", due_field, closes, Value(kind), *READ_WITH)
 
 
 def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[OverduePlan]:
@@ -64,15 +70,22 @@ def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[Ov
     schedules = QuestionnaireSchedule.objects.active().filter(
         plan__in=current, next_due_on__lte=utc_today
     )
-    follow_ups = ProcedureFollowUp.objects.open().filter(plan__in=current, due_on__lte=utc_today)
-    due = _due(schedules, "next_due_on", QUESTIONNAIRE).union(_due(follow_ups, "due_on", FOLLOW_UP))
+    follow_ups = ProcedureFollowUp.objects.open().filter(
+        plan__in=current,
+        due_on__lte=utc_today,
+        closes_on__gte=utc_today - datetime.timedelta(days=1),
+    )
+    due = _due(schedules, "next_due_on", NEVER_CLOSES, QUESTIONNAIRE).union(
+        _due(follow_ups, "due_on", "closes_on", FOLLOW_UP)
+    )
     plans: dict[int, CarePlan] = {}
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for plan_id, due_on, kind, title, patient_id, given, family, zone in due:
+    for plan_id, due_on, closes_on, kind, title, patient_id, given, family, zone in due:
         if plan_id not in plans:
             patient = Patient(pk=patient_id, given_name=given, family_name=family, time_zone=zone)
             plans[plan_id] = CarePlan(pk=plan_id, title=title, patient=patient)
-        if due_on < plans[plan_id].patient.today(now):
+        today = plans[plan_id].patient.today(now)
+        if due_on < today and (closes_on is None or today <= closes_on):
             counts[plan_id][kind] += 1
     overdue = [
         OverduePlan(

@@ -8,12 +8,15 @@ transaction of the change to it (``sync_follow_ups``). Only a procedure the pati
 while shown, re-dated while unanswered when its day changes, cancelled while unanswered
 when it is reopened, hidden from the patient or deleted, and made again for the days not
 answered when it is shown again. An answer is given once and never changed
-(``answer_follow_up``), and only while the plan is current (``is_current_plan``).
+(``answer_follow_up``), only while the plan is current (``is_current_plan``) and only
+from the day it is due to the day it closes (``answer_closes_on``): pain recalled weeks
+after the day asked about says little about the procedure, so an unanswered follow-up
+is then missed, shown to the team as such, and no longer asked.
 
 For the patient's to-do list: ``due_follow_ups(plan, today)`` (nothing on a plan that is no
 longer current); an overdue count in SQL is
 ``ProcedureFollowUp.objects.filter(plan=...).overdue(today)`` on current plans only (as
-``overdue.plans_with_overdue`` counts).
+``overdue.plans_with_overdue`` counts): due days gone by, not closed yet.
 """
 
 from __future__ import annotations
@@ -75,6 +78,18 @@ def follow_up_days(procedure: str) -> tuple[int, ...]:
     return tuple(sorted({int(day) for day in days if int(day) >= 0}))
 
 
+def answer_closes_on(procedure: str, day_offset: int, due_on: datetime.date) -> datetime.date:
+    """The last day the follow-up due on ``due_on`` takes an answer: a quarter of the days
+    since the procedure after it (at least one day: a 2-week question until day 17, a
+    3-month one until day 113), and never on the day the next one is due (a diagnostic
+    block's same-day question closes that day, its next-day one asks then)."""
+    grace = max(1, day_offset // 4)
+    later = [day for day in follow_up_days(procedure) if day > day_offset]
+    if later:
+        grace = min(grace, later[0] - day_offset - 1)
+    return due_on + datetime.timedelta(days=grace)
+
+
 def follow_up_dates(procedure: str, done_on: datetime.date) -> list[tuple[int, datetime.date]]:
     """Each follow-up's day offset and local calendar date for a procedure done on
     ``done_on``."""
@@ -123,6 +138,7 @@ def sync_follow_ups(activity: Activity, done_on: datetime.date | None, actor) ->
                         done_on=done_on,
                         day_offset=offset,
                         due_on=due_on,
+                        closes_on=answer_closes_on(activity.procedure, offset, due_on),
                     )
                 )
             elif existing.is_open and (existing.due_on, existing.procedure) != (
@@ -146,8 +162,9 @@ def _re_date(
 ) -> None:
     changes = {"due_on": [row.due_on, due_on], "done_on": [row.done_on, done_on]}
     row.due_on, row.done_on = due_on, done_on
+    row.closes_on = answer_closes_on(activity.procedure, row.day_offset, due_on)
     row.procedure, row.activity_title = activity.procedure, activity.title
-    row.save(update_fields=["due_on", "done_on", "procedure", "activity_title"])
+    row.save(update_fields=["due_on", "done_on", "closes_on", "procedure", "activity_title"])
     events.append(_event(AuditAction.CHANGED, row, changes))
 
 
@@ -220,12 +237,18 @@ def refuse_follow_up(user, follow_up_id: int, request=None, *, patient: Patient 
 
 
 def answer_follow_up(
-    follow_up: ProcedureFollowUp, user, *, pain: int, relief_percent: int
+    follow_up: ProcedureFollowUp,
+    user,
+    *,
+    pain: int,
+    relief_percent: int,
+    at: datetime.datetime | None = None,
 ) -> ProcedureFollowUp:
     """Store the patient's answer, once: under a row lock, refused (and recorded) when it
-    is not their plan, not due yet, cancelled, on a plan no longer current (completed or
-    revoked), or answered already (``FollowUpAlreadyAnswered``, carrying the stored
-    row)."""
+    is not their plan, not due yet or closed, cancelled, on a plan no longer current
+    (completed or revoked), or answered already (``FollowUpAlreadyAnswered``, carrying
+    the stored row). ``at``: when it is answered (now; the demo's answers were given days
+    ago)."""
     if not 0 <= pain <= 10:
         raise PortalActionError("Pain must be a number from 0 to 10.")
     if not 0 <= relief_percent <= 100:
@@ -237,10 +260,11 @@ def answer_follow_up(
             .filter(pk=follow_up.pk)
             .first()
         )
-        refused = _refusal(row, user)
+        at = at or timezone.now()
+        refused = _refusal(row, user, at)
         if row is not None and refused is None:
             row.pain, row.relief_percent = pain, relief_percent
-            row.answered_at = timezone.now()
+            row.answered_at = at
             row.save(update_fields=["pain", "relief_percent", "answered_at"])
             record_event(
                 user,
@@ -260,9 +284,11 @@ def answer_follow_up(
     raise refused or PortalAccessDenied()
 
 
-def _refusal(row: ProcedureFollowUp | None, user) -> PortalActionError | PortalAccessDenied | None:
-    """Why this answer cannot be stored now, if it cannot (due: on the patient's
-    calendar)."""
+def _refusal(
+    row: ProcedureFollowUp | None, user, at: datetime.datetime
+) -> PortalActionError | PortalAccessDenied | None:
+    """Why this answer cannot be stored at ``at``, if it cannot (due and closed: on the
+    patient's calendar)."""
     if row is None or row.plan.patient.user_id != user.pk:
         return PortalAccessDenied("Patients can only answer their own follow-ups.")
     if row.is_answered:
@@ -274,8 +300,21 @@ def _refusal(row: ProcedureFollowUp | None, user) -> PortalActionError | PortalA
         )
     if not is_current_plan(row.plan):
         return PortalActionError(PLAN_ENDED)
-    if row.due_on > row.plan.patient.today(timezone.now()):
+    today = row.plan.patient.today(at)
+    if row.due_on > today:
         return PortalActionError(
             f"This question opens on {date_format(row.due_on, 'j F Y')}. Please come back then."
         )
+    if row.closes_on < today:
+        return PortalActionError(missed_text(row))
     return None
+
+
+def missed_text(row: ProcedureFollowUp) -> str:
+    """Why a closed follow-up takes no answer, in the patient's words (the page says it
+    too)."""
+    return (
+        f"This question was open until {date_format(row.closes_on, 'j F Y')}. Pain remembered "
+        "long after the day it asks about tells your care team little, so there is nothing "
+        "more to do here."
+    )

@@ -19,6 +19,7 @@ from ..services.procedure_followups import (
     FollowUpAlreadyAnswered,
     answer_follow_up,
     follow_up_for_patient,
+    missed_text,
     procedure_label,
     record_follow_up_view,
     refuse_follow_up,
@@ -70,7 +71,8 @@ def _page(
         "procedure": procedure_label(row.procedure).lower(),
         "form": form,
         "plan_current": plan_current,
-        "can_answer": row.is_open and plan_current and row.due_on <= today,
+        "can_answer": plan_current and row.is_due(today),
+        "missed": missed_text(row) if row.is_missed(today) else "",
         "guidance": row.plan.red_flag_guidance,
     }
     return render(request, "patientportal/follow_up.html", context, status=status)
