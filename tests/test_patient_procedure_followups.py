@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from careteam.models import ActivityKind, ActivityStatus, CarePlanStatus, Discipline, Procedure
-from careteam.services import create_activity, delete_activity, update_activity, update_plan
+from careteam.services import (
+    create_activity,
+    delete_activity,
+    update_activity,
+    update_patient,
+    update_plan,
+)
 from patientportal.models import CheckIn, ProcedureFollowUp
 from patientportal.services import procedure_followups
 from patientportal.services.checkins import record_check_in
@@ -73,10 +79,7 @@ def live(activity):
 
 
 def answer(row, world, pain, relief):
-    """The patient's answer, given at noon on the day it was due when that day has gone by
-    (a patient who answers when asked), else now."""
-    at = local_noon(row.due_on) if row.due_on < days_ago(0) else None
-    return answer_follow_up(row, world.patient_user, pain=pain, relief_percent=relief, at=at)
+    return answer_follow_up(row, world.patient_user, pain=pain, relief_percent=relief)
 
 
 def follow_up_url(row):
@@ -266,7 +269,7 @@ def test_hiding_a_done_procedure_cancels_unanswered_follow_ups_and_keeps_answers
 
 
 def test_showing_a_done_procedure_again_asks_again_for_the_days_not_answered(portal_world):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(15))
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
     first = live(activity)
     answered = answer(first[0], portal_world, 3, 65)
     set_visible(portal_world, activity, False)
@@ -277,7 +280,7 @@ def test_showing_a_done_procedure_again_asks_again_for_the_days_not_answered(por
     assert all(row.is_open for row in rows[1:])
     assert {row.pk for row in rows[1:]}.isdisjoint(row.pk for row in first)
     assert [row.due_on for row in rows[1:]] == [
-        days_ago(15) + datetime.timedelta(days=day) for day in (14, 42, 91)
+        days_ago(20) + datetime.timedelta(days=day) for day in (14, 42, 91)
     ]
     due = due_follow_ups(portal_world.plan, timezone.localdate())
     assert [item.follow_up_id for item in due] == [rows[1].pk]
@@ -294,17 +297,16 @@ def test_showing_or_hiding_a_procedure_not_done_makes_and_cancels_nothing(portal
 
 
 def test_due_follow_ups_list_what_the_patient_can_answer_with_overdue_ones_marked(portal_world):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(15))
-    mark_done(portal_world, add_procedure(portal_world, title="Second injection"), days_ago(0))
+    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
     due = due_follow_ups(portal_world.plan, timezone.localdate())
     assert [(item.due_on, item.overdue) for item in due] == [
-        (days_ago(1), True),  # the 2-week one: the same-day one closed long ago
+        (days_ago(14), True),
         (days_ago(0), False),
     ]
     first = due[0]
     assert first.procedure_label == "Epidural steroid injection"
     assert first.activity_title == TITLE
-    assert first.url == follow_up_url(live(activity)[1])
+    assert first.url == follow_up_url(live(activity)[0])
     overdue = ProcedureFollowUp.objects.filter(plan=portal_world.plan).overdue(days_ago(0))
     assert overdue.count() == 1
 
@@ -385,55 +387,94 @@ def test_out_of_range_answers_get_a_clear_message(portal_world, client):
 
 # When a question closes
 
+DONE = datetime.date(2026, 6, 1)
+UTC = datetime.UTC
+
+
+def on(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(moment)``: the time from then on (a procedure recorded on its day, then the
+    days going by)."""
+
+    def set_to(moment: datetime.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+def later(days: int) -> datetime.date:
+    return DONE + datetime.timedelta(days=days)
+
+
+def move_patient(world, zone: str) -> None:
+    patient = world.patient
+    patient.refresh_from_db()
+    update_patient(patient, world.lead, patient.version, plan=world.plan, time_zone=zone)
+
 
 def test_a_question_stays_open_a_quarter_of_the_time_since_the_procedure_never_into_the_next():
-    due = datetime.date(2026, 5, 4)
     injection = Procedure.EPIDURAL_STEROID_INJECTION
     block = Procedure.DIAGNOSTIC_BLOCK
 
-    assert [(answer_closes_on(injection, day, due) - due).days for day in (0, 14, 42, 91)] == [
-        1,
-        3,
-        10,
-        22,
-    ]
+    def grace(procedure, day):
+        return (answer_closes_on(procedure, day, later(day), asked_on=DONE) - later(day)).days
+
+    assert [grace(injection, day) for day in (0, 14, 42, 91)] == [1, 3, 10, 22]
     # A diagnostic block is asked the same day and the next: each only on its own day or so.
-    assert [(answer_closes_on(block, day, due) - due).days for day in (0, 1)] == [0, 1]
+    assert [grace(block, day) for day in (0, 1)] == [0, 1]
 
 
-def test_the_migration_closed_the_follow_ups_already_there_by_the_same_rule(settings):
+def test_a_question_asked_after_its_day_stays_open_until_the_day_after_it_is_asked():
+    injection = Procedure.EPIDURAL_STEROID_INJECTION
+
+    recorded_a_month_late = answer_closes_on(injection, 0, DONE, asked_on=later(30))
+    re_dated_into_the_past = answer_closes_on(injection, 14, later(14), asked_on=later(15))
+
+    assert recorded_a_month_late == later(31)
+    assert re_dated_into_the_past == later(17)  # its own rule gives more
+
+
+def test_the_migration_closes_the_follow_ups_already_there_by_the_same_rule(settings):
     migration = importlib.import_module("patientportal.migrations.0013_follow_ups_close")
     table = settings.PROCEDURE_FOLLOW_UP_DAYS
-    due = datetime.date(2026, 5, 4)
 
     for procedure in Procedure.values:
         for day in follow_up_days(procedure):
-            expected = answer_closes_on(procedure, day, due)
-            assert migration._closes_on(table, procedure, day, due) == expected
+            for asked_on in (DONE, later(day + 5)):
+                expected = answer_closes_on(procedure, day, later(day), asked_on)
+                assert migration._closes_on(table, procedure, day, later(day), asked_on) == (
+                    expected
+                )
 
 
-def test_a_question_not_answered_by_the_day_it_closes_is_missed(portal_world, client):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(20))
+def test_a_question_not_answered_by_the_day_it_closes_is_missed(portal_world, client, clock):
+    clock(on(DONE))
+    activity = mark_done(portal_world, add_procedure(portal_world), DONE)
     same_day, two_weeks = live(activity)[:2]
-    today = days_ago(0)
+    clock(on(later(20)))
 
-    assert same_day.closes_on == days_ago(19) and two_weeks.closes_on == days_ago(3)
-    assert same_day.is_missed(today) and two_weeks.is_missed(today)
-    assert not same_day.is_overdue(today)
-    assert due_follow_ups(portal_world.plan, today) == []
-    assert ProcedureFollowUp.objects.filter(plan=portal_world.plan).missed(today).count() == 2
+    assert (same_day.closes_on, two_weeks.closes_on) == (later(1), later(17))
+    assert same_day.is_missed(later(20)) and two_weeks.is_missed(later(20))
+    assert not same_day.is_overdue(later(20))
+    assert due_follow_ups(portal_world.plan, later(20)) == []
+    assert ProcedureFollowUp.objects.filter(plan=portal_world.plan).missed(later(20)).count() == 2
     assert plans_with_overdue(portal_world.lead) == []
-    with pytest.raises(PortalActionError, match="This question was open until"):
-        answer_follow_up(same_day, portal_world.patient_user, pain=3, relief_percent=60)
+    with pytest.raises(PortalActionError, match="This question was open until 2 June 2026"):
+        answer(same_day, portal_world, 3, 60)
 
     client.force_login(portal_world.patient_user)
     page = client.get(follow_up_url(two_weeks)).content.decode()
     posted = client.post(follow_up_url(two_weeks), {"pain": "3", "relief_percent": "60"})
 
-    assert "This question was open until" in page and "Save my answer" not in page
+    assert "This question was open until 18 June 2026" in page
+    assert "Save my answer" not in page
     assert_accessible_page(page)
     assert posted.status_code == 400
-    assert "This question was open until" in posted.content.decode()
+    assert "This question was open until 18 June 2026" in posted.content.decode()
     two_weeks.refresh_from_db()
     assert two_weeks.is_open
     assert AuditEvent.objects.filter(
@@ -443,28 +484,66 @@ def test_a_question_not_answered_by_the_day_it_closes_is_missed(portal_world, cl
     ).exists()
 
 
+def test_a_question_answered_on_its_last_open_day_is_kept(portal_world, client, clock):
+    clock(on(DONE))
+    activity = mark_done(portal_world, add_procedure(portal_world), DONE)
+    two_weeks = live(activity)[1]
+    clock(on(later(17), hour=21))
+    client.force_login(portal_world.patient_user)
+
+    page = client.get(follow_up_url(two_weeks)).content.decode()
+    answered = answer(two_weeks, portal_world, 2, 70)
+
+    assert "Please answer by Thursday 18 June" in page and "Save my answer" in page
+    assert (answered.pain, answered.relief_percent) == (2, 70)
+
+
 def test_the_team_sees_a_missed_question_as_missed_and_an_overdue_one_until_it_closes(
-    portal_world, client
+    portal_world, client, clock
 ):
-    mark_done(portal_world, add_procedure(portal_world), days_ago(15))
+    clock(on(DONE))
+    mark_done(portal_world, add_procedure(portal_world), DONE)
+    clock(on(later(15)))
     client.force_login(portal_world.lead)
 
     page = client.get(procedures_url(portal_world.plan)).content.decode()
 
-    assert "Missed: not answered by" in page  # the same-day one
+    assert "Missed: not answered by" in page  # the same-day question
     assert "<strong>Overdue</strong>, open until" in page  # the 2-week one, due yesterday
     [overdue] = plans_with_overdue(portal_world.lead)
     assert overdue.follow_ups == 1
 
 
-def test_a_question_answered_on_its_last_open_day_is_kept(portal_world):
-    activity = mark_done(portal_world, add_procedure(portal_world), days_ago(17))
-    two_weeks = live(activity)[1]
+def test_the_patients_to_do_list_says_by_when_to_answer(portal_world, client, clock):
+    clock(on(DONE))
+    mark_done(portal_world, add_procedure(portal_world), DONE)
+    clock(on(later(15)))
+    client.force_login(portal_world.patient_user)
 
-    answered = answer_follow_up(two_weeks, portal_world.patient_user, pain=2, relief_percent=70)
+    page = client.get(reverse("patientportal:home")).content.decode()
 
-    assert two_weeks.closes_on == days_ago(0)
-    assert (answered.pain, answered.relief_percent) == (2, 70)
+    assert "Please answer by" in page and "Thursday 18 June" in page
+
+
+def test_a_procedure_recorded_late_is_asked_about_not_missed(portal_world, client):
+    block = add_procedure(
+        portal_world,
+        Procedure.DIAGNOSTIC_BLOCK,
+        status=ActivityStatus.COMPLETED,
+        done_on=days_ago(1),  # recorded the morning after
+    )
+    today = days_ago(0)
+
+    same_day, next_day = live(block)
+    client.force_login(portal_world.lead)
+    page = client.get(procedures_url(portal_world.plan)).content.decode()
+
+    assert (same_day.closes_on, next_day.closes_on) == (days_ago(-1), days_ago(-1))
+    assert [item.follow_up_id for item in due_follow_ups(portal_world.plan, today)] == [
+        same_day.pk,
+        next_day.pk,
+    ]
+    assert "Missed" not in page
 
 
 def test_re_dating_a_procedure_moves_when_its_questions_close(portal_world):
@@ -472,11 +551,39 @@ def test_re_dating_a_procedure_moves_when_its_questions_close(portal_world):
     mark_done(portal_world, activity, days_ago(2))
 
     assert [row.closes_on for row in live(activity)] == [
-        days_ago(1),
+        days_ago(-1),  # asked after its day: open until tomorrow
         days_ago(2) + datetime.timedelta(days=17),
         days_ago(2) + datetime.timedelta(days=52),
         days_ago(2) + datetime.timedelta(days=113),
     ]
+    re_dated = AuditEvent.objects.filter(
+        action=AuditAction.CHANGED, detail__changes__has_key="closes_on"
+    )
+    assert re_dated.count() == 4
+
+
+def test_two_questions_alike_on_one_plan_count_twice_on_the_dashboard(portal_world):
+    for title in ("Injection, left L4-5", "Injection, right L4-5"):
+        mark_done(portal_world, add_procedure(portal_world, title=title), days_ago(14))
+
+    [overdue] = plans_with_overdue(portal_world.lead)
+
+    assert overdue.follow_ups == 2
+
+
+def test_the_dashboard_reads_the_last_open_day_on_the_patients_own_calendar(portal_world, clock):
+    move_patient(portal_world, "Pacific/Pago_Pago")  # UTC-11
+    clock(on(DONE, hour=23))  # noon on 1 June in Pago Pago
+    mark_done(portal_world, add_procedure(portal_world), DONE)
+
+    # 05:00 UTC on 19 June: still 18 June, the 2-week question's last day, in Pago Pago.
+    clock(datetime.datetime(2026, 6, 19, 5, 0, tzinfo=UTC))
+    [overdue] = plans_with_overdue(portal_world.lead)
+    assert overdue.follow_ups == 1
+    # Noon UTC on 18 June: already 19 June in Kiritimati (UTC+14), the question missed.
+    move_patient(portal_world, "Pacific/Kiritimati")
+    clock(datetime.datetime(2026, 6, 18, 12, 0, tzinfo=UTC))
+    assert plans_with_overdue(portal_world.lead) == []
 
 
 def end_plan(world, status=CarePlanStatus.COMPLETED):
@@ -528,12 +635,12 @@ def test_a_revoked_plans_follow_up_is_refused_by_the_service_and_not_found_by_th
 def test_a_plan_on_hold_is_still_current_for_its_follow_ups(portal_world):
     activity = mark_done(portal_world, add_procedure(portal_world), days_ago(14))
     end_plan(portal_world, CarePlanStatus.ON_HOLD)
-    assert len(due_follow_ups(portal_world.plan, timezone.localdate())) == 1
-    assert answer(live(activity)[1], portal_world, 4, 50).is_answered
+    assert len(due_follow_ups(portal_world.plan, timezone.localdate())) == 2
+    assert answer(live(activity)[0], portal_world, 4, 50).is_answered
 
 
 def test_the_team_is_not_told_of_overdue_follow_ups_on_a_plan_that_has_ended(portal_world):
-    mark_done(portal_world, add_procedure(portal_world), days_ago(15))
+    mark_done(portal_world, add_procedure(portal_world), days_ago(14))
     [overdue] = plans_with_overdue(portal_world.lead)
     assert overdue.plan.pk == portal_world.plan.pk and overdue.follow_ups == 1
     end_plan(portal_world)

@@ -13,6 +13,12 @@ from django.db.models import Q
 from careteam.models import Procedure
 
 
+def not_closed_on(today: datetime.date) -> Q:
+    """Still taking an answer on ``today``: not closed before it (a row with no closing
+    day never closes, see ``ProcedureFollowUp.closes_on``)."""
+    return Q(closes_on__isnull=True) | Q(closes_on__gte=today)
+
+
 class ProcedureFollowUpQuerySet(models.QuerySet["ProcedureFollowUp"]):
     def open(self) -> ProcedureFollowUpQuerySet:
         """Still waiting for the patient's answer: neither answered nor cancelled."""
@@ -21,7 +27,7 @@ class ProcedureFollowUpQuerySet(models.QuerySet["ProcedureFollowUp"]):
     def due(self, today: datetime.date) -> ProcedureFollowUpQuerySet:
         """Open, due on or before ``today`` (a local calendar date) and not closed yet:
         what the patient can answer today."""
-        return self.open().filter(due_on__lte=today, closes_on__gte=today)
+        return self.open().filter(not_closed_on(today), due_on__lte=today)
 
     def overdue(self, today: datetime.date) -> ProcedureFollowUpQuerySet:
         """Due and its day gone by unanswered, but still open for an answer."""
@@ -65,8 +71,10 @@ class ProcedureFollowUp(models.Model):
     day_offset = models.PositiveSmallIntegerField()
     due_on = models.DateField()
     # The last day an answer is taken (``services.procedure_followups.answer_closes_on``):
-    # pain recalled long after the day asked about says little about the procedure.
-    closes_on = models.DateField()
+    # pain recalled long after the day asked about says little about the procedure. Empty
+    # only on a row the release before this field made while nodes restarted one by one
+    # (docs/deploy.md): it never closes, as no row did then.
+    closes_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # Pain on the 0-10 numeric rating scale (LOINC 72514-3), and relief in percent.
@@ -127,13 +135,14 @@ class ProcedureFollowUp(models.Model):
 
     def is_due(self, today: datetime.date) -> bool:
         """Open for an answer on ``today`` (a local calendar date)."""
-        return self.is_open and self.due_on <= today <= self.closes_on
+        closed = self.closes_on is not None and self.closes_on < today
+        return self.is_open and self.due_on <= today and not closed
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.is_due(today) and self.due_on < today
 
     def is_missed(self, today: datetime.date) -> bool:
-        return self.is_open and self.closes_on < today
+        return self.is_open and self.closes_on is not None and self.closes_on < today
 
     @property
     def when_label(self) -> str:

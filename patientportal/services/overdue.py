@@ -24,6 +24,7 @@ from careteam.models import CarePlan, Patient
 from careteam.policy import PlanAction, plans_where
 
 from ..models import ProcedureFollowUp, QuestionnaireSchedule
+from ..models.procedure_followups import not_closed_on
 from .patients import CURRENT_PLAN_STATUSES
 
 QUESTIONNAIRE = "questionnaire"
@@ -71,12 +72,13 @@ def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[Ov
         plan__in=current, next_due_on__lte=utc_today
     )
     follow_ups = ProcedureFollowUp.objects.open().filter(
+        not_closed_on(utc_today - datetime.timedelta(days=1)),
         plan__in=current,
         due_on__lte=utc_today,
-        closes_on__gte=utc_today - datetime.timedelta(days=1),
     )
+    # UNION ALL: two items alike (two injections' same-day questions) are two items.
     due = _due(schedules, "next_due_on", NEVER_CLOSES, QUESTIONNAIRE).union(
-        _due(follow_ups, "due_on", "closes_on", FOLLOW_UP)
+        _due(follow_ups, "due_on", "closes_on", FOLLOW_UP), all=True
     )
     plans: dict[int, CarePlan] = {}
     counts: dict[int, Counter[str]] = defaultdict(Counter)

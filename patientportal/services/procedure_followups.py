@@ -54,6 +54,7 @@ class DueFollowUp:
     procedure_label: str  # "Epidural steroid injection"
     activity_title: str  # the team's title, e.g. "Epidural steroid injection, L4-5"
     due_on: datetime.date
+    closes_on: datetime.date | None  # the last day it takes an answer
     url: str  # the patient's answer page
     overdue: bool  # due before today and still unanswered
 
@@ -78,16 +79,24 @@ def follow_up_days(procedure: str) -> tuple[int, ...]:
     return tuple(sorted({int(day) for day in days if int(day) >= 0}))
 
 
-def answer_closes_on(procedure: str, day_offset: int, due_on: datetime.date) -> datetime.date:
-    """The last day the follow-up due on ``due_on`` takes an answer: a quarter of the days
-    since the procedure after it (at least one day: a 2-week question until day 17, a
-    3-month one until day 113), and never on the day the next one is due (a diagnostic
-    block's same-day question closes that day, its next-day one asks then)."""
+def answer_closes_on(
+    procedure: str, day_offset: int, due_on: datetime.date, asked_on: datetime.date
+) -> datetime.date:
+    """The last day the follow-up due on ``due_on``, first asked on ``asked_on`` (the
+    patient's today when it is made or re-dated), takes an answer: a quarter of the days
+    since the procedure after its day (at least one: a 2-week question until day 17, a
+    3-month one until day 113), never on the day the next one is due (a diagnostic
+    block's same-day question closes that day, its next-day one asks then). A question
+    asked after its day (the procedure recorded late) stays open until the day after it
+    is asked, at least: nobody misses what they were never asked."""
     grace = max(1, day_offset // 4)
     later = [day for day in follow_up_days(procedure) if day > day_offset]
     if later:
         grace = min(grace, later[0] - day_offset - 1)
-    return due_on + datetime.timedelta(days=grace)
+    closes_on = due_on + datetime.timedelta(days=grace)
+    if due_on < asked_on:
+        closes_on = max(closes_on, asked_on + datetime.timedelta(days=1))
+    return closes_on
 
 
 def follow_up_dates(procedure: str, done_on: datetime.date) -> list[tuple[int, datetime.date]]:
@@ -125,6 +134,7 @@ def sync_follow_ups(activity: Activity, done_on: datetime.date | None, actor) ->
             row.save(update_fields=["cancelled_at"])
             events.append(_event(AuditAction.CHANGED, row, {"cancelled_at": [None, now]}))
     if done_on is not None:
+        asked_on = _patients_today(activity, now)
         made: list[ProcedureFollowUp] = []
         for offset, due_on in wanted.items():
             existing = live.get(offset)
@@ -138,19 +148,28 @@ def sync_follow_ups(activity: Activity, done_on: datetime.date | None, actor) ->
                         done_on=done_on,
                         day_offset=offset,
                         due_on=due_on,
-                        closes_on=answer_closes_on(activity.procedure, offset, due_on),
+                        closes_on=answer_closes_on(activity.procedure, offset, due_on, asked_on),
                     )
                 )
             elif existing.is_open and (existing.due_on, existing.procedure) != (
                 due_on,
                 activity.procedure,
             ):
-                _re_date(existing, activity, done_on, due_on, events)
+                _re_date(existing, activity, done_on, due_on, asked_on, events)
         for row in ProcedureFollowUp.objects.bulk_create(made):
             events.append(
-                _event(AuditAction.CREATED, row, {"due_on": row.due_on, "day": row.day_offset})
+                _event(
+                    AuditAction.CREATED,
+                    row,
+                    {"due_on": row.due_on, "closes_on": row.closes_on, "day": row.day_offset},
+                )
             )
     record_events(actor, events)
+
+
+def _patients_today(activity: Activity, now: datetime.datetime) -> datetime.date:
+    """The activity's patient's calendar date at ``now``, one query."""
+    return Patient.objects.only("time_zone").get(care_plans=activity.section.plan_id).today(now)
 
 
 def _re_date(
@@ -158,11 +177,16 @@ def _re_date(
     activity: Activity,
     done_on: datetime.date,
     due_on: datetime.date,
+    asked_on: datetime.date,
     events: list[EventSpec],
 ) -> None:
-    changes = {"due_on": [row.due_on, due_on], "done_on": [row.done_on, done_on]}
-    row.due_on, row.done_on = due_on, done_on
-    row.closes_on = answer_closes_on(activity.procedure, row.day_offset, due_on)
+    closes_on = answer_closes_on(activity.procedure, row.day_offset, due_on, asked_on)
+    changes = {
+        "due_on": [row.due_on, due_on],
+        "done_on": [row.done_on, done_on],
+        "closes_on": [row.closes_on, closes_on],
+    }
+    row.due_on, row.done_on, row.closes_on = due_on, done_on, closes_on
     row.procedure, row.activity_title = activity.procedure, activity.title
     row.save(update_fields=["due_on", "done_on", "closes_on", "procedure", "activity_title"])
     events.append(_event(AuditAction.CHANGED, row, changes))
@@ -198,6 +222,7 @@ def _due(row: ProcedureFollowUp, today: datetime.date) -> DueFollowUp:
         procedure_label=procedure_label(row.procedure),
         activity_title=row.activity_title,
         due_on=row.due_on,
+        closes_on=row.closes_on,
         url=answer_url(row.pk),
         overdue=row.is_overdue(today),
     )
@@ -305,14 +330,15 @@ def _refusal(
         return PortalActionError(
             f"This question opens on {date_format(row.due_on, 'j F Y')}. Please come back then."
         )
-    if row.closes_on < today:
+    if row.is_missed(today):
         return PortalActionError(missed_text(row))
     return None
 
 
 def missed_text(row: ProcedureFollowUp) -> str:
-    """Why a closed follow-up takes no answer, in the patient's words (the page says it
-    too)."""
+    """Why a missed follow-up (``is_missed``) takes no answer, in the patient's words (the
+    page says it too)."""
+    assert row.closes_on is not None, "only a follow-up with a closing day is missed"
     return (
         f"This question was open until {date_format(row.closes_on, 'j F Y')}. Pain remembered "
         "long after the day it asks about tells your care team little, so there is nothing "

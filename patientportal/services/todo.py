@@ -65,6 +65,8 @@ class ToDoItem:
     url: str
     due_on: datetime.date | None
     overdue: bool = False
+    # The last day it can be done, for what closes (a procedure follow-up).
+    answer_by: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ def follow_up_items(current_plans: Sequence[CarePlan], today: datetime.date) -> 
                     follow_up.url,
                     follow_up.due_on,
                     overdue=follow_up.overdue,
+                    answer_by=follow_up.closes_on,
                 )
             )
     return items
