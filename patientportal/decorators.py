@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import record_event
@@ -15,7 +16,9 @@ from .services.patients import patient_for_user
 
 def patient_required(view):
     """Only a logged-in patient gets in; the view receives their Patient record. Anyone
-    else who is logged in gets 404 (and a 'denied' audit record)."""
+    else who is logged in gets 404 (and a 'denied' audit record). The page is in the
+    patient's time (``Patient.time_zone``): the times it shows, and the dates and times
+    it reads from forms, are theirs, as its due dates already were."""
 
     @login_required
     @wraps(view)
@@ -30,6 +33,7 @@ def patient_required(view):
                 detail={"reason": "not a patient", "area": "patient portal"},
             )
             raise Http404("No patient record for this login.")
-        return view(request, patient, *args, **kwargs)
+        with timezone.override(patient.zone):
+            return view(request, patient, *args, **kwargs)
 
     return wrapper

@@ -525,6 +525,23 @@ def test_the_patients_to_do_list_says_by_when_to_answer(portal_world, client, cl
     assert "Please answer by" in page and "Thursday 18 June" in page
 
 
+def test_the_patient_reads_their_answers_day_in_their_own_time_zone(portal_world, client, clock):
+    move_patient(portal_world, "America/Los_Angeles")
+    clock(on(DONE, hour=19))  # noon on 1 June in Los Angeles
+    activity = mark_done(portal_world, add_procedure(portal_world), DONE)
+    two_weeks = live(activity)[1]
+    # 05:00 UTC on 19 June: still the evening of 18 June, the question's last day, there;
+    # already 19 June at the clinic.
+    clock(datetime.datetime(2026, 6, 19, 5, 0, tzinfo=UTC))
+    client.force_login(portal_world.patient_user)
+
+    posted = client.post(follow_up_url(two_weeks), {"pain": "2", "relief_percent": "70"})
+    page = client.get(follow_up_url(two_weeks)).content.decode()
+
+    assert posted.status_code == 302
+    assert "You answered on 18 June 2026" in page
+
+
 def test_a_procedure_recorded_late_is_asked_about_not_missed(portal_world, client):
     block = add_procedure(
         portal_world,
