@@ -13,9 +13,15 @@ from django.db.models import Q
 from careteam.models import Procedure
 
 
+def closed_before(closes_on: datetime.date | None, today: datetime.date) -> bool:
+    """Whether a follow-up closing on ``closes_on`` takes no answer on ``today`` any more
+    (one with no closing day never closes, see ``ProcedureFollowUp.closes_on``);
+    ``not_closed_on`` is the same rule in SQL."""
+    return closes_on is not None and closes_on < today
+
+
 def not_closed_on(today: datetime.date) -> Q:
-    """Still taking an answer on ``today``: not closed before it (a row with no closing
-    day never closes, see ``ProcedureFollowUp.closes_on``)."""
+    """Still taking an answer on ``today``: ``closed_before`` false, in SQL."""
     return Q(closes_on__isnull=True) | Q(closes_on__gte=today)
 
 
@@ -135,14 +141,13 @@ class ProcedureFollowUp(models.Model):
 
     def is_due(self, today: datetime.date) -> bool:
         """Open for an answer on ``today`` (a local calendar date)."""
-        closed = self.closes_on is not None and self.closes_on < today
-        return self.is_open and self.due_on <= today and not closed
+        return self.is_open and self.due_on <= today and not closed_before(self.closes_on, today)
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.is_due(today) and self.due_on < today
 
     def is_missed(self, today: datetime.date) -> bool:
-        return self.is_open and self.closes_on is not None and self.closes_on < today
+        return self.is_open and closed_before(self.closes_on, today)
 
     @property
     def when_label(self) -> str:

@@ -24,7 +24,7 @@ from careteam.models import CarePlan, Patient
 from careteam.policy import PlanAction, plans_where
 
 from ..models import ProcedureFollowUp, QuestionnaireSchedule
-from ..models.procedure_followups import not_closed_on
+from ..models.procedure_followups import closed_before, not_closed_on
 from .patients import CURRENT_PLAN_STATUSES
 
 QUESTIONNAIRE = "questionnaire"
@@ -87,7 +87,7 @@ def plans_with_overdue(user, *, now: datetime.datetime | None = None) -> list[Ov
             patient = Patient(pk=patient_id, given_name=given, family_name=family, time_zone=zone)
             plans[plan_id] = CarePlan(pk=plan_id, title=title, patient=patient)
         today = plans[plan_id].patient.today(now)
-        if due_on < today and (closes_on is None or today <= closes_on):
+        if due_on < today and not closed_before(closes_on, today):
             counts[plan_id][kind] += 1
     overdue = [
         OverduePlan(
