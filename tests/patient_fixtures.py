@@ -23,6 +23,7 @@ from careteam.services import (
     create_care_plan,
     create_goal,
     hand_over_lead,
+    update_patient,
 )
 from patientportal.demo import seed_patients
 from patientportal.services.logins import accept_invitation, invite_patient
@@ -39,6 +40,15 @@ def second_plan_led_by(plan: CarePlan, lead, other_physician, *, title: str = "I
     second = create_care_plan(lead, plan.patient, title=title)
     hand_over_lead(second, lead, other_physician, former_lead_role=None)
     return activate_plan(second)
+
+
+def move_patient(world: PortalWorld, zone: str) -> Patient:
+    """Set the patient's time zone through the lead's edit of their details; the plan
+    carries the moved patient."""
+    patient = Patient.objects.get(pk=world.plan.patient_id)
+    update_patient(patient, world.lead, patient.version, plan=world.plan, time_zone=zone)
+    world.plan.patient = patient
+    return patient
 
 
 def activate_plan(plan: CarePlan) -> CarePlan:

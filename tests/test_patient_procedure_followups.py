@@ -19,7 +19,6 @@ from careteam.services import (
     create_activity,
     delete_activity,
     update_activity,
-    update_patient,
     update_plan,
 )
 from patientportal.models import CheckIn, ProcedureFollowUp
@@ -42,6 +41,7 @@ from patientportal.services.procedure_response import (
     verdict_for,
 )
 from tests.page_checks import assert_accessible_page
+from tests.patient_fixtures import move_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,28 @@ def answer(row, world, pain, relief):
 
 def follow_up_url(row):
     return reverse("patientportal:follow-up", args=[row.pk])
+
+
+def assert_the_page_and_an_answer_refuse(client, world, row, reason: str) -> None:
+    """The patient's page for ``row`` says ``reason`` with no form; an answer sent anyway
+    is a 400 saying it, stores nothing and is recorded as refused."""
+    client.force_login(world.patient_user)
+    page = client.get(follow_up_url(row))
+    assert page.status_code == 200
+    assert reason in page.content.decode()
+    assert "Save my answer" not in page.content.decode()
+    assert_accessible_page(page.content.decode())
+    response = client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"})
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    row.refresh_from_db()
+    assert row.is_open
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DENIED,
+        target_object_id=str(row.pk),
+        actor=world.patient_user,
+        detail__reason__startswith=reason,
+    ).exists()
 
 
 def procedures_url(plan):
@@ -410,12 +432,6 @@ def later(days: int) -> datetime.date:
     return DONE + datetime.timedelta(days=days)
 
 
-def move_patient(world, zone: str) -> None:
-    patient = world.patient
-    patient.refresh_from_db()
-    update_patient(patient, world.lead, patient.version, plan=world.plan, time_zone=zone)
-
-
 def test_a_question_stays_open_a_quarter_of_the_time_since_the_procedure_never_into_the_next():
     injection = Procedure.EPIDURAL_STEROID_INJECTION
     block = Procedure.DIAGNOSTIC_BLOCK
@@ -466,22 +482,9 @@ def test_a_question_not_answered_by_the_day_it_closes_is_missed(portal_world, cl
     with pytest.raises(PortalActionError, match="This question was open until 2 June 2026"):
         answer(same_day, portal_world, 3, 60)
 
-    client.force_login(portal_world.patient_user)
-    page = client.get(follow_up_url(two_weeks)).content.decode()
-    posted = client.post(follow_up_url(two_weeks), {"pain": "3", "relief_percent": "60"})
-
-    assert "This question was open until 18 June 2026" in page
-    assert "Save my answer" not in page
-    assert_accessible_page(page)
-    assert posted.status_code == 400
-    assert "This question was open until 18 June 2026" in posted.content.decode()
-    two_weeks.refresh_from_db()
-    assert two_weeks.is_open
-    assert AuditEvent.objects.filter(
-        action=AuditAction.DENIED,
-        target_object_id=str(two_weeks.pk),
-        detail__reason__startswith="This question was open until",
-    ).exists()
+    assert_the_page_and_an_answer_refuse(
+        client, portal_world, two_weeks, "This question was open until 18 June 2026"
+    )
 
 
 def test_a_question_answered_on_its_last_open_day_is_kept(portal_world, client, clock):
@@ -615,23 +618,7 @@ def test_a_follow_up_on_a_plan_that_has_ended_is_not_answered_nor_due(portal_wor
     assert due_follow_ups(portal_world.plan, timezone.localdate())
     end_plan(portal_world)
     assert due_follow_ups(portal_world.plan, timezone.localdate()) == []
-    client.force_login(portal_world.patient_user)
-    page = client.get(follow_up_url(row))
-    assert page.status_code == 200
-    assert "This care plan has ended" in page.content.decode()
-    assert "Save my answer" not in page.content.decode()
-    assert_accessible_page(page.content.decode())
-    response = client.post(follow_up_url(row), {"pain": "3", "relief_percent": "60"})
-    assert response.status_code == 400
-    assert "This care plan has ended" in response.content.decode()
-    row.refresh_from_db()
-    assert row.is_open
-    assert AuditEvent.objects.filter(
-        action=AuditAction.DENIED,
-        target_object_id=str(row.pk),
-        actor=portal_world.patient_user,
-        detail__reason__startswith="This care plan has ended",
-    ).exists()
+    assert_the_page_and_an_answer_refuse(client, portal_world, row, "This care plan has ended")
 
 
 def test_a_revoked_plans_follow_up_is_refused_by_the_service_and_not_found_by_the_page(

@@ -37,6 +37,7 @@ from patientportal.services.schedules import (
     stop_schedule,
 )
 from questionnaires.instruments import GAD7, PEG, PHQ9
+from tests.patient_fixtures import move_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +55,6 @@ def at(text: str) -> datetime.datetime:
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
-
-
-def move_patient(world, zone: str) -> Patient:
-    """Set the patient's time zone through the lead's edit of their details."""
-    patient = Patient.objects.get(pk=world.plan.patient_id)
-    update_patient(patient, world.lead, patient.version, plan=world.plan, time_zone=zone)
-    world.plan.patient = patient
-    return patient
 
 
 def answer(world, instrument, when: datetime.datetime, monkeypatch, value: int = 1):

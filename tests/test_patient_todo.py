@@ -22,13 +22,14 @@ from careteam.models import (
     Discipline,
     Patient,
 )
-from careteam.services import create_activity, update_activity, update_patient, update_plan
+from careteam.services import create_activity, update_activity, update_plan
 from patientportal.services.assigned_reading import assign_reading, mark_read_by_patient
 from patientportal.services.checkins import record_check_in
 from patientportal.services.questionnaires import record_questionnaire
 from patientportal.services.schedules import schedule_questionnaire, stop_schedule
 from patientportal.services.todo import ToDoKind, todo_for
 from questionnaires.instruments import PEG, PHQ9
+from tests.patient_fixtures import move_patient
 from tests.portal_fixtures import make_article
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,6 @@ def client_for(user) -> Client:
 
 def patient_of(world) -> Patient:
     return Patient.objects.get(pk=world.plan.patient_id)
-
-
-def move_patient(world, zone: str) -> Patient:
-    patient = patient_of(world)
-    update_patient(patient, world.lead, patient.version, plan=world.plan, time_zone=zone)
-    return patient_of(world)
 
 
 def kinds(todo) -> list[str]:
